@@ -1,0 +1,3 @@
+import { VERSION } from "@trellis/core";
+
+console.log(`Trellis core ${VERSION}`);
