@@ -1,18 +1,121 @@
 /**
- * The Trellis process runtime.
+ * # @trellis/core
+ *
+ * The process runtime that every Trellis behaviour stands on.
  *
  * @packageDocumentation
  */
-
-/**
- * The version of `@trellis/core`.
- *
- * @example
- * ```ts
- * import { VERSION } from "@trellis/core";
- * console.log(VERSION);
- * ```
- * @since 0.1.0
- * @category Runtime
- */
-export const VERSION: string = "0.0.0";
+export {
+  type Clock,
+  type ClockHost,
+  RealClock,
+  VirtualClock,
+  type VirtualClockOptions,
+} from "./clock.js";
+export {
+  AlreadyStartedError,
+  BadArgumentError,
+  CallError,
+  CallingSelfError,
+  type CallOperation,
+  CallTimeoutError,
+  type ErrorCode,
+  ExitError,
+  formatReason,
+  InitError,
+  NoProcessError,
+  NotInProcessError,
+  ProcessExitedError,
+  TrellisError,
+} from "./errors.js";
+export {
+  CancelTimerMessage,
+  DownMessage,
+  downFor,
+  ExitMessage,
+  type ExitReason,
+  exitFrom,
+  isCancelTimer,
+  isDown,
+  isExit,
+  isQuietReason,
+  isShutdownReason,
+  isTimeout,
+  TimeoutMessage,
+} from "./messages.js";
+export { type Connection, connectInMemory } from "./node.js";
+export { Pid, Ref } from "./pid.js";
+export {
+  abortSignal,
+  type CancelTimerOptions,
+  cancelTimer,
+  currentRuntime,
+  type DemonitorOptions,
+  demonitor,
+  exit,
+  inProcess,
+  isAlive,
+  link,
+  makeRef,
+  monitor,
+  type ReceiveOptions,
+  readTimer,
+  receive,
+  register,
+  registered,
+  self,
+  send,
+  sendAfter,
+  sleep,
+  spawn,
+  spawnLink,
+  spawnMonitor,
+  startTimer,
+  type TimerOptions,
+  trapExit,
+  unlink,
+  unregister,
+  via,
+  whereis,
+} from "./process.js";
+export {
+  createRuntime,
+  type Dest,
+  defaultRuntime,
+  type Logger,
+  type LogReport,
+  type NameRegistry,
+  type ProcessInfo,
+  type ProcessName,
+  Runtime,
+  type RuntimeOptions,
+  type Signal,
+  TIMEOUT,
+  type Transport,
+  type ViaName,
+} from "./runtime.js";
+export {
+  addExitHook,
+  type CallOptions,
+  CallRequest,
+  CastRequest,
+  call,
+  cast,
+  From,
+  type InitResult,
+  isCallRequest,
+  isCastRequest,
+  isProcessName,
+  isSystemRequest,
+  type ProcessStatus,
+  parentOf,
+  reply,
+  request,
+  type SpecialProcess,
+  type StartSpecialOptions,
+  Sys,
+  type SystemCommand,
+  SystemRequest,
+  setMessageHandler,
+  startSpecial,
+} from "./special.js";

@@ -1,0 +1,1621 @@
+/**
+ * The runtime: an Erlang node in one object. It owns the process table, the scheduler, the
+ * timers, the name table, the logger and the links to other runtimes.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { performance } from "node:perf_hooks";
+import { type Clock, type ClockHost, RealClock, VirtualClock } from "./clock.js";
+import { BadArgumentError, ExitError, formatReason, ProcessExitedError } from "./errors.js";
+import { type HeapEntry, TimerHeap } from "./internal/heap.js";
+import { Queue } from "./internal/queue.js";
+import {
+  CancelTimerMessage,
+  DownMessage,
+  ExitMessage,
+  isQuietReason,
+  TimeoutMessage,
+} from "./messages.js";
+import { Pid, Ref } from "./pid.js";
+
+// ---------------------------------------------------------------------------------------
+// Public types
+
+/**
+ * A name registry that plugs into every `name` option and every `send`: Erlang's
+ * `{via, Module, Name}`. `@trellis/registry` implements it; so can you.
+ *
+ * @example
+ * ```ts
+ * import type { NameRegistry, Pid } from "@trellis/core";
+ * import { send } from "@trellis/core";
+ * const table = new Map<string, Pid>();
+ * const simple: NameRegistry<string> = {
+ *   registerName: (key, pid) => (table.has(key) ? false : (table.set(key, pid), true)),
+ *   unregisterName: (key) => void table.delete(key),
+ *   whereisName: (key) => table.get(key),
+ *   send: (key, msg) => {
+ *     const pid = table.get(key);
+ *     if (pid === undefined) throw new Error(`no process named ${key}`);
+ *     send(pid, msg);
+ *   },
+ * };
+ * ```
+ * @since 0.1.0
+ * @category Names
+ */
+export interface NameRegistry<K = unknown> {
+  /** Registers `pid` under `key`; returns `false` if the key is taken. */
+  registerName(key: K, pid: Pid): boolean;
+  /** Removes `key`. */
+  unregisterName(key: K): void;
+  /** The pid registered under `key`, or `undefined`. */
+  whereisName(key: K): Pid | undefined;
+  /** Sends `message` to the process registered under `key`; throws if there is none. */
+  send(key: K, message: unknown): void;
+}
+
+/**
+ * A name held by a {@link NameRegistry}: Erlang's `{via, Module, Name}`. Make one with
+ * {@link via}.
+ *
+ * @since 0.1.0
+ * @category Names
+ */
+export interface ViaName<K = unknown> {
+  /** The registry. */
+  readonly via: NameRegistry<K>;
+  /** The key in that registry. */
+  readonly key: K;
+}
+
+/**
+ * A process name: a locally registered name (a string, Erlang's atom) or a {@link ViaName}.
+ *
+ * @since 0.1.0
+ * @category Names
+ */
+export type ProcessName = string | ViaName;
+
+/**
+ * Where a message can go: a pid or a name.
+ *
+ * @since 0.1.0
+ * @category Processes
+ */
+export type Dest = Pid | ProcessName;
+
+/**
+ * A log record from the runtime.
+ *
+ * @since 0.1.0
+ * @category Runtime
+ */
+export interface LogReport {
+  /** What happened: `"crash"` for a process that exited abnormally by its own exception. */
+  readonly kind: "crash" | "error" | "warning" | "info";
+  /** A readable one-line summary. */
+  readonly message: string;
+  /** The process concerned, if any. */
+  readonly pid?: Pid;
+  /** Its registered name, if any. */
+  readonly name?: string;
+  /** The exit reason, for crashes. */
+  readonly reason?: unknown;
+  /** Anything else a behaviour attaches (state, last message…). */
+  readonly [extra: string]: unknown;
+}
+
+/**
+ * Where a runtime sends its reports. The default writes crash reports to `console.error`.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, type Logger, type LogReport } from "@trellis/core";
+ * const seen: LogReport[] = [];
+ * const logger: Logger = { log: (r) => void seen.push(r) };
+ * const rt = createRuntime({ logger });
+ * ```
+ * @since 0.1.0
+ * @category Runtime
+ */
+export interface Logger {
+  /** Receives one report. Must not throw. */
+  log(report: LogReport): void;
+}
+
+/**
+ * Options of {@link createRuntime}.
+ *
+ * @since 0.1.0
+ * @category Runtime
+ */
+export interface RuntimeOptions {
+  /** The node name, as in `name@host`. Default `"nonode@nohost"`. */
+  readonly node?: string;
+  /** The node's creation number (distinguishes restarts of a node). Default `1`. */
+  readonly creation?: number;
+  /** `"real"` (default), `"virtual"` (a new {@link VirtualClock}), or a clock instance. */
+  readonly clock?: Clock | "real" | "virtual";
+  /** Where reports go. Default: crash reports to `console.error`. */
+  readonly logger?: Logger;
+  /** Messages a process may handle in one turn before others get theirs. Default `200`. */
+  readonly budget?: number;
+  /** Milliseconds of work after which the scheduler yields to the event loop. Default `5`. */
+  readonly sliceMs?: number;
+}
+
+/**
+ * A signal crossing from one runtime to another: the one routing point through which every
+ * send, link, unlink, exit, monitor and demonitor to a process of another node leaves.
+ *
+ * @since 0.1.0
+ * @category Nodes
+ */
+export type Signal =
+  | { readonly type: "message"; readonly to: Pid; readonly message: unknown }
+  | { readonly type: "link"; readonly from: Pid; readonly to: Pid }
+  | { readonly type: "unlink"; readonly from: Pid; readonly to: Pid }
+  | {
+      readonly type: "exit";
+      readonly from: Pid;
+      readonly to: Pid;
+      readonly reason: unknown;
+      /** `true` for a link's exit signal, `false` for `exit(pid, reason)`. */
+      readonly link: boolean;
+    }
+  | { readonly type: "monitor"; readonly from: Pid; readonly to: Pid; readonly ref: Ref }
+  | { readonly type: "demonitor"; readonly from: Pid; readonly to: Pid; readonly ref: Ref }
+  | {
+      readonly type: "down";
+      readonly from: Pid;
+      readonly to: Pid;
+      readonly ref: Ref;
+      readonly reason: unknown;
+    }
+  | { readonly type: "reply"; readonly ref: Ref; readonly value: unknown };
+
+/**
+ * A connection to another node: carries signals there. See `connectInMemory`.
+ *
+ * @since 0.1.0
+ * @category Nodes
+ */
+export interface Transport {
+  /** Carries one signal to the peer node, preserving order per sender and receiver. */
+  deliver(signal: Signal): void;
+}
+
+/**
+ * What {@link Runtime.processInfo} tells about a process.
+ *
+ * @since 0.1.0
+ * @category Introspection
+ */
+export interface ProcessInfo {
+  /** The process. */
+  readonly pid: Pid;
+  /** `running` (executing now), `runnable` (queued to run), `waiting`, or `busy` (awaiting inside a callback). */
+  readonly status: "running" | "runnable" | "waiting" | "busy";
+  /** Messages in the mailbox. */
+  readonly messageQueueLength: number;
+  /** Linked processes. */
+  readonly links: readonly Pid[];
+  /** Monitors this process holds: the monitored pid (or name) and the reference. */
+  readonly monitors: readonly { readonly ref: Ref; readonly pid: Pid | string }[];
+  /** Processes monitoring this one. */
+  readonly monitoredBy: readonly Pid[];
+  /** The locally registered name, or `undefined`. */
+  readonly registeredName: string | undefined;
+  /** The behaviour running in it (`"GenServer"`…), or `undefined` for a plain process. */
+  readonly behaviour: string | undefined;
+  /** Messages handled so far (Trellis's reductions). */
+  readonly reductions: number;
+  /** A rough estimate of the bytes it holds. */
+  readonly memory: number;
+  /** Whether it traps exits. */
+  readonly trapExit: boolean;
+  /** The process that started it, if it was started by the special-process toolkit. */
+  readonly parent: Pid | undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// Internals
+
+/** @internal */
+export interface Monitor {
+  readonly ref: Ref;
+  /** Local watcher, or undefined for remote watchers and owner-less callbacks. */
+  readonly watcher: Proc | undefined;
+  readonly watcherPid: Pid | undefined;
+  readonly target: Pid;
+  /** Set when monitored by name. */
+  readonly name: string | undefined;
+  /** Internal monitors deliver to a callback instead of a mailbox. */
+  readonly callback: ((reason: unknown) => void) | undefined;
+}
+
+/** @internal */
+interface Waiter {
+  readonly match: ((msg: unknown) => unknown) | undefined;
+  readonly resolve: (msg: unknown) => void;
+  timer: TimerEntry | undefined;
+  scanned: number;
+}
+
+const T_SEND = 0;
+const T_START = 1;
+const T_CALLBACK = 2;
+
+/** @internal */
+export interface TimerEntry extends HeapEntry {
+  readonly ref: Ref;
+  readonly kind: number;
+  readonly dest: Dest | undefined;
+  readonly msg: unknown;
+  readonly fn: (() => void) | undefined;
+  /** The process whose death cancels this timer. */
+  readonly owner: Proc | undefined;
+}
+
+/** @internal One process. */
+export class Proc {
+  readonly pid: Pid;
+  readonly rt: Runtime;
+  readonly mailbox: Queue<unknown> = new Queue();
+  alive = true;
+  trap = false;
+  queued = false;
+  busy = false;
+  reason: unknown = undefined;
+  start: ((self: Pid) => unknown) | undefined = undefined;
+  handler: ((msg: unknown) => unknown) | undefined = undefined;
+  waiter: Waiter | undefined = undefined;
+  links: Set<Pid> | undefined = undefined;
+  monitors: Map<Ref, Monitor> | undefined = undefined;
+  watchers: Map<Ref, Monitor> | undefined = undefined;
+  timers: Set<TimerEntry> | undefined = undefined;
+  name: string | undefined = undefined;
+  abortCtl: AbortController | undefined = undefined;
+  exitHooks: ((reason: unknown) => void)[] | undefined = undefined;
+  settle: ((ok: boolean, value: unknown) => void) | undefined = undefined;
+  parent: Pid | undefined = undefined;
+  behaviour: string | undefined = undefined;
+  data: Map<string, unknown> | undefined = undefined;
+  reductions = 0;
+
+  constructor(rt: Runtime, pid: Pid) {
+    this.rt = rt;
+    this.pid = pid;
+  }
+}
+
+let storage: AsyncLocalStorage<Proc> | undefined;
+
+/** @internal The async-context store that makes `self()` work after `await`. */
+export function als(): AsyncLocalStorage<Proc> {
+  if (storage === undefined) storage = new AsyncLocalStorage<Proc>();
+  return storage;
+}
+
+/** @internal The process whose code is running, if any (alive or not). */
+export function currentProc(): Proc | undefined {
+  return storage?.getStore();
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === "object" || typeof v === "function") &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
+}
+
+/** @internal Whether `v` is a {@link ViaName}. */
+export function isViaName(v: unknown): v is ViaName {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    "via" in v &&
+    "key" in v &&
+    typeof (v as ViaName).via === "object" &&
+    typeof (v as ViaName).via?.whereisName === "function"
+  );
+}
+
+/** @internal The exit reason for a value thrown out of process code. */
+export function reasonFromThrown(e: unknown): unknown {
+  if (e instanceof ExitError) return e.exitReason;
+  if (e instanceof Error) return e;
+  return { nocatch: e };
+}
+
+const consoleLogger: Logger = {
+  log(report) {
+    if (report.kind === "crash" || report.kind === "error") {
+      const stack =
+        report.reason instanceof Error
+          ? report.reason.stack?.split("\n").slice(1).join("\n")
+          : undefined;
+      console.error(
+        `[trellis] ${report.message}${stack === undefined || stack === "" ? "" : `\n${stack}`}`,
+      );
+    } else if (report.kind === "warning") {
+      console.warn(`[trellis] ${report.message}`);
+    }
+  },
+};
+
+function checkTimeout(what: string, ms: unknown, allowInfinity: boolean): number {
+  if (
+    typeof ms !== "number" ||
+    Number.isNaN(ms) ||
+    ms < 0 ||
+    (!allowInfinity && ms === Number.POSITIVE_INFINITY)
+  ) {
+    throw new BadArgumentError(
+      `${what}: the time must be a number of milliseconds >= 0${allowInfinity ? " or Infinity" : ""}, got ${formatReason(ms)}`,
+    );
+  }
+  return ms;
+}
+
+interface ExitSig {
+  to: Pid;
+  from: Pid;
+  reason: unknown;
+  link: boolean;
+}
+
+let runtimeCount = 0;
+
+/**
+ * An Erlang node in one object: processes, scheduler, timers, names, logger and links to
+ * other nodes. Most code uses the module functions (`spawn`, `send`, `receive`…), which act
+ * on the runtime of the calling process, or on the default runtime outside processes. Create
+ * runtimes of your own with {@link createRuntime}: one per test, or several to simulate
+ * nodes.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, receive, send, self } from "@trellis/core";
+ * const rt = createRuntime({ clock: "virtual" });
+ * const answer = await rt.run(async () => {
+ *   send(self(), "hello");
+ *   return receive();
+ * });
+ * answer; // "hello"
+ * await rt.shutdown();
+ * ```
+ * @since 0.1.0
+ * @category Runtime
+ */
+export class Runtime implements ClockHost {
+  /** The node name. */
+  readonly node: string;
+  /** The node's creation number. */
+  readonly creation: number;
+  /** The clock. */
+  readonly clock: Clock;
+  /** Where reports go. */
+  logger: Logger;
+  /** @internal */
+  readonly procs: Map<number, Proc> = new Map();
+  /** @internal */
+  readonly names: Map<string, Proc> = new Map();
+  private nextPid = 1;
+  private nextRefId = 1;
+  private readonly budget: number;
+  private readonly sliceMs: number;
+  private readonly runQueue = new Queue<Proc>();
+  private scheduled = false;
+  private running: Proc | undefined = undefined;
+  private sliceStart = Number.NEGATIVE_INFINITY;
+  private readonly heap = new TimerHeap<TimerEntry>();
+  private readonly timerRefs = new Map<Ref, TimerEntry>();
+  private timerSeq = 0;
+  private alarmAt = Number.POSITIVE_INFINITY;
+  private sigs: ExitSig[] = [];
+  private draining = false;
+  private deferred: (() => void)[] = [];
+  private readonly peers = new Map<string, Transport>();
+  /** @internal pending replies of calls made from this runtime, by call reference */
+  readonly replies: Map<Ref, (value: unknown) => void> = new Map();
+  private closed = false;
+  /** @internal */
+  readonly index: number = runtimeCount++;
+
+  /** Use {@link createRuntime}. */
+  constructor(options: RuntimeOptions = {}) {
+    this.node = options.node ?? "nonode@nohost";
+    if (typeof this.node !== "string" || !/^[^@\s]+@[^@\s]+$/.test(this.node)) {
+      throw new BadArgumentError(
+        `createRuntime: node must look like "name@host", got ${formatReason(options.node)}`,
+      );
+    }
+    this.creation = options.creation ?? 1;
+    const clock = options.clock ?? "real";
+    this.clock =
+      clock === "real" ? new RealClock() : clock === "virtual" ? new VirtualClock() : clock;
+    this.logger = options.logger ?? consoleLogger;
+    this.budget = options.budget ?? 200;
+    this.sliceMs = options.sliceMs ?? 5;
+    if (!(this.budget >= 1))
+      throw new BadArgumentError(`createRuntime: budget must be >= 1, got ${this.budget}`);
+    if (!(this.sliceMs > 0))
+      throw new BadArgumentError(`createRuntime: sliceMs must be > 0, got ${this.sliceMs}`);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Identity
+
+  /**
+   * A new unique reference on this node.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const ref = createRuntime().makeRef();
+   * ```
+   */
+  makeRef(): Ref {
+    return new Ref(this.node, this.nextRefId++, this.creation);
+  }
+
+  /**
+   * The current time of this runtime's clock, in ms (monotonic).
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * createRuntime({ clock: "virtual" }).now(); // 0
+   * ```
+   */
+  now(): number {
+    return this.clock.now();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Processes
+
+  /**
+   * Starts a process running `fn`, from outside any process (inside process code, use the
+   * module function `spawn`). The process exits `"normal"` when `fn` returns (or its promise
+   * resolves), and crashes with the error when it throws (or rejects).
+   *
+   * @example
+   * ```ts
+   * import { createRuntime, receive } from "@trellis/core";
+   * const rt = createRuntime();
+   * const pid = rt.spawn(async () => {
+   *   const msg = await receive();
+   *   console.log("got", msg);
+   * });
+   * rt.send(pid, "hi");
+   * ```
+   * @throws {BadArgumentError} if `fn` is not a function
+   */
+  spawn(fn: (self: Pid) => unknown): Pid {
+    return this.spawnProc(fn, undefined, false).pid;
+  }
+
+  /**
+   * Runs `fn` inside a fresh process and resolves with what it returns, so that `self()`,
+   * `receive()` and calls work in it. Rejects with the error if the process crashes, or with
+   * an {@link ExitError} carrying the reason if it is killed.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime, self } from "@trellis/core";
+   * const rt = createRuntime();
+   * const me = await rt.run(() => self());
+   * ```
+   */
+  run<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const p = this.spawnProc(() => fn(), undefined, false);
+      p.settle = (ok, value) => (ok ? resolve(value as T) : reject(value));
+    });
+  }
+
+  /** @internal */
+  spawnProc(fn: unknown, parent: Proc | undefined, link: boolean): Proc {
+    if (typeof fn !== "function") {
+      throw new BadArgumentError(
+        `spawn: expected a function to run in the new process, got ${formatReason(fn)}`,
+      );
+    }
+    if (this.closed) throw new BadArgumentError("spawn: this runtime has been shut down");
+    const id = this.nextPid++;
+    const pid = new Pid(this.node, id, 0, this.creation);
+    const p = new Proc(this, pid);
+    pid.$proc = p;
+    p.start = fn as (self: Pid) => unknown;
+    this.procs.set(id, p);
+    if (link && parent !== undefined) {
+      p.links = new Set([parent.pid]);
+      (parent.links ??= new Set()).add(pid);
+    }
+    this.enqueue(p);
+    return p;
+  }
+
+  /** @internal The live local process behind a pid, or undefined. */
+  lookup(pid: Pid): Proc | undefined {
+    const p = pid.$proc as Proc | undefined;
+    return p !== undefined && p.alive && p.rt === this ? p : undefined;
+  }
+
+  /**
+   * Whether `pid` names a live process of this runtime.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime();
+   * rt.isAlive(rt.spawn(async () => {})); // true until it has run
+   * ```
+   */
+  isAlive(pid: Pid): boolean {
+    return this.lookup(pid) !== undefined;
+  }
+
+  /**
+   * Every live process of this runtime, oldest first.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * createRuntime().processes(); // []
+   * ```
+   */
+  processes(): Pid[] {
+    const out: Pid[] = [];
+    for (const p of this.procs.values()) out.push(p.pid);
+    return out;
+  }
+
+  /**
+   * What the runtime knows about a live process, or `undefined` if it is dead.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime();
+   * const pid = rt.spawn(async () => {});
+   * rt.processInfo(pid)?.messageQueueLength; // 0
+   * ```
+   */
+  processInfo(pid: Pid): ProcessInfo | undefined {
+    const p = this.lookup(pid);
+    if (p === undefined) return undefined;
+    const monitors: { ref: Ref; pid: Pid | string }[] = [];
+    for (const m of p.monitors?.values() ?? [])
+      if (m.callback === undefined) monitors.push({ ref: m.ref, pid: m.name ?? m.target });
+    const monitoredBy: Pid[] = [];
+    for (const m of p.watchers?.values() ?? [])
+      if (m.watcherPid !== undefined) monitoredBy.push(m.watcherPid);
+    const links = [...(p.links ?? [])];
+    return {
+      pid,
+      status: this.running === p ? "running" : p.queued ? "runnable" : p.busy ? "busy" : "waiting",
+      messageQueueLength: p.mailbox.length,
+      links,
+      monitors,
+      monitoredBy,
+      registeredName: p.name,
+      behaviour: p.behaviour,
+      reductions: p.reductions,
+      memory:
+        400 +
+        p.mailbox.length * 24 +
+        links.length * 32 +
+        (monitors.length + monitoredBy.length) * 96,
+      trapExit: p.trap,
+      parent: p.parent,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Scheduler
+
+  /** @internal */
+  enqueue(p: Proc): void {
+    p.queued = true;
+    this.runQueue.push(p);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      if (performance.now() - this.sliceStart < this.sliceMs) queueMicrotask(this.runMicro);
+      else setImmediate(this.runMacro);
+    }
+  }
+
+  private readonly runMicro = (): void => this.runLoop();
+  private readonly runMacro = (): void => {
+    this.sliceStart = performance.now();
+    this.runLoop();
+  };
+
+  /** @internal Whether nothing is queued to run (used by virtual clocks). */
+  isIdle(): boolean {
+    return !this.scheduled && this.runQueue.length === 0;
+  }
+
+  private runLoop(): void {
+    const q = this.runQueue;
+    let n = 0;
+    while (q.length > 0) {
+      const p = q.shift() as Proc;
+      p.queued = false;
+      if (p.alive) {
+        this.running = p;
+        this.step(p);
+        this.running = undefined;
+      }
+      if ((++n & 15) === 0 && performance.now() - this.sliceStart >= this.sliceMs) break;
+    }
+    if (q.length > 0) {
+      setImmediate(this.runMacro);
+    } else {
+      this.scheduled = false;
+      this.clock.idle(this);
+    }
+  }
+
+  private step(p: Proc): void {
+    const start = p.start;
+    if (start !== undefined) {
+      p.start = undefined;
+      this.runBody(p, start);
+      if (!p.alive) return;
+    }
+    if (p.waiter !== undefined) {
+      this.tryReceive(p);
+      return;
+    }
+    const h = p.handler;
+    if (h === undefined || p.busy) return;
+    const box = p.mailbox;
+    const store = als();
+    let budget = this.budget;
+    while (budget-- > 0 && box.length > 0) {
+      const msg = box.shift();
+      p.reductions++;
+      let r: unknown;
+      try {
+        r = store.run(p, h, msg);
+      } catch (e) {
+        this.crash(p, e);
+        return;
+      }
+      if (!p.alive) return;
+      if (r !== undefined && isThenable(r)) {
+        p.busy = true;
+        r.then(
+          () => this.handlerDone(p),
+          (e: unknown) => this.crash(p, e),
+        );
+        return;
+      }
+      if (p.waiter !== undefined || p.handler !== h) break;
+    }
+    if (!p.queued && (box.length > 0 || p.waiter !== undefined)) this.enqueue(p);
+  }
+
+  private handlerDone(p: Proc): void {
+    p.busy = false;
+    if (p.alive && !p.queued && (p.mailbox.length > 0 || p.waiter !== undefined)) this.enqueue(p);
+  }
+
+  private runBody(p: Proc, fn: (self: Pid) => unknown): void {
+    let r: unknown;
+    try {
+      r = als().run(p, fn, p.pid);
+    } catch (e) {
+      this.crash(p, e);
+      return;
+    }
+    if (isThenable(r)) {
+      p.busy = true;
+      r.then(
+        (v) => this.bodyDone(p, v),
+        (e: unknown) => this.crash(p, e),
+      );
+    } else {
+      this.bodyDone(p, r);
+    }
+  }
+
+  private bodyDone(p: Proc, value: unknown): void {
+    if (!p.alive) return;
+    p.busy = false;
+    if (p.handler !== undefined) {
+      // The body installed a message handler: the process lives on as a special process.
+      if (!p.queued && p.mailbox.length > 0) this.enqueue(p);
+      return;
+    }
+    const settle = p.settle;
+    p.settle = undefined;
+    this.exitProc(p, "normal");
+    settle?.(true, value);
+  }
+
+  /** @internal A throw or rejection in process code. */
+  crash(p: Proc, e: unknown): void {
+    if (!p.alive) return; // a leftover continuation of a dead process
+    const reason = reasonFromThrown(e);
+    if (!isQuietReason(reason)) {
+      this.report({
+        kind: "crash",
+        message: `process ${p.pid}${p.name === undefined ? "" : ` (${p.name})`} exited: ${formatReason(reason)}`,
+        pid: p.pid,
+        ...(p.name === undefined ? {} : { name: p.name }),
+        reason,
+        ...(p.behaviour === undefined ? {} : { behaviour: p.behaviour }),
+      });
+    }
+    const settle = p.settle;
+    p.settle = undefined;
+    this.exitProc(p, reason);
+    settle?.(false, e);
+  }
+
+  /** @internal Sends a report to the logger after the current signal processing. */
+  report(r: LogReport): void {
+    this.deferred.push(() => {
+      try {
+        this.logger.log(r);
+      } catch {
+        // a logger must not take the runtime down
+      }
+    });
+    if (!this.draining) this.flushDeferred();
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Messages
+
+  /** @internal Appends to a live local process's mailbox and wakes it if it can take it. */
+  deliver(p: Proc, msg: unknown): void {
+    p.mailbox.push(msg);
+    if (!p.queued && (p.waiter !== undefined || (p.handler !== undefined && !p.busy)))
+      this.enqueue(p);
+  }
+
+  /**
+   * Sends `msg` to a pid (silently dropped if the process is dead) or to a name (a
+   * `BadArgumentError` if nobody holds it). Returns `msg`.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime();
+   * rt.send(rt.spawn(async () => {}), "hello");
+   * ```
+   * @throws {BadArgumentError} for an unknown name or a destination that is not a pid or name
+   */
+  send<M>(dest: Dest, msg: M): M {
+    if (dest instanceof Pid) {
+      this.sendPid(dest, msg);
+    } else if (typeof dest === "string") {
+      const p = this.names.get(dest);
+      if (p === undefined) {
+        throw new BadArgumentError(`send: no process is registered as "${dest}" (Erlang: badarg)`);
+      }
+      this.deliver(p, msg);
+    } else if (isViaName(dest)) {
+      dest.via.send(dest.key, msg);
+    } else {
+      throw new BadArgumentError(
+        `send: the destination must be a pid, a registered name or a via name, got ${formatReason(dest)}`,
+      );
+    }
+    return msg;
+  }
+
+  /** @internal */
+  sendPid(pid: Pid, msg: unknown): void {
+    const p = pid.$proc as Proc | undefined;
+    if (p !== undefined && p.rt === this) {
+      if (p.alive) this.deliver(p, msg);
+    } else if (pid.node !== this.node) {
+      this.route({ type: "message", to: pid, message: msg });
+    }
+  }
+
+  /** @internal Resolves a destination to a local pid, or undefined. */
+  resolve(dest: Dest): Pid | undefined {
+    if (dest instanceof Pid) return dest;
+    if (typeof dest === "string") return this.names.get(dest)?.pid;
+    if (isViaName(dest)) return dest.via.whereisName(dest.key);
+    throw new BadArgumentError(
+      `expected a pid, a registered name or a via name, got ${formatReason(dest)}`,
+    );
+  }
+
+  /** @internal Selective receive for process `p`. */
+  receive(
+    p: Proc,
+    match: ((msg: unknown) => unknown) | undefined,
+    timeout: number,
+  ): Promise<unknown> {
+    if (p.waiter !== undefined) {
+      throw new BadArgumentError(
+        "receive: this process is already waiting in receive (await the first one)",
+      );
+    }
+    const box = p.mailbox;
+    const n = box.length;
+    for (let i = 0; i < n; i++) {
+      const msg = box.at(i);
+      if (match === undefined || match(msg)) {
+        box.removeAt(i);
+        p.reductions++;
+        return Promise.resolve(msg);
+      }
+    }
+    if (timeout === 0) return Promise.resolve(TIMEOUT);
+    return new Promise<unknown>((resolve) => {
+      const w: Waiter = { match, resolve, timer: undefined, scanned: n };
+      if (timeout !== Number.POSITIVE_INFINITY) {
+        w.timer = this.addTimer(
+          T_CALLBACK,
+          this.clock.now() + timeout,
+          undefined,
+          undefined,
+          p,
+          () => {
+            if (p.waiter === w) {
+              p.waiter = undefined;
+              resolve(TIMEOUT);
+            }
+          },
+        );
+      }
+      p.waiter = w;
+    });
+  }
+
+  private tryReceive(p: Proc): void {
+    const w = p.waiter as Waiter;
+    const box = p.mailbox;
+    const n = box.length;
+    const match = w.match;
+    for (let i = w.scanned; i < n; i++) {
+      const msg = box.at(i);
+      let ok: unknown;
+      try {
+        ok = match === undefined || match(msg);
+      } catch (e) {
+        p.waiter = undefined;
+        this.crash(p, e);
+        return;
+      }
+      if (ok) {
+        box.removeAt(i);
+        p.waiter = undefined;
+        p.reductions++;
+        if (w.timer !== undefined) this.cancelEntry(w.timer);
+        w.resolve(msg);
+        return;
+      }
+    }
+    w.scanned = n;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Exits and links
+
+  /** @internal Process death: the one place where a process stops existing. */
+  exitProc(p: Proc, reason: unknown): void {
+    if (!p.alive) return;
+    p.alive = false;
+    p.reason = reason;
+    this.procs.delete(p.pid.id);
+    if (p.name !== undefined) {
+      this.names.delete(p.name);
+      p.name = undefined;
+    }
+    const w = p.waiter;
+    p.waiter = undefined;
+    if (w?.timer !== undefined) this.cancelEntry(w.timer);
+    p.mailbox.clear();
+    p.handler = undefined;
+    p.start = undefined;
+    if (p.timers !== undefined) {
+      for (const t of p.timers) {
+        this.heap.remove(t);
+        this.timerRefs.delete(t.ref);
+      }
+      p.timers = undefined;
+    }
+    if (p.exitHooks !== undefined) {
+      const hooks = p.exitHooks;
+      p.exitHooks = undefined;
+      for (const hook of hooks) {
+        try {
+          hook(reason);
+        } catch (e) {
+          this.report({
+            kind: "error",
+            message: `an exit hook of ${p.pid} threw: ${formatReason(e)}`,
+            reason: e,
+          });
+        }
+      }
+    }
+    if (p.monitors !== undefined) {
+      for (const m of p.monitors.values()) this.unwatch(m);
+      p.monitors = undefined;
+    }
+    if (p.links !== undefined) {
+      for (const other of p.links) this.sigs.push({ to: other, from: p.pid, reason, link: true });
+      p.links = undefined;
+    }
+    if (p.watchers !== undefined) {
+      const ws = p.watchers;
+      p.watchers = undefined;
+      for (const m of ws.values()) this.fireDown(m, reason);
+    }
+    if (p.abortCtl !== undefined) {
+      const ctl = p.abortCtl;
+      this.deferred.push(() => ctl.abort(new ExitError(reason)));
+    }
+    if (p.settle !== undefined) {
+      const settle = p.settle;
+      p.settle = undefined;
+      this.deferred.push(() => settle(false, new ExitError(reason)));
+    }
+    p.pid.$proc = undefined;
+    this.drain();
+  }
+
+  /** @internal Queues an exit signal and processes all pending signals. */
+  exitSignal(to: Pid, from: Pid, reason: unknown, link: boolean): void {
+    this.sigs.push({ to, from, reason, link });
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let i = 0; i < this.sigs.length; i++) {
+        const s = this.sigs[i] as ExitSig;
+        this.applyExitSignal(s.to, s.from, s.reason, s.link);
+      }
+    } finally {
+      this.sigs = [];
+      this.draining = false;
+    }
+    this.flushDeferred();
+  }
+
+  private flushDeferred(): void {
+    while (this.deferred.length > 0) {
+      const d = this.deferred;
+      this.deferred = [];
+      for (const f of d) f();
+    }
+  }
+
+  private applyExitSignal(to: Pid, from: Pid, reason: unknown, link: boolean): void {
+    const t = to.$proc as Proc | undefined;
+    if (t === undefined || t.rt !== this) {
+      if (to.node !== this.node) this.route({ type: "exit", from, to, reason, link });
+      return;
+    }
+    if (!t.alive) return;
+    if (link && (t.links === undefined || !t.links.delete(from))) return; // unlinked meanwhile
+    if (!link && reason === "kill") {
+      this.exitProc(t, "killed");
+    } else if (t.trap) {
+      this.deliver(t, new ExitMessage(from, reason));
+    } else if (reason === "normal") {
+      if (!link && from === to) this.exitProc(t, "normal");
+    } else {
+      this.exitProc(t, reason);
+    }
+  }
+
+  /**
+   * Sends an exit signal to `pid` from outside any process (Erlang's `exit/2`): `"kill"`
+   * kills it (`"killed"`), `"normal"` is ignored unless it traps exits, any other reason kills
+   * it unless it traps exits, in which case it gets an {@link ExitMessage}. Inside process
+   * code, use the module function `exit(pid, reason)`.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime();
+   * const pid = rt.spawn(() => new Promise(() => {}));
+   * rt.exit(pid, "kill");
+   * ```
+   */
+  exit(pid: Pid, reason: unknown): void {
+    if (!(pid instanceof Pid))
+      throw new BadArgumentError(`exit: expected a pid, got ${formatReason(pid)}`);
+    this.exitSignal(pid, pid, reason, false);
+  }
+
+  /** @internal */
+  link(p: Proc, target: Pid): void {
+    if (target === p.pid) return;
+    const t = target.$proc as Proc | undefined;
+    if (t !== undefined && t.rt === this) {
+      if (!t.alive) {
+        this.exitSignal(p.pid, target, "noproc", false);
+        return;
+      }
+      (p.links ??= new Set()).add(target);
+      (t.links ??= new Set()).add(p.pid);
+    } else if (target.node !== this.node) {
+      (p.links ??= new Set()).add(target);
+      if (!this.route({ type: "link", from: p.pid, to: target })) {
+        p.links.delete(target);
+        this.exitSignal(p.pid, target, "noconnection", false);
+      }
+    } else {
+      this.exitSignal(p.pid, target, "noproc", false);
+    }
+  }
+
+  /** @internal */
+  unlink(p: Proc, target: Pid): void {
+    if (p.links === undefined || !p.links.delete(target)) return;
+    const t = target.$proc as Proc | undefined;
+    if (t !== undefined && t.rt === this) t.links?.delete(p.pid);
+    else if (target.node !== this.node) this.route({ type: "unlink", from: p.pid, to: target });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Monitors
+
+  /** @internal Monitors `target` for process `p` (or with a callback). */
+  monitor(p: Proc | undefined, target: Pid | string, callback?: (reason: unknown) => void): Ref {
+    const ref = this.makeRef();
+    let pid: Pid;
+    let name: string | undefined;
+    if (typeof target === "string") {
+      const holder = this.names.get(target);
+      name = target;
+      if (holder === undefined) {
+        this.downNow(p, ref, { name: target, node: this.node }, "noproc", callback);
+        return ref;
+      }
+      pid = holder.pid;
+    } else if (target instanceof Pid) {
+      pid = target;
+    } else {
+      throw new BadArgumentError(
+        `monitor: expected a pid or a registered name, got ${formatReason(target)}`,
+      );
+    }
+    const m: Monitor = { ref, watcher: p, watcherPid: p?.pid, target: pid, name, callback };
+    const t = pid.$proc as Proc | undefined;
+    if (t !== undefined && t.rt === this) {
+      if (!t.alive) {
+        this.downNow(
+          p,
+          ref,
+          name === undefined ? pid : { name, node: this.node },
+          "noproc",
+          callback,
+        );
+        return ref;
+      }
+      (t.watchers ??= new Map()).set(ref, m);
+    } else if (pid.node !== this.node && p !== undefined) {
+      if (!this.route({ type: "monitor", from: p.pid, to: pid, ref })) {
+        this.downNow(p, ref, pid, "noconnection", callback);
+        return ref;
+      }
+    } else {
+      this.downNow(p, ref, pid, "noproc", callback);
+      return ref;
+    }
+    if (p !== undefined) (p.monitors ??= new Map()).set(ref, m);
+    return ref;
+  }
+
+  private downNow(
+    p: Proc | undefined,
+    ref: Ref,
+    object: Pid | { name: string; node: string },
+    reason: unknown,
+    callback: ((reason: unknown) => void) | undefined,
+  ): void {
+    if (callback !== undefined) callback(reason);
+    else if (p !== undefined) this.deliver(p, new DownMessage(ref, object, reason));
+  }
+
+  /** @internal */
+  demonitor(p: Proc | undefined, ref: Ref, flush: boolean): boolean {
+    const m = p === undefined ? undefined : p.monitors?.get(ref);
+    let active = false;
+    if (m !== undefined && p !== undefined) {
+      p.monitors?.delete(ref);
+      this.unwatch(m);
+      active = true;
+    }
+    if (flush && p !== undefined)
+      p.mailbox.removeWhere((msg) => msg instanceof DownMessage && msg.ref === ref);
+    return active;
+  }
+
+  /** @internal Removes a callback monitor that has no owner process. */
+  demonitorCallback(target: Pid, ref: Ref): void {
+    const t = target.$proc as Proc | undefined;
+    if (t !== undefined && t.rt === this) t.watchers?.delete(ref);
+  }
+
+  private unwatch(m: Monitor): void {
+    const t = m.target.$proc as Proc | undefined;
+    if (t !== undefined && t.rt === this) t.watchers?.delete(m.ref);
+    else if (m.target.node !== this.node && m.watcherPid !== undefined) {
+      this.route({ type: "demonitor", from: m.watcherPid, to: m.target, ref: m.ref });
+    }
+  }
+
+  private fireDown(m: Monitor, reason: unknown): void {
+    const object = m.name === undefined ? m.target : { name: m.name, node: m.target.node };
+    if (m.callback !== undefined) {
+      m.watcher?.monitors?.delete(m.ref);
+      m.callback(reason);
+    } else if (m.watcher !== undefined) {
+      if (m.watcher.alive && m.watcher.monitors?.delete(m.ref)) {
+        this.deliver(m.watcher, new DownMessage(m.ref, object, reason));
+      }
+    } else if (m.watcherPid !== undefined) {
+      this.route({ type: "down", from: m.target, to: m.watcherPid, ref: m.ref, reason });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Timers
+
+  /** @internal */
+  addTimer(
+    kind: number,
+    due: number,
+    dest: Dest | undefined,
+    msg: unknown,
+    owner: Proc | undefined,
+    fn?: () => void,
+  ): TimerEntry {
+    const t: TimerEntry = {
+      due,
+      seq: this.timerSeq++,
+      index: -1,
+      ref: this.makeRef(),
+      kind,
+      dest,
+      msg,
+      fn,
+      owner,
+    };
+    this.heap.push(t);
+    this.timerRefs.set(t.ref, t);
+    if (owner !== undefined) (owner.timers ??= new Set()).add(t);
+    if (due < this.alarmAt) {
+      this.alarmAt = due;
+      this.clock.setAlarm(this, due, this.onAlarm);
+    }
+    return t;
+  }
+
+  /** @internal */
+  cancelEntry(t: TimerEntry): void {
+    this.heap.remove(t);
+    this.timerRefs.delete(t.ref);
+    t.owner?.timers?.delete(t);
+  }
+
+  private readonly onAlarm = (): void => {
+    this.alarmAt = Number.POSITIVE_INFINITY;
+    const now = this.clock.now();
+    for (;;) {
+      const t = this.heap.peek();
+      if (t === undefined || t.due > now) break;
+      this.cancelEntry(t);
+      this.fireTimer(t);
+    }
+    const next = this.heap.peek();
+    if (next !== undefined && next.due < this.alarmAt) {
+      this.alarmAt = next.due;
+      this.clock.setAlarm(this, next.due, this.onAlarm);
+    }
+  };
+
+  private fireTimer(t: TimerEntry): void {
+    if (t.kind === T_CALLBACK) {
+      (t.fn as () => void)();
+      return;
+    }
+    const msg = t.kind === T_START ? new TimeoutMessage(t.ref, t.msg) : t.msg;
+    const dest = t.dest as Dest;
+    if (dest instanceof Pid) {
+      this.sendPid(dest, msg);
+    } else if (typeof dest === "string") {
+      const p = this.names.get(dest);
+      if (p !== undefined) this.deliver(p, msg);
+    } else {
+      try {
+        this.send(dest, msg);
+      } catch {
+        // a timer aimed at a name nobody holds is dropped, as in Erlang
+      }
+    }
+  }
+
+  /** @internal sendAfter/startTimer. */
+  timer(start: boolean, dest: Dest, msg: unknown, ms: number, abs: boolean, what: string): Ref {
+    if (!(dest instanceof Pid) && typeof dest !== "string" && !isViaName(dest)) {
+      throw new BadArgumentError(
+        `${what}: the destination must be a pid or a name, got ${formatReason(dest)}`,
+      );
+    }
+    if (abs) {
+      if (typeof ms !== "number" || !Number.isFinite(ms)) {
+        throw new BadArgumentError(
+          `${what}: an absolute time must be a finite number, got ${formatReason(ms)}`,
+        );
+      }
+    } else checkTimeout(what, ms, false);
+    const due = abs ? ms : this.clock.now() + ms;
+    let owner: Proc | undefined;
+    if (dest instanceof Pid) {
+      owner = dest.$proc as Proc | undefined;
+      if (owner === undefined || owner.rt !== this) {
+        owner = undefined;
+        if (dest.node === this.node) return this.makeRef(); // dead local pid: cancelled at once
+      }
+    }
+    return this.addTimer(start ? T_START : T_SEND, due, dest, msg, owner).ref;
+  }
+
+  /** @internal A callback timer (for behaviours), cancelled if `owner` dies. */
+  callbackTimer(ms: number, owner: Proc | undefined, fn: () => void): TimerEntry {
+    return this.addTimer(T_CALLBACK, this.clock.now() + ms, undefined, undefined, owner, fn);
+  }
+
+  /** @internal */
+  readTimer(ref: Ref): number | false {
+    const t = this.timerRefs.get(ref);
+    if (t === undefined || t.kind === T_CALLBACK) return false;
+    return Math.max(0, Math.ceil(t.due - this.clock.now()));
+  }
+
+  /** @internal */
+  cancelTimer(ref: Ref): number | false {
+    const t = this.timerRefs.get(ref);
+    if (t === undefined || t.kind === T_CALLBACK) return false;
+    const left = Math.max(0, Math.ceil(t.due - this.clock.now()));
+    this.cancelEntry(t);
+    return left;
+  }
+
+  /** @internal cancelTimer with `async: true`. */
+  cancelTimerAsync(p: Proc, ref: Ref): void {
+    const left = this.cancelTimer(ref);
+    this.deliver(p, new CancelTimerMessage(ref, left));
+  }
+
+  /**
+   * How many runtime timers are pending (message timers, and internal receive and call
+   * timeouts). The leak check of `@trellis/core/testing` uses it.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * createRuntime().pendingTimers(); // 0
+   * ```
+   */
+  pendingTimers(): number {
+    return this.heap.size;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Names
+
+  /** @internal */
+  register(name: string, pid: Pid): void {
+    if (typeof name !== "string" || name.length === 0 || name === "undefined") {
+      throw new BadArgumentError(
+        `register: a name must be a non-empty string other than "undefined", got ${formatReason(name)}`,
+      );
+    }
+    if (!(pid instanceof Pid))
+      throw new BadArgumentError(`register: expected a pid, got ${formatReason(pid)}`);
+    const p = this.lookup(pid);
+    if (p === undefined)
+      throw new BadArgumentError(`register: ${pid} is not a live process of this node`);
+    const holder = this.names.get(name);
+    if (holder !== undefined) {
+      throw new BadArgumentError(
+        `register: the name "${name}" is already registered to ${holder.pid}`,
+      );
+    }
+    if (p.name !== undefined)
+      throw new BadArgumentError(`register: ${pid} is already registered as "${p.name}"`);
+    this.names.set(name, p);
+    p.name = name;
+  }
+
+  /** @internal */
+  unregister(name: string): void {
+    const p = this.names.get(name);
+    if (p === undefined)
+      throw new BadArgumentError(`unregister: no process is registered as "${name}"`);
+    this.names.delete(name);
+    p.name = undefined;
+  }
+
+  /**
+   * The pid registered under `name` on this runtime, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * createRuntime().whereis("logger"); // undefined
+   * ```
+   */
+  whereis(name: string): Pid | undefined {
+    return this.names.get(name)?.pid;
+  }
+
+  /**
+   * Every locally registered name.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * createRuntime().registered(); // []
+   * ```
+   */
+  registered(): string[] {
+    return [...this.names.keys()];
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Nodes
+
+  /**
+   * Connects this runtime to node `node` through `transport`. Usually called by
+   * `connectInMemory` (or, later, a distribution transport).
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const a = createRuntime({ node: "a@host" });
+   * const b = createRuntime({ node: "b@host" });
+   * a.connect("b@host", { deliver: (signal) => b.receiveSignal(signal) });
+   * ```
+   */
+  connect(node: string, transport: Transport): void {
+    if (node === this.node)
+      throw new BadArgumentError(`connect: a runtime cannot connect to its own node ${node}`);
+    this.peers.set(node, transport);
+  }
+
+  /**
+   * The names of the nodes this runtime is connected to.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * createRuntime().nodes(); // []
+   * ```
+   */
+  nodes(): string[] {
+    return [...this.peers.keys()];
+  }
+
+  /**
+   * Drops the connection to `node`: every link to a process there delivers `"noconnection"`,
+   * every monitor of a process there fires a DOWN with `"noconnection"`, and monitors held
+   * from there are forgotten.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * createRuntime({ node: "a@host" }).disconnect("b@host");
+   * ```
+   */
+  disconnect(node: string): void {
+    if (!this.peers.delete(node)) return;
+    for (const p of [...this.procs.values()]) {
+      if (p.watchers !== undefined) {
+        for (const [ref, m] of p.watchers)
+          if (m.watcher === undefined && m.watcherPid?.node === node) p.watchers.delete(ref);
+      }
+      if (p.monitors !== undefined) {
+        for (const m of [...p.monitors.values()]) {
+          if (m.target.node === node) {
+            p.monitors.delete(m.ref);
+            if (m.callback !== undefined) m.callback("noconnection");
+            else this.deliver(p, new DownMessage(m.ref, m.target, "noconnection"));
+          }
+        }
+      }
+      if (p.links !== undefined) {
+        for (const other of p.links) {
+          if (other.node === node)
+            this.sigs.push({ to: p.pid, from: other, reason: "noconnection", link: true });
+        }
+      }
+    }
+    this.drain();
+  }
+
+  /** @internal Sends a signal to another node; false when there is no connection. */
+  route(signal: Signal): boolean {
+    const node = signal.type === "reply" ? signal.ref.node : signal.to.node;
+    const t = this.peers.get(node);
+    if (t === undefined) return false;
+    t.deliver(signal);
+    return true;
+  }
+
+  /**
+   * Entry point for signals arriving from another node (called by transports).
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const a = createRuntime({ node: "a@host" });
+   * const b = createRuntime({ node: "b@host" });
+   * b.connect("a@host", { deliver: (s) => a.receiveSignal(s) });
+   * ```
+   */
+  receiveSignal(signal: Signal): void {
+    switch (signal.type) {
+      case "message":
+        this.sendPid(signal.to, signal.message);
+        return;
+      case "link": {
+        const t = this.lookup(signal.to);
+        if (t === undefined)
+          this.route({
+            type: "exit",
+            from: signal.to,
+            to: signal.from,
+            reason: "noproc",
+            link: true,
+          });
+        else (t.links ??= new Set()).add(signal.from);
+        return;
+      }
+      case "unlink":
+        this.lookup(signal.to)?.links?.delete(signal.from);
+        return;
+      case "exit":
+        this.exitSignal(signal.to, signal.from, signal.reason, signal.link);
+        return;
+      case "monitor": {
+        const t = this.lookup(signal.to);
+        if (t === undefined) {
+          this.route({
+            type: "down",
+            from: signal.to,
+            to: signal.from,
+            ref: signal.ref,
+            reason: "noproc",
+          });
+        } else {
+          (t.watchers ??= new Map()).set(signal.ref, {
+            ref: signal.ref,
+            watcher: undefined,
+            watcherPid: signal.from,
+            target: signal.to,
+            name: undefined,
+            callback: undefined,
+          });
+        }
+        return;
+      }
+      case "demonitor":
+        this.lookup(signal.to)?.watchers?.delete(signal.ref);
+        return;
+      case "down": {
+        const p = this.lookup(signal.to);
+        const m = p?.monitors?.get(signal.ref);
+        if (p === undefined || m === undefined) return;
+        p.monitors?.delete(signal.ref);
+        if (m.callback !== undefined) m.callback(signal.reason);
+        else this.deliver(p, new DownMessage(signal.ref, signal.from, signal.reason));
+        this.flushDeferred();
+        return;
+      }
+      case "reply":
+        this.replies.get(signal.ref)?.(signal.value);
+        return;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Shutdown
+
+  /**
+   * Kills every process, cancels every timer and releases the clock. The runtime cannot be
+   * used afterwards. Resolves once the deaths have been processed.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime();
+   * rt.spawn(() => new Promise(() => {}));
+   * await rt.shutdown();
+   * rt.processes(); // []
+   * ```
+   */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    for (const p of [...this.procs.values()]) this.exitSignal(p.pid, p.pid, "kill", false);
+    for (const t of [...this.heap.values()]) this.cancelEntry(t);
+    for (const node of [...this.peers.keys()]) this.disconnect(node);
+    this.clock.detach(this);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * What `receive` resolves with when its timeout expires (Erlang's `after` branch).
+ *
+ * @example
+ * ```ts
+ * import { receive, TIMEOUT } from "@trellis/core";
+ * const msg = await receive(() => true, { timeout: 100 });
+ * if (msg === TIMEOUT) console.log("nothing came");
+ * ```
+ * @since 0.1.0
+ * @category Processes
+ */
+export const TIMEOUT: unique symbol = Symbol.for("trellis.receive.timeout");
+
+let defaultRt: Runtime | undefined;
+
+/**
+ * The runtime that module functions use outside process code. Created on first use, with a
+ * real clock and the console logger.
+ *
+ * @example
+ * ```ts
+ * import { defaultRuntime } from "@trellis/core";
+ * defaultRuntime().node; // "nonode@nohost"
+ * ```
+ * @since 0.1.0
+ * @category Runtime
+ */
+export function defaultRuntime(): Runtime {
+  if (defaultRt === undefined) defaultRt = new Runtime();
+  return defaultRt;
+}
+
+/**
+ * Creates an isolated runtime: its own processes, names, timers and clock. Use one per test
+ * (with `clock: "virtual"`), or several to simulate nodes.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime } from "@trellis/core";
+ * const rt = createRuntime({ clock: "virtual", node: "a@localhost" });
+ * ```
+ * @throws {BadArgumentError} for an invalid node name, budget or slice
+ * @since 0.1.0
+ * @category Runtime
+ */
+export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  return new Runtime(options);
+}
+
+/** @internal Validates a receive/call timeout. */
+export function validTimeout(what: string, ms: unknown): number {
+  return checkTimeout(what, ms, true);
+}
+
+/** @internal Throws if code runs in a process that has already exited. */
+export function ensureAlive(p: Proc, operation: string): void {
+  if (!p.alive) throw new ProcessExitedError(operation, p.reason);
+}

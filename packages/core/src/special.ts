@@ -1,0 +1,865 @@
+/**
+ * The special-process toolkit: what Erlang's `proc_lib`, `sys` and `gen` give behaviours.
+ * GenServer, Supervisor, GenStateMachine and the others are built on these functions only,
+ * and so can your own behaviours (see the guide "Custom behaviours").
+ *
+ * - {@link startSpecial}: start a process with a synchronous, acknowledged initialisation
+ *   (start timeout, init failure reported to the starter, names registered first).
+ * - {@link call} / {@link reply} / {@link cast}: the request-reply protocol every behaviour
+ *   shares, with monitors, timeouts and no late replies.
+ * - {@link setMessageHandler}: the fast path: the scheduler calls a function per message.
+ * - {@link Sys}: system messages (`getState`, `replaceState`, `getStatus`, `suspend`,
+ *   `resume`) handled by the toolkit for every special process.
+ *
+ * @module
+ */
+import {
+  AlreadyStartedError,
+  BadArgumentError,
+  CallError,
+  CallingSelfError,
+  type CallOperation,
+  CallTimeoutError,
+  ExitError,
+  formatReason,
+  InitError,
+  NoProcessError,
+  NotInProcessError,
+} from "./errors.js";
+import { ExitMessage } from "./messages.js";
+import { Pid, type Ref } from "./pid.js";
+import {
+  currentProc,
+  type Dest,
+  defaultRuntime,
+  ensureAlive,
+  isViaName,
+  type Proc,
+  type ProcessName,
+  type Runtime,
+  reasonFromThrown,
+  type TimerEntry,
+  validTimeout,
+} from "./runtime.js";
+
+/**
+ * Who is waiting for a reply: Erlang's `From` in `handle_call(Request, From, State)`.
+ * Pass it to {@link reply}; it is valid in any process, at any later time.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export class From {
+  /** The calling process, or `undefined` for a call made outside process code. */
+  readonly pid: Pid | undefined;
+  /** The call's unique tag. */
+  readonly ref: Ref;
+  /** @internal */
+  readonly $runtime: Runtime;
+
+  /** @internal */
+  constructor(pid: Pid | undefined, ref: Ref, rt: Runtime) {
+    this.pid = pid;
+    this.ref = ref;
+    this.$runtime = rt;
+  }
+}
+
+/**
+ * A synchronous request in a mailbox (Erlang's `{'$gen_call', From, Request}`). A special
+ * process answers it with {@link reply}.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export class CallRequest<Req = unknown> {
+  /** Always `"$gen_call"`. */
+  readonly type: "$gen_call" = "$gen_call";
+  /** Where the reply goes. */
+  readonly from: From;
+  /** The request. */
+  readonly request: Req;
+  /** @internal */
+  constructor(from: From, request: Req) {
+    this.from = from;
+    this.request = request;
+  }
+}
+
+/**
+ * An asynchronous request in a mailbox (Erlang's `{'$gen_cast', Request}`).
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export class CastRequest<Req = unknown> {
+  /** Always `"$gen_cast"`. */
+  readonly type: "$gen_cast" = "$gen_cast";
+  /** The request. */
+  readonly request: Req;
+  /** @internal */
+  constructor(request: Req) {
+    this.request = request;
+  }
+}
+
+/**
+ * A system command, handled by the toolkit for every special process.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export type SystemCommand =
+  | { readonly type: "getState" }
+  | { readonly type: "replaceState"; readonly fn: (state: unknown) => unknown }
+  | { readonly type: "getStatus" }
+  | { readonly type: "suspend" }
+  | { readonly type: "resume" };
+
+/**
+ * A system message in a mailbox (Erlang's `{system, From, Request}`).
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export class SystemRequest {
+  /** Always `"system"`. */
+  readonly type: "system" = "system";
+  /** Where the answer goes. */
+  readonly from: From;
+  /** The command. */
+  readonly command: SystemCommand;
+  /** @internal */
+  constructor(from: From, command: SystemCommand) {
+    this.from = from;
+    this.command = command;
+  }
+}
+
+/**
+ * Whether `msg` is a {@link CallRequest}.
+ *
+ * @example
+ * ```ts
+ * import { isCallRequest } from "@trellis/core";
+ * isCallRequest({ type: "$gen_call" }); // false: only the toolkit makes them
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function isCallRequest(msg: unknown): msg is CallRequest {
+  return msg instanceof CallRequest;
+}
+
+/**
+ * Whether `msg` is a {@link CastRequest}.
+ *
+ * @example
+ * ```ts
+ * import { isCastRequest } from "@trellis/core";
+ * isCastRequest("hello"); // false
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function isCastRequest(msg: unknown): msg is CastRequest {
+  return msg instanceof CastRequest;
+}
+
+/**
+ * Whether `msg` is a {@link SystemRequest}.
+ *
+ * @example
+ * ```ts
+ * import { isSystemRequest } from "@trellis/core";
+ * isSystemRequest("hello"); // false
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function isSystemRequest(msg: unknown): msg is SystemRequest {
+  return msg instanceof SystemRequest;
+}
+
+function runtimeOf(caller: Proc | undefined, dest: Dest): Runtime {
+  if (caller !== undefined) return caller.rt;
+  if (dest instanceof Pid) {
+    const p = dest.$proc as Proc | undefined;
+    if (p !== undefined) return p.rt;
+  }
+  return defaultRuntime();
+}
+
+/**
+ * Options of {@link call}.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export interface CallOptions {
+  /** Milliseconds to wait for the reply. Default `5000`; `Infinity` waits forever. */
+  readonly timeout?: number;
+  /** The behaviour name used in errors, e.g. `"GenServer"`. Default `"gen"`. */
+  readonly module?: string;
+  /** The function name used in errors. Default `"call"`. */
+  readonly function?: string;
+}
+
+/**
+ * Sends a synchronous request to a special process and resolves with its reply (Erlang's
+ * `gen:call`). The caller monitors the target for the duration of the call, so:
+ *
+ * - a dead pid or an unknown name rejects with {@link NoProcessError};
+ * - calling oneself rejects with {@link CallingSelfError};
+ * - no reply within `timeout` rejects with {@link CallTimeoutError}, and a late reply is
+ *   dropped (it never reaches the caller's mailbox);
+ * - the target dying first rejects with a {@link CallError} carrying its exit reason.
+ *
+ * Uncaught inside a process, the rejection crashes that process, as the exit of a failed
+ * call does in Elixir. It works outside process code too.
+ *
+ * @example
+ * ```ts
+ * import { call } from "@trellis/core";
+ * const n = await call<number>("counter", { type: "get" }, { timeout: 1000, module: "Counter" });
+ * ```
+ * @throws {BadArgumentError} (synchronously) for a bad timeout or destination
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function call<R = unknown>(
+  dest: Dest,
+  request: unknown,
+  options: CallOptions = {},
+): Promise<R> {
+  const timeout = options.timeout === undefined ? 5000 : validTimeout("call", options.timeout);
+  const op: CallOperation = {
+    module: options.module ?? "gen",
+    function: options.function ?? "call",
+    args: [dest, request, timeout],
+  };
+  return request$(dest, timeout, op, (from) => new CallRequest(from, request)) as Promise<R>;
+}
+
+/**
+ * The general form of {@link call}: sends the envelope that `wrap` builds around a new
+ * {@link From}, and waits for the reply with the same monitoring and timeout rules. Use it
+ * for protocols of your own (the toolkit's {@link Sys} functions use it).
+ *
+ * @example
+ * ```ts
+ * import { request, CallRequest } from "@trellis/core";
+ * const answer = await request("server", 1000, { module: "My", function: "ask", args: [] }, (from) => new MyEnvelope(from));
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function request(
+  dest: Dest,
+  timeout: number,
+  operation: CallOperation,
+  wrap: (from: From) => unknown,
+): Promise<unknown> {
+  return request$(dest, validTimeout(operation.function, timeout), operation, wrap);
+}
+
+function request$(
+  dest: Dest,
+  timeout: number,
+  op: CallOperation,
+  wrap: (from: From) => unknown,
+): Promise<unknown> {
+  const caller = currentProc();
+  if (caller !== undefined) ensureAlive(caller, `${op.module}.${op.function}`);
+  const rt = runtimeOf(caller, dest);
+  let pid: Pid | undefined;
+  try {
+    pid = rt.resolve(dest);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (pid === undefined) return Promise.reject(new NoProcessError(op));
+  if (caller !== undefined && pid === caller.pid) return Promise.reject(new CallingSelfError(op));
+  const target = pid;
+  return new Promise<unknown>((resolve, reject) => {
+    const ref = rt.makeRef();
+    let done = false;
+    let timer: TimerEntry | undefined;
+    let mref: Ref | undefined;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      rt.replies.delete(ref);
+      if (timer !== undefined) rt.cancelEntry(timer);
+      if (mref !== undefined) {
+        if (caller !== undefined) rt.demonitor(caller, mref, false);
+        else rt.demonitorCallback(target, mref);
+      }
+      // a process that exited meanwhile gets nothing: its continuation must not run
+      return caller === undefined || caller.alive;
+    };
+    mref = rt.monitor(caller, target, (reason) => {
+      mref = undefined;
+      if (finish())
+        reject(reason === "noproc" ? new NoProcessError(op) : new CallError(reason, op));
+    });
+    if (done) return;
+    rt.replies.set(ref, (value) => {
+      if (finish()) resolve(value);
+    });
+    if (timeout !== Number.POSITIVE_INFINITY) {
+      timer = rt.callbackTimer(timeout, caller, () => {
+        timer = undefined;
+        if (finish()) reject(new CallTimeoutError(op));
+      });
+    }
+    rt.sendPid(target, wrap(new From(caller?.pid, ref, rt)));
+  });
+}
+
+/**
+ * Answers a call: the caller's {@link call} resolves with `value`. Any process may reply,
+ * at any time (a deferred reply). A reply to a caller that has given up (timeout, exit) is
+ * dropped silently.
+ *
+ * @example
+ * ```ts
+ * import { reply, type From } from "@trellis/core";
+ * function answerLater(from: From) {
+ *   setTimeout(() => reply(from, "done"), 100);
+ * }
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function reply(from: From, value: unknown): void {
+  if (!(from instanceof From))
+    throw new BadArgumentError(`reply: expected a From, got ${formatReason(from)}`);
+  const home = from.$runtime;
+  const p = currentProc();
+  const here = p === undefined ? home : p.rt;
+  if (p !== undefined) ensureAlive(p, "reply");
+  if (here === home) home.replies.get(from.ref)?.(value);
+  else here.route({ type: "reply", ref: from.ref, value });
+}
+
+/**
+ * Sends an asynchronous request (Erlang's `gen:cast`). Always succeeds, also when the
+ * target is dead or the name unknown.
+ *
+ * @example
+ * ```ts
+ * import { cast } from "@trellis/core";
+ * cast("logger", { type: "log", line: "hello" });
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function cast(dest: Dest, req: unknown): void {
+  const caller = currentProc();
+  if (caller !== undefined) ensureAlive(caller, "cast");
+  const rt = runtimeOf(caller, dest);
+  try {
+    const pid = rt.resolve(dest);
+    if (pid !== undefined) rt.sendPid(pid, new CastRequest(req));
+  } catch {
+    // cast never fails
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Special processes
+
+/**
+ * What a behaviour gives the toolkit for a running special process.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export interface SpecialProcess {
+  /**
+   * Handles one message (anything but a system message, and but an EXIT from the parent when
+   * the process traps exits). While a returned promise is pending, no other message is
+   * handled. A throw or rejection crashes the process.
+   */
+  handleMessage(message: unknown): void | PromiseLike<void>;
+  /** The state for `Sys.getState`. Default: `undefined`. */
+  getState?(): unknown;
+  /** Replaces the state for `Sys.replaceState`; returns the new state. Throwing leaves the state as it was. */
+  replaceState?(fn: (state: unknown) => unknown): unknown;
+  /** What `Sys.getStatus` shows as the state. Default: `getState()`. */
+  formatStatus?(): unknown;
+  /**
+   * The parent sent an exit signal and the process traps exits (e.g. its supervisor is
+   * shutting it down). Default: exit with the same reason. GenServer runs `terminate` here.
+   */
+  handleParentExit?(reason: unknown): void | PromiseLike<void>;
+}
+
+/**
+ * What the `init` function of {@link startSpecial} returns.
+ *
+ * - `ok`: the process runs; `process` handles its messages. The starter gets the pid as
+ *   soon as this is returned; `continue`, if given, runs next, before any message (GenServer's
+ *   `handle_continue` after `init`).
+ * - `ignore`: the start resolves with `"ignore"` and the process exits `"normal"`.
+ * - `stop` / `error`: the start rejects with an {@link InitError} carrying `reason`, and the
+ *   process exits with `reason`.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export type InitResult =
+  | {
+      readonly type: "ok";
+      readonly process: SpecialProcess;
+      readonly continue?: () => void | PromiseLike<void>;
+    }
+  | { readonly type: "ignore" }
+  | { readonly type: "stop"; readonly reason: unknown }
+  | { readonly type: "error"; readonly reason: unknown };
+
+/**
+ * Options of {@link startSpecial}.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export interface StartSpecialOptions {
+  /** Link the new process to the caller (`start_link`). Default `false`. */
+  readonly link?: boolean;
+  /** Register the process under this name before `init` runs. */
+  readonly name?: ProcessName;
+  /** Milliseconds `init` may take; then the process is killed and the start rejects with reason `"timeout"`. Default `Infinity`. */
+  readonly timeout?: number;
+  /** The behaviour's name, shown by `processInfo` and in reports. */
+  readonly behaviour?: string;
+  /** The runtime to start in when called outside process code. Default: the default runtime. */
+  readonly runtime?: Runtime;
+}
+
+function registerName(rt: Runtime, p: Proc, name: ProcessName): Pid | undefined {
+  if (typeof name === "string") {
+    const holder = rt.whereis(name);
+    if (holder !== undefined) return holder;
+    rt.register(name, p.pid);
+    return undefined;
+  }
+  if (isViaName(name)) {
+    if (!name.via.registerName(name.key, p.pid)) return name.via.whereisName(name.key) ?? p.pid;
+    (p.exitHooks ??= []).push(() => {
+      try {
+        if (name.via.whereisName(name.key) === p.pid) name.via.unregisterName(name.key);
+      } catch {
+        // the registry may be gone
+      }
+    });
+    return undefined;
+  }
+  throw new BadArgumentError(
+    `name: expected a non-empty string or a via name, got ${formatReason(name)}`,
+  );
+}
+
+/**
+ * Whether `name` is a valid process name (a non-empty string other than `"undefined"`, or a via name).
+ *
+ * @example
+ * ```ts
+ * import { isProcessName } from "@trellis/core";
+ * isProcessName("cache"); // true
+ * isProcessName(42); // false
+ * ```
+ * @since 0.1.0
+ * @category Names
+ */
+export function isProcessName(name: unknown): name is ProcessName {
+  return (typeof name === "string" && name.length > 0 && name !== "undefined") || isViaName(name);
+}
+
+/**
+ * Starts a special process with an acknowledged initialisation (Erlang's
+ * `proc_lib:start_link` + `init_ack`). The new process registers `name` (if any), runs
+ * `init`, and tells the starter the outcome:
+ *
+ * - `init` returns `ok` → resolves with the pid; the process then handles messages with
+ *   the returned {@link SpecialProcess} (system messages are handled by the toolkit);
+ * - `ignore` → resolves with `"ignore"`;
+ * - `stop`/`error`, a throw, or an invalid result → rejects with an {@link InitError};
+ * - the name is taken → rejects with an {@link AlreadyStartedError} carrying the holder;
+ * - `timeout` expires → the process is killed and the start rejects with reason `"timeout"`.
+ *
+ * When the start fails, the process is unlinked from the starter before it exits, so the
+ * starter gets the error instead of an exit signal (OTP 26's synchronous init failure).
+ * The parent of the new process is the caller; an EXIT from it reaches
+ * {@link SpecialProcess.handleParentExit} when the process traps exits.
+ *
+ * @example
+ * ```ts
+ * import { startSpecial, isCallRequest, reply } from "@trellis/core";
+ * let count = 0;
+ * const pid = await startSpecial(() => ({
+ *   type: "ok",
+ *   process: {
+ *     handleMessage(msg) {
+ *       if (isCallRequest(msg)) reply(msg.from, ++count);
+ *     },
+ *     getState: () => count,
+ *   },
+ * }), { behaviour: "Counter" });
+ * ```
+ * @throws {BadArgumentError} for a bad name or timeout
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function startSpecial(
+  init: (self: Pid) => InitResult | PromiseLike<InitResult>,
+  options: StartSpecialOptions = {},
+): Promise<Pid | "ignore"> {
+  if (typeof init !== "function") {
+    throw new BadArgumentError(`startSpecial: init must be a function, got ${formatReason(init)}`);
+  }
+  if (options.name !== undefined && !isProcessName(options.name)) {
+    throw new BadArgumentError(
+      `name: expected a non-empty string (not "undefined") or a via name, got ${formatReason(options.name)}`,
+    );
+  }
+  const timeout =
+    options.timeout === undefined
+      ? Number.POSITIVE_INFINITY
+      : validTimeout("start timeout", options.timeout);
+  const caller = currentProc();
+  if (caller !== undefined) ensureAlive(caller, "start");
+  if (options.link === true && caller === undefined) {
+    throw new NotInProcessError("startLink");
+  }
+  const rt = caller?.rt ?? options.runtime ?? defaultRuntime();
+  return new Promise<Pid | "ignore">((resolve, reject) => {
+    let acked = false;
+    let timer: TimerEntry | undefined;
+    let mref: Ref | undefined;
+    const detach = (): void => {
+      if (timer !== undefined) rt.cancelEntry(timer);
+      if (mref !== undefined) {
+        if (caller !== undefined) rt.demonitor(caller, mref, false);
+        else rt.demonitorCallback(child.pid, mref);
+        mref = undefined;
+      }
+    };
+    const fail = (p: Proc, err: Error): void => {
+      if (acked) return;
+      acked = true;
+      detach();
+      if (caller !== undefined) rt.unlink(caller, p.pid);
+      if (caller === undefined || caller.alive) reject(err);
+    };
+    const succeed = (value: Pid | "ignore"): void => {
+      if (acked) return;
+      acked = true;
+      detach();
+      if (value === "ignore" && caller !== undefined) rt.unlink(caller, child.pid);
+      if (caller === undefined || caller.alive) resolve(value);
+    };
+    const child = rt.spawnProc(
+      async (selfPid: Pid) => {
+        const p = child;
+        if (options.name !== undefined) {
+          const holder = registerName(rt, p, options.name);
+          if (holder !== undefined) {
+            fail(p, new AlreadyStartedError(options.name, holder));
+            return;
+          }
+        }
+        let result: InitResult;
+        try {
+          result = await init(selfPid);
+        } catch (e) {
+          fail(p, new InitError(reasonFromThrown(e), { cause: e }));
+          throw e;
+        }
+        switch (result?.type) {
+          case "ok": {
+            const sp = result.process;
+            if (typeof sp?.handleMessage !== "function") {
+              const err = new InitError({ bad_return_value: result });
+              fail(p, err);
+              throw new ExitError(err.reason);
+            }
+            installHandler(p, sp);
+            succeed(selfPid);
+            if (result.continue !== undefined) await result.continue();
+            return;
+          }
+          case "ignore":
+            succeed("ignore");
+            return;
+          case "stop":
+          case "error":
+            fail(p, new InitError(result.reason));
+            throw new ExitError(result.reason);
+          default: {
+            const err = new InitError({ bad_return_value: result });
+            fail(p, err);
+            throw new ExitError(err.reason);
+          }
+        }
+      },
+      caller,
+      options.link === true,
+    );
+    child.parent = caller?.pid;
+    child.behaviour = options.behaviour;
+    mref = rt.monitor(caller, child.pid, (reason) => {
+      mref = undefined;
+      fail(child, new InitError(reason));
+    });
+    if (timeout !== Number.POSITIVE_INFINITY) {
+      timer = rt.callbackTimer(timeout, caller, () => {
+        timer = undefined;
+        if (acked) return;
+        fail(child, new InitError("timeout"));
+        rt.exitSignal(child.pid, child.pid, "kill", false);
+      });
+    }
+  });
+}
+
+function installHandler(p: Proc, sp: SpecialProcess): void {
+  const state = { suspended: false };
+  p.handler = (msg: unknown): void | PromiseLike<void> => {
+    if (msg instanceof SystemRequest) return system(p, sp, state, msg);
+    if (msg instanceof ExitMessage && p.trap && p.parent !== undefined && msg.from === p.parent) {
+      return parentExit(sp, msg.reason);
+    }
+    return sp.handleMessage(msg);
+  };
+}
+
+function parentExit(sp: SpecialProcess, reason: unknown): void | PromiseLike<void> {
+  if (sp.handleParentExit !== undefined) return sp.handleParentExit(reason);
+  throw new ExitError(reason);
+}
+
+function system(
+  p: Proc,
+  sp: SpecialProcess,
+  state: { suspended: boolean },
+  msg: SystemRequest,
+): void | PromiseLike<void> {
+  const cmd = msg.command;
+  switch (cmd.type) {
+    case "getState":
+      reply(msg.from, { ok: true, value: sp.getState?.() });
+      return;
+    case "replaceState":
+      try {
+        if (sp.replaceState === undefined)
+          throw new BadArgumentError("this process has no replaceable state");
+        reply(msg.from, { ok: true, value: sp.replaceState(cmd.fn) });
+      } catch (e) {
+        reply(msg.from, { ok: false, error: e });
+      }
+      return;
+    case "getStatus":
+      reply(msg.from, {
+        ok: true,
+        value: {
+          pid: p.pid,
+          status: state.suspended ? "suspended" : "running",
+          behaviour: p.behaviour,
+          parent: p.parent,
+          name: p.name,
+          messageQueueLength: p.mailbox.length,
+          state: sp.formatStatus !== undefined ? sp.formatStatus() : sp.getState?.(),
+        } satisfies ProcessStatus,
+      });
+      return;
+    case "resume":
+      reply(msg.from, { ok: true, value: undefined });
+      return;
+    case "suspend":
+      state.suspended = true;
+      reply(msg.from, { ok: true, value: undefined });
+      return suspended(p, sp, state);
+  }
+}
+
+async function suspended(
+  p: Proc,
+  sp: SpecialProcess,
+  state: { suspended: boolean },
+): Promise<void> {
+  const isForSuspended = (m: unknown): boolean =>
+    m instanceof SystemRequest || (m instanceof ExitMessage && p.trap && m.from === p.parent);
+  while (state.suspended) {
+    const m = await p.rt.receive(p, isForSuspended, Number.POSITIVE_INFINITY);
+    if (m instanceof ExitMessage) {
+      await parentExit(sp, m.reason);
+      return;
+    }
+    const req = m as SystemRequest;
+    if (req.command.type === "resume") state.suspended = false;
+    await system(p, sp, state, req);
+  }
+}
+
+/**
+ * What `Sys.getStatus` returns.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export interface ProcessStatus {
+  /** The process. */
+  readonly pid: Pid;
+  /** `"running"` or `"suspended"`. */
+  readonly status: "running" | "suspended";
+  /** The behaviour name. */
+  readonly behaviour: string | undefined;
+  /** The process that started it. */
+  readonly parent: Pid | undefined;
+  /** Its registered name. */
+  readonly name: string | undefined;
+  /** Messages waiting. */
+  readonly messageQueueLength: number;
+  /** The behaviour's state (or what its `formatStatus` shows). */
+  readonly state: unknown;
+}
+
+type SysAnswer = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+async function sys(dest: Dest, cmd: SystemCommand, fn: string, timeout: number): Promise<unknown> {
+  const op: CallOperation = { module: "sys", function: fn, args: [dest, timeout] };
+  const answer = (await request$(
+    dest,
+    validTimeout(`sys.${fn}`, timeout),
+    op,
+    (from) => new SystemRequest(from, cmd),
+  )) as SysAnswer;
+  if (!answer.ok) throw new CallError({ callback_failed: answer.error }, op);
+  return answer.value;
+}
+
+/**
+ * System messages, understood by every special process (Erlang's `sys` module). They are
+ * handled between callbacks, in mailbox order, and do not reach the behaviour's callbacks.
+ *
+ * @example
+ * ```ts
+ * import { Sys } from "@trellis/core";
+ * const state = await Sys.getState(pid);
+ * await Sys.suspend(pid);
+ * await Sys.replaceState(pid, (s) => ({ ...s, debug: true }));
+ * await Sys.resume(pid);
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export const Sys: {
+  /** The state of a special process. */
+  getState(dest: Dest, timeout?: number): Promise<unknown>;
+  /** Replaces the state with `fn(state)` and returns the new state; works while suspended; a throwing `fn` leaves the state unchanged and rejects. */
+  replaceState(dest: Dest, fn: (state: unknown) => unknown, timeout?: number): Promise<unknown>;
+  /** Status of a special process. */
+  getStatus(dest: Dest, timeout?: number): Promise<ProcessStatus>;
+  /** Suspends a special process: it handles only system messages until resumed. */
+  suspend(dest: Dest, timeout?: number): Promise<void>;
+  /** Resumes a suspended special process. */
+  resume(dest: Dest, timeout?: number): Promise<void>;
+} = {
+  getState: (dest, timeout = 5000) => sys(dest, { type: "getState" }, "get_state", timeout),
+  replaceState: (dest, fn, timeout = 5000) => {
+    if (typeof fn !== "function") {
+      return Promise.reject(
+        new BadArgumentError(`Sys.replaceState: fn must be a function, got ${formatReason(fn)}`),
+      );
+    }
+    return sys(dest, { type: "replaceState", fn }, "replace_state", timeout);
+  },
+  getStatus: async (dest, timeout = 5000) =>
+    (await sys(dest, { type: "getStatus" }, "get_status", timeout)) as ProcessStatus,
+  suspend: async (dest, timeout = 5000) => {
+    await sys(dest, { type: "suspend" }, "suspend", timeout);
+  },
+  resume: async (dest, timeout = 5000) => {
+    await sys(dest, { type: "resume" }, "resume", timeout);
+  },
+};
+
+/**
+ * Hands the calling process's mailbox to `handler`: from now on the scheduler calls it once
+ * per message, in order, with no Promise per message when it returns synchronously; while a
+ * promise it returns is pending, no other message is handled. The process stays alive after
+ * its function returns, until it exits. This is the fast path behaviours run on;
+ * {@link startSpecial} installs it for you (with system messages handled).
+ *
+ * @example
+ * ```ts
+ * import { setMessageHandler, spawn, send } from "@trellis/core";
+ * const counter = spawn(() => {
+ *   let n = 0;
+ *   setMessageHandler((msg) => {
+ *     if (msg === "inc") n++;
+ *   });
+ * });
+ * send(counter, "inc");
+ * ```
+ * @throws {NotInProcessError} outside process code
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function setMessageHandler(handler: (message: unknown) => void | PromiseLike<void>): void {
+  const p = currentProc();
+  if (p === undefined) throw new NotInProcessError("setMessageHandler");
+  ensureAlive(p, "setMessageHandler");
+  if (typeof handler !== "function") {
+    throw new BadArgumentError(
+      `setMessageHandler: expected a function, got ${formatReason(handler)}`,
+    );
+  }
+  p.handler = handler;
+}
+
+/**
+ * Runs `hook(reason)` when the process `pid` exits, synchronously, before its links and
+ * monitors fire: so anything the hook sends (an ETS table handed to an heir…) arrives
+ * before the EXIT and DOWN messages of that death. Hooks must be quick and must not throw.
+ * Returns a function that removes the hook.
+ *
+ * @example
+ * ```ts
+ * import { addExitHook, self } from "@trellis/core";
+ * const remove = addExitHook(self(), (reason) => console.log("exiting with", reason));
+ * remove();
+ * ```
+ * @throws {BadArgumentError} if `pid` is not a live process
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function addExitHook(pid: Pid, hook: (reason: unknown) => void): () => void {
+  const p = pid instanceof Pid ? (pid.$proc as Proc | undefined) : undefined;
+  if (p === undefined || !p.alive)
+    throw new BadArgumentError(`addExitHook: ${formatReason(pid)} is not a live process`);
+  const hooks = (p.exitHooks ??= []);
+  hooks.push(hook);
+  return () => {
+    const i = p.exitHooks?.indexOf(hook) ?? -1;
+    if (i >= 0) p.exitHooks?.splice(i, 1);
+  };
+}
+
+/**
+ * The parent of the calling special process (the process that started it), if any.
+ *
+ * @example
+ * ```ts
+ * import { parentOf, self } from "@trellis/core";
+ * parentOf(self());
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function parentOf(pid: Pid): Pid | undefined {
+  const p = pid instanceof Pid ? (pid.$proc as Proc | undefined) : undefined;
+  return p?.alive === true ? p.parent : undefined;
+}
