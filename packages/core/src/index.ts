@@ -28,6 +28,7 @@ export {
   ProcessExitedError,
   TrellisError,
 } from "./errors.js";
+export { logReport } from "./log.js";
 export {
   CancelTimerMessage,
   DownMessage,
@@ -119,3 +120,13 @@ export {
   setMessageHandler,
   startSpecial,
 } from "./special.js";
+export {
+  assertTerm,
+  compare,
+  equals,
+  hash,
+  isTerm,
+  looseEquals,
+  type Term,
+  TermMap,
+} from "./terms.js";

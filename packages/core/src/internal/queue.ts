@@ -22,7 +22,7 @@ export class Queue<T> {
     items[this.head] = undefined;
     this.head++;
     if (this.head === items.length) {
-      this.items = [];
+      items.length = 0;
       this.head = 0;
     } else if (this.head >= 1024 && this.head * 2 >= items.length) {
       this.items = items.slice(this.head);
@@ -64,7 +64,7 @@ export class Queue<T> {
   }
 
   clear(): void {
-    this.items = [];
+    this.items.length = 0;
     this.head = 0;
   }
 }

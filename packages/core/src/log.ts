@@ -1,0 +1,29 @@
+/**
+ * Logging through the runtime's logger.
+ *
+ * @module
+ */
+import { currentProc, defaultRuntime, type LogReport } from "./runtime.js";
+
+/**
+ * Sends a report to the logger of the calling process's runtime (the default runtime
+ * outside process code). Behaviours use it for their reports, e.g. GenServer's "unhandled
+ * message" warning; the pid and registered name of the calling process are filled in.
+ *
+ * @example
+ * ```ts
+ * import { logReport } from "@trellis/core";
+ * logReport({ kind: "warning", message: "received an unexpected message" });
+ * ```
+ * @since 0.1.0
+ * @category Runtime
+ */
+export function logReport(report: LogReport): void {
+  const p = currentProc();
+  const rt = p?.rt ?? defaultRuntime();
+  rt.report({
+    ...(p === undefined ? {} : { pid: p.pid }),
+    ...(p?.name === undefined ? {} : { name: p.name }),
+    ...report,
+  });
+}
