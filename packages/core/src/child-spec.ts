@@ -1,0 +1,79 @@
+/**
+ * Child specifications: how a supervisor starts, restarts and stops a child. Defined in core
+ * so that every behaviour package can produce them and the supervisor packages can consume
+ * them without depending on each other.
+ *
+ * @module
+ */
+import type { Pid } from "./pid.js";
+
+/**
+ * What a child's start function resolves with: the pid of the started (and linked) child,
+ * or `"ignore"` when the child decided not to run (Erlang's `ignore`). To fail, it throws
+ * or rejects (Erlang's `{error, Reason}`): an `InitError` carries the reason.
+ *
+ * @since 0.1.0
+ * @category Supervision
+ */
+export type ChildStartResult = Pid | "ignore";
+
+/**
+ * When a supervisor restarts a child that exited:
+ * - `"permanent"`: always;
+ * - `"transient"`: unless it exited `"normal"`, `"shutdown"` or `{ shutdown: term }`;
+ * - `"temporary"`: never (and its spec is dropped when it exits).
+ *
+ * @since 0.1.0
+ * @category Supervision
+ */
+export type RestartType = "permanent" | "transient" | "temporary";
+
+/**
+ * How a supervisor stops a child: milliseconds to wait after sending `"shutdown"` before
+ * killing it, `"brutal_kill"` to kill at once, or `Infinity` to wait forever (the default for
+ * supervisors; workers default to 5000).
+ *
+ * @since 0.1.0
+ * @category Supervision
+ */
+export type Shutdown = number | "brutal_kill";
+
+/**
+ * A child specification (Erlang's `child_spec()` map). Only `id` and `start` are required;
+ * supervisors fill in the defaults (`restart: "permanent"`, `shutdown: 5000` for a worker and
+ * `Infinity` for a supervisor, `type: "worker"`, `significant: false`).
+ *
+ * @example
+ * ```ts
+ * import type { ChildSpec } from "@trellis/core";
+ * import { spawnLink, receive } from "@trellis/core";
+ * const worker: ChildSpec = {
+ *   id: "worker",
+ *   start: async () => spawnLink(async () => { await receive(); }),
+ *   restart: "transient",
+ *   shutdown: 1000,
+ * };
+ * ```
+ * @since 0.1.0
+ * @category Supervision
+ */
+export interface ChildSpec {
+  /** Identifies the child inside its supervisor (any term; compared with term equality). */
+  readonly id: unknown;
+  /**
+   * Starts the child, links it to the caller (the supervisor) and resolves with its pid, or
+   * `"ignore"`. Throws or rejects when the child cannot start. A DynamicSupervisor passes its
+   * `extraArguments` first.
+   */
+  readonly start: (...extraArguments: never[]) => Promise<ChildStartResult>;
+  /** When to restart the child. Default `"permanent"`. */
+  readonly restart?: RestartType;
+  /** How to stop the child. Default `5000` for workers, `Infinity` for supervisors. */
+  readonly shutdown?: Shutdown;
+  /** `"worker"` (default) or `"supervisor"`. */
+  readonly type?: "worker" | "supervisor";
+  /** Whether the child's exit can trigger the supervisor's `autoShutdown`. Default `false`. */
+  readonly significant?: boolean;
+  /** Names of the code the child runs, for tooling (Erlang's `modules`). */
+  readonly modules?: readonly string[];
+}
