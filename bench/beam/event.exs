@@ -1,0 +1,47 @@
+# gen_event: one manager with 10 handlers (each counts events); 100k :gen_event.notify, then
+# one :gen_event.sync_notify that returns once every handler has seen every event.
+# The rate is notifications per second (each reaches all 10 handlers).
+Code.require_file("common.exs", __DIR__)
+
+defmodule Tally do
+  @behaviour :gen_event
+
+  @impl true
+  def init(n), do: {:ok, n}
+
+  @impl true
+  def handle_event(:ping, n), do: {:ok, n + 1}
+
+  @impl true
+  def handle_call(:count, n), do: {:ok, n, n}
+end
+
+defmodule EventBench do
+  @handlers 10
+
+  defp notify(_mgr, 0), do: :ok
+
+  defp notify(mgr, n) do
+    :gen_event.notify(mgr, :ping)
+    notify(mgr, n - 1)
+  end
+
+  def measure(n) do
+    {:ok, mgr} = :gen_event.start()
+    for i <- 1..@handlers, do: :ok = :gen_event.add_handler(mgr, {Tally, i}, 0)
+
+    r =
+      Bench.rate(n, fn ->
+        notify(mgr, n - 1)
+        :ok = :gen_event.sync_notify(mgr, :ping)
+      end)
+
+    ^n = :gen_event.call(mgr, {Tally, @handlers}, :count)
+    :gen_event.stop(mgr)
+    r
+  end
+end
+
+n = Bench.size(100_000)
+EventBench.measure(Bench.warm(n))
+Bench.report("event_notify", EventBench.measure(n), "events/s")
