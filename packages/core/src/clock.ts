@@ -155,7 +155,7 @@ export class VirtualClock implements Clock {
   /** Always `"virtual"`. */
   readonly kind: "virtual" = "virtual";
   private time: number;
-  private readonly auto: boolean;
+  private auto: boolean;
   private readonly alarms = new Map<ClockHost, Alarm>();
   private readonly hosts = new Set<ClockHost>();
   private checking = false;
@@ -169,6 +169,40 @@ export class VirtualClock implements Clock {
   /** The current virtual time in ms. */
   now(): number {
     return this.time;
+  }
+
+  /**
+   * Whether time jumps to the next timer when every runtime is idle. Can be switched at any
+   * time: `@trellis/core/testing` turns it off after a test body returns, to move time
+   * itself while the test's processes stop.
+   *
+   * @example
+   * ```ts
+   * import { VirtualClock } from "@trellis/core";
+   * const clock = new VirtualClock();
+   * clock.autoAdvance = false; // from now on only advance() moves time
+   * ```
+   */
+  get autoAdvance(): boolean {
+    return this.auto;
+  }
+  set autoAdvance(on: boolean) {
+    this.auto = on;
+    const host = this.hosts.values().next();
+    if (on && host.done !== true) this.idle(host.value);
+  }
+
+  /**
+   * The due time of the earliest pending alarm of any runtime on the clock, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { VirtualClock } from "@trellis/core";
+   * new VirtualClock().nextAlarm(); // undefined
+   * ```
+   */
+  nextAlarm(): number | undefined {
+    return this.earliest();
   }
 
   /** @inheritDoc */
@@ -264,6 +298,7 @@ export class VirtualClock implements Clock {
     try {
       while (this.alarms.size > 0) {
         await this.settle();
+        if (!this.auto) break;
         const next = this.earliest();
         if (next === undefined) break;
         this.fireDue(next);

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Runtime, Signal } from "./runtime.js";
+import { BadArgumentError } from "./errors.js";
+import type { Runtime, Signal, Transport } from "./runtime.js";
 
 /**
  * A live in-memory connection between two runtimes, as made by {@link connectInMemory}.
@@ -20,8 +21,8 @@ export interface Connection {
  * Connects two runtimes in one OS process as if they were two Erlang nodes: pids of one can
  * be used from the other, and messages, links, monitors and exit signals cross with the same
  * semantics as local ones (order kept per pair of processes). Messages are passed by
- * reference, not copied. `disconnect()` delivers `"noconnection"` to every link and monitor
- * that crosses the connection.
+ * reference, not copied. `disconnect()` (or shutting either runtime down) delivers
+ * `"noconnection"` to every link and monitor that crosses the connection, on both sides.
  *
  * This is where the Erlang distribution protocol will plug in: every signal to another node
  * leaves a runtime through one routing point ({@link Runtime.connect} and
@@ -45,15 +46,27 @@ export interface Connection {
  * @category Nodes
  */
 export function connectInMemory(a: Runtime, b: Runtime): Connection {
-  a.connect(b.node, { deliver: (signal: Signal) => b.receiveSignal(signal) });
-  b.connect(a.node, { deliver: (signal: Signal) => a.receiveSignal(signal) });
+  if (a.node === b.node) {
+    throw new BadArgumentError(
+      `connectInMemory: both runtimes are named ${a.node}; give them different node names`,
+    );
+  }
   let connected = true;
+  // Either side dropping the connection (disconnect, shutdown) drops it on the other too.
+  const half = (from: Runtime, to: Runtime): Transport => ({
+    deliver: (signal: Signal) => {
+      if (connected) to.receiveSignal(signal);
+    },
+    close: () => {
+      connected = false;
+      to.disconnect(from.node);
+    },
+  });
+  a.connect(b.node, half(a, b));
+  b.connect(a.node, half(b, a));
   return {
     disconnect(): void {
-      if (!connected) return;
-      connected = false;
       a.disconnect(b.node);
-      b.disconnect(a.node);
     },
   };
 }

@@ -187,7 +187,7 @@ export function send<M>(dest: Dest, msg: M): M {
   }
   if (dest instanceof Pid) {
     const target = dest.$proc as Proc | undefined;
-    if (target !== undefined && target.alive) target.rt.deliver(target, msg);
+    if (target?.alive) target.rt.deliver(target, msg);
     return msg;
   }
   return defaultRuntime().send(dest, msg);
@@ -444,8 +444,7 @@ export function exit(...args: [unknown] | [Pid, unknown]): void {
 export function isAlive(pid: Pid): boolean {
   if (!(pid instanceof Pid))
     throw new BadArgumentError(`isAlive: expected a pid, got ${formatReason(pid)}`);
-  const p = pid.$proc as Proc | undefined;
-  return p !== undefined && p.alive;
+  return (pid.$proc as Proc | undefined)?.alive === true;
 }
 
 /**

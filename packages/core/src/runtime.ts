@@ -185,6 +185,8 @@ export type Signal =
 export interface Transport {
   /** Carries one signal to the peer node, preserving order per sender and receiver. */
   deliver(signal: Signal): void;
+  /** Called once when this runtime drops the connection (disconnect, shutdown): tell the peer. */
+  close?(): void;
 }
 
 /**
@@ -196,7 +198,11 @@ export interface Transport {
 export interface ProcessInfo {
   /** The process. */
   readonly pid: Pid;
-  /** `running` (executing now), `runnable` (queued to run), `waiting`, or `busy` (awaiting inside a callback). */
+  /**
+   * `running` (executing now, e.g. the caller itself), `runnable` (queued to run), `waiting`
+   * (blocked in `receive`, or an idle special process), or `busy` (awaiting something other
+   * than a message, such as I/O inside a callback).
+   */
   readonly status: "running" | "runnable" | "waiting" | "busy";
   /** Messages in the mailbox. */
   readonly messageQueueLength: number;
@@ -243,6 +249,9 @@ interface Waiter {
   timer: TimerEntry | undefined;
   scanned: number;
 }
+
+/** Async wake-ups per scheduler pass before the time slice is checked again. */
+const WAKE_BATCH = 64;
 
 const T_SEND = 0;
 const T_START = 1;
@@ -301,7 +310,31 @@ export function als(): AsyncLocalStorage<Proc> {
 
 /** @internal The process whose code is running, if any (alive or not). */
 export function currentProc(): Proc | undefined {
-  return storage?.getStore();
+  return syncCurrent !== undefined ? syncCurrent : storage?.getStore();
+}
+
+/**
+ * The process whose code the scheduler is running synchronously right now. Microtasks never
+ * run during a synchronous step, so while this is set it is the current process; async
+ * continuations find theirs through the async-context store instead.
+ */
+let syncCurrent: Proc | undefined;
+
+let captured: ((value: unknown) => void) | undefined;
+const captureResolve = (resolve: (value: unknown) => void): void => {
+  captured = resolve;
+};
+
+/** Runs `fn` outside any process: runtime callbacks (exit hooks, abort listeners, loggers). */
+function outsideProcesses(fn: () => void): void {
+  const saved = syncCurrent;
+  syncCurrent = undefined;
+  try {
+    if (storage === undefined) fn();
+    else storage.exit(fn);
+  } finally {
+    syncCurrent = saved;
+  }
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
@@ -411,6 +444,7 @@ export class Runtime implements ClockHost {
   private readonly runQueue = new Queue<Proc>();
   private scheduled = false;
   private running: Proc | undefined = undefined;
+  private wakes = 0;
   private sliceStart = Number.NEGATIVE_INFINITY;
   private readonly heap = new TimerHeap<TimerEntry>();
   private readonly timerRefs = new Map<Ref, TimerEntry>();
@@ -544,7 +578,7 @@ export class Runtime implements ClockHost {
   /** @internal The live local process behind a pid, or undefined. */
   lookup(pid: Pid): Proc | undefined {
     const p = pid.$proc as Proc | undefined;
-    return p !== undefined && p.alive && p.rt === this ? p : undefined;
+    return p?.alive && p.rt === this ? p : undefined;
   }
 
   /**
@@ -599,7 +633,14 @@ export class Runtime implements ClockHost {
     const links = [...(p.links ?? [])];
     return {
       pid,
-      status: this.running === p ? "running" : p.queued ? "runnable" : p.busy ? "busy" : "waiting",
+      status:
+        this.running === p || currentProc() === p
+          ? "running"
+          : p.queued
+            ? "runnable"
+            : p.busy && p.waiter === undefined
+              ? "busy"
+              : "waiting",
       messageQueueLength: p.mailbox.length,
       links,
       monitors,
@@ -644,7 +685,17 @@ export class Runtime implements ClockHost {
 
   private runLoop(): void {
     const q = this.runQueue;
+    // Each wake-up of async process code (a resolved receive, a started body) schedules a
+    // continuation that runs as a microtask after this loop. Their cost is not visible here,
+    // so a pass ends after a batch of them; the time slice is checked again before the next
+    // pass, which keeps the event loop (timers, I/O) responsive under any load.
+    if (performance.now() - this.sliceStart >= this.sliceMs) {
+      setImmediate(this.runMacro);
+      return;
+    }
+    this.wakes = 0;
     let n = 0;
+    let slice = false;
     while (q.length > 0) {
       const p = q.shift() as Proc;
       p.queued = false;
@@ -653,10 +704,15 @@ export class Runtime implements ClockHost {
         this.step(p);
         this.running = undefined;
       }
-      if ((++n & 15) === 0 && performance.now() - this.sliceStart >= this.sliceMs) break;
+      if (this.wakes >= WAKE_BATCH) break;
+      if ((++n & 15) === 0 && performance.now() - this.sliceStart >= this.sliceMs) {
+        slice = true;
+        break;
+      }
     }
     if (q.length > 0) {
-      setImmediate(this.runMacro);
+      if (slice) setImmediate(this.runMacro);
+      else queueMicrotask(this.runMicro);
     } else {
       this.scheduled = false;
       this.clock.idle(this);
@@ -675,16 +731,25 @@ export class Runtime implements ClockHost {
       return;
     }
     const h = p.handler;
-    if (h === undefined || p.busy) return;
+    if (h === undefined || p.busy || p.mailbox.length === 0) return;
+    // One async-context entry per batch of messages, not one per message.
+    syncCurrent = p;
+    try {
+      als().run(p, this.handleBatch, p, h);
+    } finally {
+      syncCurrent = undefined;
+    }
+  }
+
+  private readonly handleBatch = (p: Proc, h: (msg: unknown) => unknown): void => {
     const box = p.mailbox;
-    const store = als();
     let budget = this.budget;
     while (budget-- > 0 && box.length > 0) {
       const msg = box.shift();
       p.reductions++;
       let r: unknown;
       try {
-        r = store.run(p, h, msg);
+        r = h(msg);
       } catch (e) {
         this.crash(p, e);
         return;
@@ -701,7 +766,7 @@ export class Runtime implements ClockHost {
       if (p.waiter !== undefined || p.handler !== h) break;
     }
     if (!p.queued && (box.length > 0 || p.waiter !== undefined)) this.enqueue(p);
-  }
+  };
 
   private handlerDone(p: Proc): void {
     p.busy = false;
@@ -709,13 +774,17 @@ export class Runtime implements ClockHost {
   }
 
   private runBody(p: Proc, fn: (self: Pid) => unknown): void {
+    this.wakes++;
     let r: unknown;
+    syncCurrent = p;
     try {
       r = als().run(p, fn, p.pid);
     } catch (e) {
+      syncCurrent = undefined;
       this.crash(p, e);
       return;
     }
+    syncCurrent = undefined;
     if (isThenable(r)) {
       p.busy = true;
       r.then(
@@ -856,7 +925,11 @@ export class Runtime implements ClockHost {
       }
     }
     if (timeout === 0) return Promise.resolve(TIMEOUT);
-    return new Promise<unknown>((resolve) => {
+    // A shared executor: no closure is allocated per receive just to capture `resolve`.
+    const promise = new Promise<unknown>(captureResolve);
+    const resolve = captured as (value: unknown) => void;
+    captured = undefined;
+    {
       const w: Waiter = { match, resolve, timer: undefined, scanned: n };
       if (timeout !== Number.POSITIVE_INFINITY) {
         w.timer = this.addTimer(
@@ -866,15 +939,21 @@ export class Runtime implements ClockHost {
           undefined,
           p,
           () => {
-            if (p.waiter === w) {
-              p.waiter = undefined;
-              resolve(TIMEOUT);
+            if (p.waiter !== w) return;
+            // A message may have arrived that the process has not been scheduled to look at
+            // yet (e.g. a timer due at the same instant): it wins over the timeout.
+            if (p.mailbox.length > w.scanned) {
+              this.tryReceive(p);
+              if (p.waiter !== w) return;
             }
+            p.waiter = undefined;
+            resolve(TIMEOUT);
           },
         );
       }
       p.waiter = w;
-    });
+    }
+    return promise;
   }
 
   private tryReceive(p: Proc): void {
@@ -897,6 +976,7 @@ export class Runtime implements ClockHost {
         p.waiter = undefined;
         p.reductions++;
         if (w.timer !== undefined) this.cancelEntry(w.timer);
+        this.wakes++;
         w.resolve(msg);
         return;
       }
@@ -935,7 +1015,7 @@ export class Runtime implements ClockHost {
       p.exitHooks = undefined;
       for (const hook of hooks) {
         try {
-          hook(reason);
+          outsideProcesses(() => hook(reason));
         } catch (e) {
           this.report({
             kind: "error",
@@ -996,7 +1076,9 @@ export class Runtime implements ClockHost {
     while (this.deferred.length > 0) {
       const d = this.deferred;
       this.deferred = [];
-      for (const f of d) f();
+      outsideProcesses(() => {
+        for (const f of d) f();
+      });
     }
   }
 
@@ -1022,8 +1104,9 @@ export class Runtime implements ClockHost {
   /**
    * Sends an exit signal to `pid` from outside any process (Erlang's `exit/2`): `"kill"`
    * kills it (`"killed"`), `"normal"` is ignored unless it traps exits, any other reason kills
-   * it unless it traps exits, in which case it gets an {@link ExitMessage}. Inside process
-   * code, use the module function `exit(pid, reason)`.
+   * it unless it traps exits, in which case it gets an {@link ExitMessage} whose `from` is
+   * the target itself (there is no sending process). Inside process code, use the module
+   * function `exit(pid, reason)`.
    *
    * @example
    * ```ts
@@ -1036,6 +1119,9 @@ export class Runtime implements ClockHost {
   exit(pid: Pid, reason: unknown): void {
     if (!(pid instanceof Pid))
       throw new BadArgumentError(`exit: expected a pid, got ${formatReason(pid)}`);
+    // The signal has no sender process, so it carries the target's own pid as `from`; a
+    // "normal" signal must not then count as the target's exit(self(), "normal").
+    if (reason === "normal" && this.lookup(pid)?.trap !== true) return;
     this.exitSignal(pid, pid, reason, false);
   }
 
@@ -1107,10 +1193,13 @@ export class Runtime implements ClockHost {
       }
       (t.watchers ??= new Map()).set(ref, m);
     } else if (pid.node !== this.node && p !== undefined) {
+      // Registered before routing: a transport may answer at once (a DOWN for a dead pid).
+      (p.monitors ??= new Map()).set(ref, m);
       if (!this.route({ type: "monitor", from: p.pid, to: pid, ref })) {
+        p.monitors.delete(ref);
         this.downNow(p, ref, pid, "noconnection", callback);
-        return ref;
       }
+      return ref;
     } else {
       this.downNow(p, ref, pid, "noproc", callback);
       return ref;
@@ -1139,8 +1228,15 @@ export class Runtime implements ClockHost {
       this.unwatch(m);
       active = true;
     }
-    if (flush && p !== undefined)
-      p.mailbox.removeWhere((msg) => msg instanceof DownMessage && msg.ref === ref);
+    if (
+      flush &&
+      p !== undefined &&
+      p.mailbox.removeWhere((msg) => msg instanceof DownMessage && msg.ref === ref) > 0 &&
+      p.waiter !== undefined
+    ) {
+      // A pending receive remembers how far it has scanned; the mailbox just shrank.
+      p.waiter.scanned = 0;
+    }
     return active;
   }
 
@@ -1210,6 +1306,24 @@ export class Runtime implements ClockHost {
     this.heap.remove(t);
     this.timerRefs.delete(t.ref);
     t.owner?.timers?.delete(t);
+    if (t.due === this.alarmAt && this.clock.kind === "virtual") this.rearm();
+  }
+
+  /**
+   * The armed alarm of a virtual clock belonged to a cancelled timer: move it to the next
+   * timer (or disarm it), or virtual time would jump to the cancelled due time. A real clock
+   * keeps the stale alarm: waking up once for nothing is cheaper than re-arming a host timer
+   * on every cancel (every call or receive answered before its timeout).
+   */
+  private rearm(): void {
+    const next = this.heap.peek();
+    if (next === undefined) {
+      this.alarmAt = Number.POSITIVE_INFINITY;
+      this.clock.clearAlarm(this);
+    } else if (next.due > this.alarmAt) {
+      this.alarmAt = next.due;
+      this.clock.setAlarm(this, next.due, this.onAlarm);
+    }
   }
 
   private readonly onAlarm = (): void => {
@@ -1414,8 +1528,8 @@ export class Runtime implements ClockHost {
 
   /**
    * Drops the connection to `node`: every link to a process there delivers `"noconnection"`,
-   * every monitor of a process there fires a DOWN with `"noconnection"`, and monitors held
-   * from there are forgotten.
+   * every monitor of a process there fires a DOWN with `"noconnection"`, monitors held
+   * from there are forgotten, and the transport is told to close (so the peer does the same).
    *
    * @example
    * ```ts
@@ -1424,7 +1538,9 @@ export class Runtime implements ClockHost {
    * ```
    */
   disconnect(node: string): void {
-    if (!this.peers.delete(node)) return;
+    const transport = this.peers.get(node);
+    if (transport === undefined) return;
+    this.peers.delete(node);
     for (const p of [...this.procs.values()]) {
       if (p.watchers !== undefined) {
         for (const [ref, m] of p.watchers)
@@ -1447,6 +1563,7 @@ export class Runtime implements ClockHost {
       }
     }
     this.drain();
+    transport.close?.();
   }
 
   /** @internal Sends a signal to another node; false when there is no connection. */

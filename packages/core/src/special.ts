@@ -213,7 +213,9 @@ export interface CallOptions {
  * - calling oneself rejects with {@link CallingSelfError};
  * - no reply within `timeout` rejects with {@link CallTimeoutError}, and a late reply is
  *   dropped (it never reaches the caller's mailbox);
- * - the target dying first rejects with a {@link CallError} carrying its exit reason.
+ * - the target dying first rejects with a {@link CallError} carrying its exit reason;
+ * - the target's node being unreachable or disconnected rejects with a {@link CallError}
+ *   whose reason is `{ nodedown: node }`.
  *
  * Uncaught inside a process, the rejection crashes that process, as the exit of a failed
  * call does in Elixir. It works outside process code too.
@@ -263,6 +265,24 @@ export function request(
   return request$(dest, validTimeout(operation.function, timeout), operation, wrap);
 }
 
+/** The calls each process is waiting on, so that its death forgets them. */
+const pendingCalls = new WeakMap<Proc, Set<Ref>>();
+
+function trackCall(caller: Proc, ref: Ref): void {
+  let refs = pendingCalls.get(caller);
+  if (refs === undefined) {
+    const mine = new Set<Ref>();
+    refs = mine;
+    pendingCalls.set(caller, mine);
+    const rt = caller.rt;
+    (caller.exitHooks ??= []).push(() => {
+      for (const r of mine) rt.replies.delete(r);
+      mine.clear();
+    });
+  }
+  refs.add(ref);
+}
+
 function request$(
   dest: Dest,
   timeout: number,
@@ -272,12 +292,7 @@ function request$(
   const caller = currentProc();
   if (caller !== undefined) ensureAlive(caller, `${op.module}.${op.function}`);
   const rt = runtimeOf(caller, dest);
-  let pid: Pid | undefined;
-  try {
-    pid = rt.resolve(dest);
-  } catch (e) {
-    return Promise.reject(e);
-  }
+  const pid = rt.resolve(dest);
   if (pid === undefined) return Promise.reject(new NoProcessError(op));
   if (caller !== undefined && pid === caller.pid) return Promise.reject(new CallingSelfError(op));
   const target = pid;
@@ -290,6 +305,7 @@ function request$(
       if (done) return false;
       done = true;
       rt.replies.delete(ref);
+      if (caller !== undefined) pendingCalls.get(caller)?.delete(ref);
       if (timer !== undefined) rt.cancelEntry(timer);
       if (mref !== undefined) {
         if (caller !== undefined) rt.demonitor(caller, mref, false);
@@ -300,13 +316,17 @@ function request$(
     };
     mref = rt.monitor(caller, target, (reason) => {
       mref = undefined;
-      if (finish())
-        reject(reason === "noproc" ? new NoProcessError(op) : new CallError(reason, op));
+      if (!finish()) return;
+      if (reason === "noproc") reject(new NoProcessError(op));
+      // as gen:call, a lost connection is {nodedown, Node}
+      else if (reason === "noconnection") reject(new CallError({ nodedown: target.node }, op));
+      else reject(new CallError(reason, op));
     });
     if (done) return;
     rt.replies.set(ref, (value) => {
       if (finish()) resolve(value);
     });
+    if (caller !== undefined) trackCall(caller, ref);
     if (timeout !== Number.POSITIVE_INFINITY) {
       timer = rt.callbackTimer(timeout, caller, () => {
         timer = undefined;
@@ -489,8 +509,10 @@ export function isProcessName(name: unknown): name is ProcessName {
  * - the name is taken → rejects with an {@link AlreadyStartedError} carrying the holder;
  * - `timeout` expires → the process is killed and the start rejects with reason `"timeout"`.
  *
- * When the start fails, the process is unlinked from the starter before it exits, so the
- * starter gets the error instead of an exit signal (OTP 26's synchronous init failure).
+ * When the start fails (or `init` returns `ignore`), the process is unlinked from the
+ * starter before it exits, so the starter gets the error instead of an exit signal, and the
+ * start settles only once the process has exited: its name is free by then, so a restart
+ * can take it at once (OTP 26's synchronous init failure).
  * The parent of the new process is the caller; an EXIT from it reaches
  * {@link SpecialProcess.handleParentExit} when the process traps exits.
  *
@@ -508,7 +530,8 @@ export function isProcessName(name: unknown): name is ProcessName {
  *   },
  * }), { behaviour: "Counter" });
  * ```
- * @throws {BadArgumentError} for a bad name or timeout
+ * @throws {BadArgumentError} (synchronously) for a bad name, timeout or `init`
+ * @throws {NotInProcessError} (synchronously) for `link: true` outside process code
  * @since 0.1.0
  * @category Toolkit
  */
@@ -536,37 +559,52 @@ export function startSpecial(
   const rt = caller?.rt ?? options.runtime ?? defaultRuntime();
   return new Promise<Pid | "ignore">((resolve, reject) => {
     let acked = false;
+    // What the start reports once the new process has exited (set by the process itself
+    // before it exits on a failed start; "ignore" for an ignore).
+    let outcome: Error | "ignore" | undefined;
     let timer: TimerEntry | undefined;
     let mref: Ref | undefined;
     const detach = (): void => {
       if (timer !== undefined) rt.cancelEntry(timer);
+      timer = undefined;
       if (mref !== undefined) {
         if (caller !== undefined) rt.demonitor(caller, mref, false);
         else rt.demonitorCallback(child.pid, mref);
         mref = undefined;
       }
     };
-    const fail = (p: Proc, err: Error): void => {
-      if (acked) return;
-      acked = true;
-      detach();
-      if (caller !== undefined) rt.unlink(caller, p.pid);
-      if (caller === undefined || caller.alive) reject(err);
+    // The start failed (or was ignored): unlink from the starter before the process exits,
+    // so that the starter gets the outcome instead of an exit signal.
+    const failing = (value: Error | "ignore"): void => {
+      outcome ??= value;
+      if (caller !== undefined) rt.unlink(caller, child.pid);
     };
-    const succeed = (value: Pid | "ignore"): void => {
+    const succeed = (pid: Pid): void => {
       if (acked) return;
       acked = true;
       detach();
-      if (value === "ignore" && caller !== undefined) rt.unlink(caller, child.pid);
-      if (caller === undefined || caller.alive) resolve(value);
+      if (caller === undefined || caller.alive) resolve(pid);
+    };
+    // The process exited before acknowledging a successful init. Runs synchronously within
+    // its death (a monitor callback), so its name is already free and its links have fired
+    // when the starter resumes: OTP 26's synchronous init failure.
+    const exited = (reason: unknown): void => {
+      mref = undefined;
+      if (acked) return;
+      acked = true;
+      detach();
+      if (caller !== undefined) rt.unlink(caller, child.pid);
+      if (caller !== undefined && !caller.alive) return;
+      const result = outcome ?? new InitError(reason);
+      if (result === "ignore") resolve("ignore");
+      else reject(result);
     };
     const child = rt.spawnProc(
       async (selfPid: Pid) => {
-        const p = child;
         if (options.name !== undefined) {
-          const holder = registerName(rt, p, options.name);
+          const holder = registerName(rt, child, options.name);
           if (holder !== undefined) {
-            fail(p, new AlreadyStartedError(options.name, holder));
+            failing(new AlreadyStartedError(options.name, holder));
             return;
           }
         }
@@ -574,50 +612,41 @@ export function startSpecial(
         try {
           result = await init(selfPid);
         } catch (e) {
-          fail(p, new InitError(reasonFromThrown(e), { cause: e }));
+          failing(new InitError(reasonFromThrown(e), { cause: e }));
           throw e;
         }
         switch (result?.type) {
           case "ok": {
             const sp = result.process;
-            if (typeof sp?.handleMessage !== "function") {
-              const err = new InitError({ bad_return_value: result });
-              fail(p, err);
-              throw new ExitError(err.reason);
-            }
-            installHandler(p, sp);
+            if (typeof sp?.handleMessage !== "function") break;
+            installHandler(child, sp);
             succeed(selfPid);
             if (result.continue !== undefined) await result.continue();
             return;
           }
           case "ignore":
-            succeed("ignore");
+            failing("ignore");
             return;
           case "stop":
           case "error":
-            fail(p, new InitError(result.reason));
+            failing(new InitError(result.reason));
             throw new ExitError(result.reason);
-          default: {
-            const err = new InitError({ bad_return_value: result });
-            fail(p, err);
-            throw new ExitError(err.reason);
-          }
         }
+        const err = new InitError({ bad_return_value: result });
+        failing(err);
+        throw new ExitError(err.reason);
       },
       caller,
       options.link === true,
     );
     child.parent = caller?.pid;
     child.behaviour = options.behaviour;
-    mref = rt.monitor(caller, child.pid, (reason) => {
-      mref = undefined;
-      fail(child, new InitError(reason));
-    });
+    mref = rt.monitor(caller, child.pid, exited);
     if (timeout !== Number.POSITIVE_INFINITY) {
       timer = rt.callbackTimer(timeout, caller, () => {
         timer = undefined;
         if (acked) return;
-        fail(child, new InitError("timeout"));
+        failing(new InitError("timeout"));
         rt.exitSignal(child.pid, child.pid, "kill", false);
       });
     }
@@ -694,6 +723,7 @@ async function suspended(
   while (state.suspended) {
     const m = await p.rt.receive(p, isForSuspended, Number.POSITIVE_INFINITY);
     if (m instanceof ExitMessage) {
+      state.suspended = false;
       await parentExit(sp, m.reason);
       return;
     }
@@ -823,8 +853,10 @@ export function setMessageHandler(handler: (message: unknown) => void | PromiseL
 /**
  * Runs `hook(reason)` when the process `pid` exits, synchronously, before its links and
  * monitors fire: so anything the hook sends (an ETS table handed to an heir…) arrives
- * before the EXIT and DOWN messages of that death. Hooks must be quick and must not throw.
- * Returns a function that removes the hook.
+ * before the EXIT and DOWN messages of that death. The hook runs outside process code
+ * (`self()` is not available there; `send` to a pid works). Hooks must be quick; one that
+ * throws is reported to the logger and the others still run. Returns a function that
+ * removes the hook.
  *
  * @example
  * ```ts
@@ -832,7 +864,7 @@ export function setMessageHandler(handler: (message: unknown) => void | PromiseL
  * const remove = addExitHook(self(), (reason) => console.log("exiting with", reason));
  * remove();
  * ```
- * @throws {BadArgumentError} if `pid` is not a live process
+ * @throws {BadArgumentError} if `pid` is not a live process or `hook` is not a function
  * @since 0.1.0
  * @category Toolkit
  */
@@ -840,10 +872,14 @@ export function addExitHook(pid: Pid, hook: (reason: unknown) => void): () => vo
   const p = pid instanceof Pid ? (pid.$proc as Proc | undefined) : undefined;
   if (p === undefined || !p.alive)
     throw new BadArgumentError(`addExitHook: ${formatReason(pid)} is not a live process`);
-  const hooks = (p.exitHooks ??= []);
-  hooks.push(hook);
+  if (typeof hook !== "function")
+    throw new BadArgumentError(`addExitHook: expected a function, got ${formatReason(hook)}`);
+  // The runtime runs exit hooks outside any process: the death may happen inside the
+  // dying process's own code (exit(self(), "kill")), where sending would fail.
+  const run = (reason: unknown): void => hook(reason);
+  (p.exitHooks ??= []).push(run);
   return () => {
-    const i = p.exitHooks?.indexOf(hook) ?? -1;
+    const i = p.exitHooks?.indexOf(run) ?? -1;
     if (i >= 0) p.exitHooks?.splice(i, 1);
   };
 }

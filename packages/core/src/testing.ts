@@ -18,9 +18,10 @@
  * ```
  *
  * When the test body returns, the test process exits with `"shutdown"` (as an ExUnit test
- * process does), so everything it linked to stops too; the runtime then settles and the
- * test fails if any process or timer is left. Time is virtual: waiting minutes of process
- * time takes milliseconds, and the same test gives the same result every run.
+ * process does), so everything it linked to stops too; virtual time moves on while they
+ * stop, then stands still, and the test fails if any process, timer or pending call is left.
+ * Time is virtual: waiting minutes of process time takes milliseconds, and the same test
+ * gives the same result every run.
  *
  * @module
  */
@@ -28,6 +29,7 @@ import { VirtualClock } from "./clock.js";
 import { ExitError, formatReason, NotInProcessError } from "./errors.js";
 import type { Pid } from "./pid.js";
 import { createRuntime, currentProc, type LogReport, type Runtime, TIMEOUT } from "./runtime.js";
+import { addExitHook } from "./special.js";
 
 /**
  * What {@link withRuntime} gives the test body.
@@ -74,9 +76,9 @@ export interface WithRuntimeOptions {
  * @category Testing
  */
 export class TestAssertionError extends Error {
-  /** @param message what went wrong */
-  constructor(message: string) {
-    super(message);
+  /** @param message what went wrong @param options the underlying cause, if any */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "TestAssertionError";
   }
 }
@@ -84,10 +86,13 @@ export class TestAssertionError extends Error {
 /**
  * Runs `body` as a test process in a fresh runtime with a virtual clock, then checks that
  * nothing is left running: when `body` returns, the test process exits with `"shutdown"`
- * (linked processes stop too), the runtime settles, and the returned promise rejects with a
- * {@link TestAssertionError} listing any process still alive or timer still pending. The
- * runtime is shut down in every case. Resolves with what `body` returned; rejects with what
- * it threw.
+ * (linked processes stop too). While processes are left, virtual time moves on one due timer
+ * at a time (for at most 60 s of virtual time), so that shutdowns that take time can finish;
+ * then time stands still and the returned promise rejects with a {@link TestAssertionError}
+ * listing any process still alive, timer still pending or call still waiting for a reply.
+ * The runtime is shut down in every case. Resolves with what `body` returned; rejects with
+ * what it threw, or with a {@link TestAssertionError} if the test process was killed before
+ * `body` returned (by a linked process that crashed, for example).
  *
  * @example
  * ```ts
@@ -109,7 +114,8 @@ export async function withRuntime<T>(
   body: (context: TestContext) => T | PromiseLike<T>,
   options: WithRuntimeOptions = {},
 ): Promise<T> {
-  const clock = new VirtualClock({ autoAdvance: options.autoAdvance ?? true });
+  const autoAdvance = options.autoAdvance ?? true;
+  const clock = new VirtualClock({ autoAdvance });
   const logs: LogReport[] = [];
   const runtime = createRuntime({
     clock,
@@ -118,30 +124,66 @@ export async function withRuntime<T>(
   });
   let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
   try {
-    await new Promise<void>((settled) => {
+    const testExit = await new Promise<unknown>((exited) => {
       const testPid = runtime.spawn(async (self) => {
         try {
           outcome = { ok: true, value: await body({ runtime, clock, logs, self }) };
         } catch (e) {
           outcome = { ok: false, error: e };
         }
-        settled();
         throw new ExitError("shutdown");
       });
-      void testPid;
+      // Also when the test process dies before the body returns (killed through a link…),
+      // which would otherwise leave the body awaiting forever.
+      addExitHook(testPid, exited);
     });
-    await clock.settle();
-    if (outcome?.ok === false) throw outcome.error;
+    if (outcome === undefined) {
+      throw new TestAssertionError(
+        `the test process exited with reason ${formatReason(testExit)} before the test body returned (a linked process crashed, or something killed it)`,
+        { cause: testExit },
+      );
+    }
+    if (!outcome.ok) {
+      await clock.settle();
+      throw outcome.error;
+    }
+    await stopEverything(runtime, clock, autoAdvance);
     if (options.allowLeaks !== true) assertNoLeaks(runtime);
-    return (outcome as { ok: true; value: T }).value;
+    return outcome.value;
   } finally {
     await runtime.shutdown();
   }
 }
 
+/** How long (virtual ms) and how many timer steps withRuntime waits for processes to stop. */
+const STOP_WINDOW_MS = 60_000;
+const STOP_STEPS = 1_000;
+
 /**
- * Throws a {@link TestAssertionError} if `runtime` still has processes or pending timers,
- * naming each process with its behaviour and registered name.
+ * After the test body: let the processes that the test process's exit is stopping finish,
+ * moving virtual time one due timer at a time (when the test uses auto-advance), until no
+ * process is left. Time is then no longer moved, so that a timer nothing will cancel stays
+ * pending and the leak check sees it.
+ */
+async function stopEverything(
+  runtime: Runtime,
+  clock: VirtualClock,
+  autoAdvance: boolean,
+): Promise<void> {
+  clock.autoAdvance = false;
+  const deadline = clock.now() + STOP_WINDOW_MS;
+  for (let step = 0; ; step++) {
+    await clock.settle();
+    if (!autoAdvance || runtime.processes().length === 0 || step >= STOP_STEPS) return;
+    const next = clock.nextAlarm();
+    if (next === undefined || next > deadline) return;
+    await clock.advance(Math.max(0, next - clock.now()));
+  }
+}
+
+/**
+ * Throws a {@link TestAssertionError} if `runtime` still has processes, pending timers or
+ * calls waiting for a reply, naming each process with its behaviour and registered name.
  *
  * @example
  * ```ts
@@ -166,6 +208,10 @@ export function assertNoLeaks(runtime: Runtime): void {
   }
   const timers = runtime.pendingTimers();
   if (timers > 0) problems.push(`${timers} timer${timers === 1 ? " is" : "s are"} still pending`);
+  const calls = runtime.replies.size;
+  if (calls > 0) {
+    problems.push(`${calls} call${calls === 1 ? " is" : "s are"} still waiting for a reply`);
+  }
   if (problems.length > 0) {
     throw new TestAssertionError(
       `the test left things running; stop what it starts (or link it to the test process):\n  ${problems.join("\n  ")}`,

@@ -1,70 +1,91 @@
+const EMPTY: never[] = [];
+
 /**
- * A FIFO queue on a growable array with a moving head: O(1) push and shift, O(n) removal
- * from the middle (needed by selective receive, which is rare on hot paths).
+ * A FIFO queue on a power-of-two ring buffer: O(1) push and shift with no allocation in the
+ * steady state, and O(n) removal from the middle (needed by selective receive, which is
+ * rare on hot paths). The buffer is allocated on the first push, so an idle process with an
+ * empty mailbox costs one shared empty array.
  * @internal
  */
 export class Queue<T> {
-  private items: (T | undefined)[] = [];
+  private buf: (T | undefined)[] = EMPTY;
   private head = 0;
+  private size = 0;
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.size;
   }
 
   push(item: T): void {
-    this.items.push(item);
+    const buf = this.buf;
+    const cap = buf.length;
+    if (this.size === cap) {
+      this.grow();
+      this.buf[(this.head + this.size) & (this.buf.length - 1)] = item;
+    } else {
+      buf[(this.head + this.size) & (cap - 1)] = item;
+    }
+    this.size++;
   }
 
   shift(): T | undefined {
-    const items = this.items;
-    if (this.head >= items.length) return undefined;
-    const item = items[this.head];
-    items[this.head] = undefined;
-    this.head++;
-    if (this.head === items.length) {
-      items.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= items.length) {
-      this.items = items.slice(this.head);
-      this.head = 0;
-    }
+    if (this.size === 0) return undefined;
+    const buf = this.buf;
+    const item = buf[this.head];
+    buf[this.head] = undefined;
+    this.head = (this.head + 1) & (buf.length - 1);
+    this.size--;
     return item;
   }
 
   /** The item at logical index `i` (0 = oldest). */
   at(i: number): T {
-    return this.items[this.head + i] as T;
+    return this.buf[(this.head + i) & (this.buf.length - 1)] as T;
   }
 
   /** Removes and returns the item at logical index `i`. */
   removeAt(i: number): T {
     if (i === 0) return this.shift() as T;
-    const [item] = this.items.splice(this.head + i, 1);
-    return item as T;
+    const buf = this.buf;
+    const mask = buf.length - 1;
+    const item = buf[(this.head + i) & mask] as T;
+    for (let j = i; j < this.size - 1; j++)
+      buf[(this.head + j) & mask] = buf[(this.head + j + 1) & mask];
+    buf[(this.head + this.size - 1) & mask] = undefined;
+    this.size--;
+    return item;
   }
 
-  /** Removes every item for which `pred` is true; returns how many were removed. */
+  /** Removes every item for which `pred` is true, keeping the order of the rest; returns how many went. */
   removeWhere(pred: (item: T) => boolean): number {
-    const kept: T[] = [];
-    let removed = 0;
-    for (let i = this.head; i < this.items.length; i++) {
-      const item = this.items[i] as T;
-      if (pred(item)) removed++;
-      else kept.push(item);
-    }
+    const items = this.toArray();
+    const kept = items.filter((item) => !pred(item));
+    const removed = items.length - kept.length;
     if (removed > 0) {
-      this.items = kept;
-      this.head = 0;
+      this.clear();
+      for (const item of kept) this.push(item);
     }
     return removed;
   }
 
   toArray(): T[] {
-    return this.items.slice(this.head) as T[];
+    const out = new Array<T>(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = this.at(i);
+    return out;
   }
 
   clear(): void {
-    this.items.length = 0;
+    this.buf = EMPTY;
+    this.head = 0;
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const old = this.buf;
+    const cap = old.length === 0 ? 4 : old.length * 2;
+    const buf = new Array<T | undefined>(cap);
+    for (let i = 0; i < this.size; i++) buf[i] = old[(this.head + i) & (old.length - 1)];
+    this.buf = buf;
     this.head = 0;
   }
 }
