@@ -53,7 +53,10 @@ export async function startLink<Arg, State, Req, Res>(
             } else if (isCastRequest(msg)) {
               state = server.handle(msg.request as Req, state)[1];
             } else {
-              logReport({ kind: "warning", message: `RequestServer: unexpected message ${String(msg)}` });
+              logReport({
+                kind: "warning",
+                message: `RequestServer: unexpected message ${String(msg)}`,
+              });
             }
           },
           getState: () => state,
