@@ -229,6 +229,18 @@ export interface ProcessInfo {
 // ---------------------------------------------------------------------------------------
 // Internals
 
+/** @internal Where an internal (callback) monitor reports: an object, so no closure is needed. */
+export interface DownSink {
+  down(reason: unknown): void;
+  /** The process that owns the monitor exited first: the monitor is gone without a DOWN. */
+  ownerExited?(): void;
+}
+
+/** @internal Where an internal (callback) timer fires. */
+export interface TimerSink {
+  fire(): void;
+}
+
 /** @internal */
 export interface Monitor {
   readonly ref: Ref;
@@ -239,15 +251,42 @@ export interface Monitor {
   /** Set when monitored by name. */
   readonly name: string | undefined;
   /** Internal monitors deliver to a callback instead of a mailbox. */
-  readonly callback: ((reason: unknown) => void) | undefined;
+  readonly callback: DownSink | undefined;
 }
 
-/** @internal */
-interface Waiter {
+/** @internal A pending selective receive; also the sink of its timeout. */
+class Waiter implements TimerSink {
+  readonly p: Proc;
   readonly match: ((msg: unknown) => unknown) | undefined;
   readonly resolve: (msg: unknown) => void;
-  timer: TimerEntry | undefined;
+  timer: TimerEntry | undefined = undefined;
   scanned: number;
+
+  constructor(
+    p: Proc,
+    match: ((msg: unknown) => unknown) | undefined,
+    resolve: (msg: unknown) => void,
+    scanned: number,
+  ) {
+    this.p = p;
+    this.match = match;
+    this.resolve = resolve;
+    this.scanned = scanned;
+  }
+
+  fire(): void {
+    const p = this.p;
+    if (p.waiter !== this) return;
+    this.timer = undefined;
+    // A message may have arrived that the process has not been scheduled to look at yet
+    // (e.g. a timer due at the same instant): it wins over the timeout.
+    if (p.mailbox.length > this.scanned) {
+      p.rt.tryReceive(p);
+      if (p.waiter !== this) return;
+    }
+    p.waiter = undefined;
+    this.resolve(TIMEOUT);
+  }
 }
 
 /** Async wake-ups per scheduler pass before the time slice is checked again. */
@@ -263,7 +302,7 @@ export interface TimerEntry extends HeapEntry {
   readonly kind: number;
   readonly dest: Dest | undefined;
   readonly msg: unknown;
-  readonly fn: (() => void) | undefined;
+  readonly fn: TimerSink | undefined;
   /** The process whose death cancels this timer. */
   readonly owner: Proc | undefined;
 }
@@ -449,12 +488,15 @@ export class Runtime implements ClockHost {
   private readonly heap = new TimerHeap<TimerEntry>();
   private readonly timerRefs = new Map<Ref, TimerEntry>();
   private timerSeq = 0;
+  private readonly internalRef: Ref;
   private alarmAt = Number.POSITIVE_INFINITY;
   private sigs: ExitSig[] = [];
   private draining = false;
   private deferred: (() => void)[] = [];
   private readonly peers = new Map<string, Transport>();
-  /** @internal pending replies of calls made from this runtime, by call reference */
+  /** @internal Calls made from this runtime that have not ended yet. */
+  callsInFlight = 0;
+  /** @internal pending replies of calls to other nodes, by call reference */
   readonly replies: Map<Ref, (value: unknown) => void> = new Map();
   private closed = false;
   /** @internal */
@@ -469,6 +511,7 @@ export class Runtime implements ClockHost {
       );
     }
     this.creation = options.creation ?? 1;
+    this.internalRef = new Ref(this.node, 0, this.creation);
     const clock = options.clock ?? "real";
     this.clock =
       clock === "real" ? new RealClock() : clock === "virtual" ? new VirtualClock() : clock;
@@ -929,34 +972,16 @@ export class Runtime implements ClockHost {
     const promise = new Promise<unknown>(captureResolve);
     const resolve = captured as (value: unknown) => void;
     captured = undefined;
-    {
-      const w: Waiter = { match, resolve, timer: undefined, scanned: n };
-      if (timeout !== Number.POSITIVE_INFINITY) {
-        w.timer = this.addTimer(
-          T_CALLBACK,
-          this.clock.now() + timeout,
-          undefined,
-          undefined,
-          p,
-          () => {
-            if (p.waiter !== w) return;
-            // A message may have arrived that the process has not been scheduled to look at
-            // yet (e.g. a timer due at the same instant): it wins over the timeout.
-            if (p.mailbox.length > w.scanned) {
-              this.tryReceive(p);
-              if (p.waiter !== w) return;
-            }
-            p.waiter = undefined;
-            resolve(TIMEOUT);
-          },
-        );
-      }
-      p.waiter = w;
+    const w = new Waiter(p, match, resolve, n);
+    if (timeout !== Number.POSITIVE_INFINITY) {
+      w.timer = this.addTimer(T_CALLBACK, this.clock.now() + timeout, undefined, undefined, p, w);
     }
+    p.waiter = w;
     return promise;
   }
 
-  private tryReceive(p: Proc): void {
+  /** @internal */
+  tryReceive(p: Proc): void {
     const w = p.waiter as Waiter;
     const box = p.mailbox;
     const n = box.length;
@@ -1026,7 +1051,10 @@ export class Runtime implements ClockHost {
       }
     }
     if (p.monitors !== undefined) {
-      for (const m of p.monitors.values()) this.unwatch(m);
+      for (const m of p.monitors.values()) {
+        this.unwatch(m);
+        m.callback?.ownerExited?.();
+      }
       p.monitors = undefined;
     }
     if (p.links !== undefined) {
@@ -1158,9 +1186,9 @@ export class Runtime implements ClockHost {
   // -------------------------------------------------------------------------------------
   // Monitors
 
-  /** @internal Monitors `target` for process `p` (or with a callback). */
-  monitor(p: Proc | undefined, target: Pid | string, callback?: (reason: unknown) => void): Ref {
-    const ref = this.makeRef();
+  /** @internal Monitors `target` for process `p` (or with a callback sink, under a given ref). */
+  monitor(p: Proc | undefined, target: Pid | string, callback?: DownSink, useRef?: Ref): Ref {
+    const ref = useRef ?? this.makeRef();
     let pid: Pid;
     let name: string | undefined;
     if (typeof target === "string") {
@@ -1213,9 +1241,9 @@ export class Runtime implements ClockHost {
     ref: Ref,
     object: Pid | { name: string; node: string },
     reason: unknown,
-    callback: ((reason: unknown) => void) | undefined,
+    callback: DownSink | undefined,
   ): void {
-    if (callback !== undefined) callback(reason);
+    if (callback !== undefined) callback.down(reason);
     else if (p !== undefined) this.deliver(p, new DownMessage(ref, object, reason));
   }
 
@@ -1258,7 +1286,7 @@ export class Runtime implements ClockHost {
     const object = m.name === undefined ? m.target : { name: m.name, node: m.target.node };
     if (m.callback !== undefined) {
       m.watcher?.monitors?.delete(m.ref);
-      m.callback(reason);
+      m.callback.down(reason);
     } else if (m.watcher !== undefined) {
       if (m.watcher.alive && m.watcher.monitors?.delete(m.ref)) {
         this.deliver(m.watcher, new DownMessage(m.ref, object, reason));
@@ -1278,13 +1306,15 @@ export class Runtime implements ClockHost {
     dest: Dest | undefined,
     msg: unknown,
     owner: Proc | undefined,
-    fn?: () => void,
+    fn?: TimerSink,
   ): TimerEntry {
+    // Internal (callback) timers are never looked up by reference: they share one.
+    const internal = kind === T_CALLBACK;
     const t: TimerEntry = {
       due,
       seq: this.timerSeq++,
       index: -1,
-      ref: this.makeRef(),
+      ref: internal ? this.internalRef : this.makeRef(),
       kind,
       dest,
       msg,
@@ -1292,7 +1322,7 @@ export class Runtime implements ClockHost {
       owner,
     };
     this.heap.push(t);
-    this.timerRefs.set(t.ref, t);
+    if (!internal) this.timerRefs.set(t.ref, t);
     if (owner !== undefined) (owner.timers ??= new Set()).add(t);
     if (due < this.alarmAt) {
       this.alarmAt = due;
@@ -1304,7 +1334,7 @@ export class Runtime implements ClockHost {
   /** @internal */
   cancelEntry(t: TimerEntry): void {
     this.heap.remove(t);
-    this.timerRefs.delete(t.ref);
+    if (t.kind !== T_CALLBACK) this.timerRefs.delete(t.ref);
     t.owner?.timers?.delete(t);
     if (t.due === this.alarmAt && this.clock.kind === "virtual") this.rearm();
   }
@@ -1344,7 +1374,7 @@ export class Runtime implements ClockHost {
 
   private fireTimer(t: TimerEntry): void {
     if (t.kind === T_CALLBACK) {
-      (t.fn as () => void)();
+      (t.fn as TimerSink).fire();
       return;
     }
     const msg = t.kind === T_START ? new TimeoutMessage(t.ref, t.msg) : t.msg;
@@ -1390,7 +1420,7 @@ export class Runtime implements ClockHost {
   }
 
   /** @internal A callback timer (for behaviours), cancelled if `owner` dies. */
-  callbackTimer(ms: number, owner: Proc | undefined, fn: () => void): TimerEntry {
+  callbackTimer(ms: number, owner: Proc | undefined, fn: TimerSink): TimerEntry {
     return this.addTimer(T_CALLBACK, this.clock.now() + ms, undefined, undefined, owner, fn);
   }
 
@@ -1428,6 +1458,20 @@ export class Runtime implements ClockHost {
    */
   pendingTimers(): number {
     return this.heap.size;
+  }
+
+  /**
+   * How many calls made from this runtime are still waiting for a reply. The leak check of
+   * `@trellis/core/testing` uses it.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * createRuntime().pendingCalls(); // 0
+   * ```
+   */
+  pendingCalls(): number {
+    return this.callsInFlight;
   }
 
   // -------------------------------------------------------------------------------------
@@ -1550,7 +1594,7 @@ export class Runtime implements ClockHost {
         for (const m of [...p.monitors.values()]) {
           if (m.target.node === node) {
             p.monitors.delete(m.ref);
-            if (m.callback !== undefined) m.callback("noconnection");
+            if (m.callback !== undefined) m.callback.down("noconnection");
             else this.deliver(p, new DownMessage(m.ref, m.target, "noconnection"));
           }
         }
@@ -1640,7 +1684,7 @@ export class Runtime implements ClockHost {
         const m = p?.monitors?.get(signal.ref);
         if (p === undefined || m === undefined) return;
         p.monitors?.delete(signal.ref);
-        if (m.callback !== undefined) m.callback(signal.reason);
+        if (m.callback !== undefined) m.callback.down(signal.reason);
         else this.deliver(p, new DownMessage(signal.ref, signal.from, signal.reason));
         this.flushDeferred();
         return;

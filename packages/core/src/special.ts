@@ -31,6 +31,7 @@ import { Pid, type Ref } from "./pid.js";
 import {
   currentProc,
   type Dest,
+  type DownSink,
   defaultRuntime,
   ensureAlive,
   isViaName,
@@ -39,6 +40,7 @@ import {
   type Runtime,
   reasonFromThrown,
   type TimerEntry,
+  type TimerSink,
   validTimeout,
 } from "./runtime.js";
 
@@ -57,11 +59,20 @@ export class From {
   /** @internal */
   readonly $runtime: Runtime;
 
+  /** @internal The pending local call, answered directly (no lookup). */
+  readonly $call: { answer(value: unknown): void } | undefined;
+
   /** @internal */
-  constructor(pid: Pid | undefined, ref: Ref, rt: Runtime) {
+  constructor(
+    pid: Pid | undefined,
+    ref: Ref,
+    rt: Runtime,
+    call?: { answer(value: unknown): void },
+  ) {
     this.pid = pid;
     this.ref = ref;
     this.$runtime = rt;
+    this.$call = call;
   }
 }
 
@@ -266,14 +277,18 @@ export function request(
 }
 
 /** The calls each process is waiting on, so that its death forgets them. */
-const pendingCalls = new WeakMap<Proc, Set<Ref>>();
+/**
+ * Calls to another node wait for their reply in `runtime.replies` (the reply comes back as a
+ * signal carrying the call's reference); these are dropped when the calling process exits.
+ */
+const remoteCalls = new WeakMap<Proc, Set<Ref>>();
 
-function trackCall(caller: Proc, ref: Ref): void {
-  let refs = pendingCalls.get(caller);
+function trackRemoteCall(caller: Proc, ref: Ref): void {
+  let refs = remoteCalls.get(caller);
   if (refs === undefined) {
     const mine = new Set<Ref>();
     refs = mine;
-    pendingCalls.set(caller, mine);
+    remoteCalls.set(caller, mine);
     const rt = caller.rt;
     (caller.exitHooks ??= []).push(() => {
       for (const r of mine) rt.replies.delete(r);
@@ -282,6 +297,98 @@ function trackCall(caller: Proc, ref: Ref): void {
   }
   refs.add(ref);
 }
+
+/**
+ * One call in flight: the sink of its monitor and of its timeout, and what `reply` reaches
+ * directly for a local call. One object per call instead of a closure per outcome.
+ */
+class PendingCall implements DownSink, TimerSink {
+  readonly rt: Runtime;
+  readonly caller: Proc | undefined;
+  readonly target: Pid;
+  readonly ref: Ref;
+  readonly op: CallOperation;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly remote: boolean;
+  done = false;
+  monitored = false;
+  timer: TimerEntry | undefined = undefined;
+
+  constructor(
+    rt: Runtime,
+    caller: Proc | undefined,
+    target: Pid,
+    op: CallOperation,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.rt = rt;
+    this.caller = caller;
+    this.target = target;
+    this.ref = rt.makeRef();
+    this.op = op;
+    this.resolve = resolve;
+    this.reject = reject;
+    this.remote = target.node !== rt.node;
+    rt.callsInFlight++;
+  }
+
+  /** Ends the call; false if it had already ended or its caller has exited meanwhile. */
+  private finish(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    const { rt, caller } = this;
+    rt.callsInFlight--;
+    if (this.remote) {
+      rt.replies.delete(this.ref);
+      if (caller !== undefined) remoteCalls.get(caller)?.delete(this.ref);
+    }
+    if (this.timer !== undefined) rt.cancelEntry(this.timer);
+    if (this.monitored) {
+      if (caller !== undefined) rt.demonitor(caller, this.ref, false);
+      else rt.demonitorCallback(this.target, this.ref);
+    }
+    // a process that exited meanwhile gets nothing: its continuation must not run
+    return caller === undefined || caller.alive;
+  }
+
+  /** The reply arrived. */
+  answer(value: unknown): void {
+    if (this.finish()) this.resolve(value);
+  }
+
+  /** The monitor fired: the server is gone. */
+  down(reason: unknown): void {
+    this.monitored = false;
+    if (!this.finish()) return;
+    const op = this.op;
+    if (reason === "noproc") this.reject(new NoProcessError(op));
+    // as gen:call, a lost connection is {nodedown, Node}
+    else if (reason === "noconnection")
+      this.reject(new CallError({ nodedown: this.target.node }, op));
+    else this.reject(new CallError(reason, op));
+  }
+
+  /** The caller exited first: the call ends unanswered (its monitor is already gone). */
+  ownerExited(): void {
+    this.monitored = false;
+    this.finish();
+  }
+
+  /** The timeout expired. */
+  fire(): void {
+    this.timer = undefined;
+    if (this.finish()) this.reject(new CallTimeoutError(this.op));
+  }
+}
+
+let capturedResolve: ((value: unknown) => void) | undefined;
+let capturedReject: ((error: unknown) => void) | undefined;
+const capture = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
+  capturedResolve = resolve;
+  capturedReject = reject;
+};
 
 function request$(
   dest: Dest,
@@ -292,49 +399,32 @@ function request$(
   const caller = currentProc();
   if (caller !== undefined) ensureAlive(caller, `${op.module}.${op.function}`);
   const rt = runtimeOf(caller, dest);
-  const pid = rt.resolve(dest);
-  if (pid === undefined) return Promise.reject(new NoProcessError(op));
-  if (caller !== undefined && pid === caller.pid) return Promise.reject(new CallingSelfError(op));
-  const target = pid;
-  return new Promise<unknown>((resolve, reject) => {
-    const ref = rt.makeRef();
-    let done = false;
-    let timer: TimerEntry | undefined;
-    let mref: Ref | undefined;
-    const finish = (): boolean => {
-      if (done) return false;
-      done = true;
-      rt.replies.delete(ref);
-      if (caller !== undefined) pendingCalls.get(caller)?.delete(ref);
-      if (timer !== undefined) rt.cancelEntry(timer);
-      if (mref !== undefined) {
-        if (caller !== undefined) rt.demonitor(caller, mref, false);
-        else rt.demonitorCallback(target, mref);
-      }
-      // a process that exited meanwhile gets nothing: its continuation must not run
-      return caller === undefined || caller.alive;
-    };
-    mref = rt.monitor(caller, target, (reason) => {
-      mref = undefined;
-      if (!finish()) return;
-      if (reason === "noproc") reject(new NoProcessError(op));
-      // as gen:call, a lost connection is {nodedown, Node}
-      else if (reason === "noconnection") reject(new CallError({ nodedown: target.node }, op));
-      else reject(new CallError(reason, op));
-    });
-    if (done) return;
-    rt.replies.set(ref, (value) => {
-      if (finish()) resolve(value);
-    });
-    if (caller !== undefined) trackCall(caller, ref);
-    if (timeout !== Number.POSITIVE_INFINITY) {
-      timer = rt.callbackTimer(timeout, caller, () => {
-        timer = undefined;
-        if (finish()) reject(new CallTimeoutError(op));
-      });
-    }
-    rt.sendPid(target, wrap(new From(caller?.pid, ref, rt)));
-  });
+  const target = rt.resolve(dest);
+  if (target === undefined) return Promise.reject(new NoProcessError(op));
+  if (caller !== undefined && target === caller.pid) {
+    return Promise.reject(new CallingSelfError(op));
+  }
+  const promise = new Promise<unknown>(capture);
+  const call = new PendingCall(
+    rt,
+    caller,
+    target,
+    op,
+    capturedResolve as (value: unknown) => void,
+    capturedReject as (error: unknown) => void,
+  );
+  capturedResolve = undefined;
+  capturedReject = undefined;
+  call.monitored = true;
+  rt.monitor(caller, target, call, call.ref);
+  if (call.done) return promise; // the target was already gone
+  if (call.remote) {
+    rt.replies.set(call.ref, (value) => call.answer(value));
+    if (caller !== undefined) trackRemoteCall(caller, call.ref);
+  }
+  if (timeout !== Number.POSITIVE_INFINITY) call.timer = rt.callbackTimer(timeout, caller, call);
+  rt.sendPid(target, wrap(new From(caller?.pid, call.ref, rt, call)));
+  return promise;
 }
 
 /**
@@ -359,8 +449,11 @@ export function reply(from: From, value: unknown): void {
   const p = currentProc();
   const here = p === undefined ? home : p.rt;
   if (p !== undefined) ensureAlive(p, "reply");
-  if (here === home) home.replies.get(from.ref)?.(value);
-  else here.route({ type: "reply", ref: from.ref, value });
+  if (here === home) {
+    const local = from.$call;
+    if (local !== undefined) local.answer(value);
+    else home.replies.get(from.ref)?.(value);
+  } else here.route({ type: "reply", ref: from.ref, value });
 }
 
 /**
@@ -641,13 +734,15 @@ export function startSpecial(
     );
     child.parent = caller?.pid;
     child.behaviour = options.behaviour;
-    mref = rt.monitor(caller, child.pid, exited);
+    mref = rt.monitor(caller, child.pid, { down: exited });
     if (timeout !== Number.POSITIVE_INFINITY) {
-      timer = rt.callbackTimer(timeout, caller, () => {
-        timer = undefined;
-        if (acked) return;
-        failing(new InitError("timeout"));
-        rt.exitSignal(child.pid, child.pid, "kill", false);
+      timer = rt.callbackTimer(timeout, caller, {
+        fire: () => {
+          timer = undefined;
+          if (acked) return;
+          failing(new InitError("timeout"));
+          rt.exitSignal(child.pid, child.pid, "kill", false);
+        },
       });
     }
   });

@@ -208,7 +208,7 @@ export function assertNoLeaks(runtime: Runtime): void {
   }
   const timers = runtime.pendingTimers();
   if (timers > 0) problems.push(`${timers} timer${timers === 1 ? " is" : "s are"} still pending`);
-  const calls = runtime.replies.size;
+  const calls = runtime.pendingCalls();
   if (calls > 0) {
     problems.push(`${calls} call${calls === 1 ? " is" : "s are"} still waiting for a reply`);
   }
