@@ -186,6 +186,7 @@ export class VirtualClock implements Clock {
   get autoAdvance(): boolean {
     return this.auto;
   }
+  /** Switches auto-advance on or off (see the getter). */
   set autoAdvance(on: boolean) {
     this.auto = on;
     const host = this.hosts.values().next();

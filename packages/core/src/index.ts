@@ -42,6 +42,8 @@ export {
   isQuietReason,
   isShutdownReason,
   isTimeout,
+  type RegisteredName,
+  type ShutdownWith,
   TimeoutMessage,
 } from "./messages.js";
 export { type Connection, connectInMemory } from "./node.js";

@@ -29,13 +29,24 @@ const CANCEL_BRAND = Symbol.for("trellis.cancel-timer-message");
 export type ExitReason =
   | "normal"
   | "shutdown"
-  | { readonly shutdown: unknown }
+  | ShutdownWith
   | "kill"
   | "killed"
   | "noproc"
   | "noconnection"
   | Error
   | unknown;
+
+/**
+ * The exit reason `{ shutdown: term }`: an orderly stop with a detail (Erlang's `{shutdown, Term}`).
+ *
+ * @since 0.1.0
+ * @category Signals
+ */
+export interface ShutdownWith {
+  /** The detail. */
+  readonly shutdown: unknown;
+}
 
 /**
  * Whether `reason` is `"shutdown"` or `{ shutdown: term }`.
@@ -49,9 +60,7 @@ export type ExitReason =
  * @since 0.1.0
  * @category Signals
  */
-export function isShutdownReason(
-  reason: unknown,
-): reason is "shutdown" | { readonly shutdown: unknown } {
+export function isShutdownReason(reason: unknown): reason is "shutdown" | ShutdownWith {
   return (
     reason === "shutdown" ||
     (typeof reason === "object" &&
@@ -111,6 +120,20 @@ export class ExitMessage {
 Object.defineProperty(ExitMessage.prototype, EXIT_BRAND, { value: true });
 
 /**
+ * A process named by its registered name on a node: what a DOWN carries instead of a pid
+ * when the monitor was made by name (Erlang's `{Name, Node}`).
+ *
+ * @since 0.1.0
+ * @category Signals
+ */
+export interface RegisteredName {
+  /** The registered name. */
+  readonly name: string;
+  /** The node it is registered on. */
+  readonly node: string;
+}
+
+/**
  * Erlang's `{'DOWN', Ref, process, Object, Reason}`: a monitored process exited (or never
  * existed: reason `"noproc"`). Exactly one arrives per monitor.
  *
@@ -131,16 +154,12 @@ export class DownMessage {
   /** The monitor reference that `monitor()` returned. */
   readonly ref: Ref;
   /** The monitored process, or `{ name, node }` when it was monitored by name. */
-  readonly pid: Pid | { readonly name: string; readonly node: string };
+  readonly pid: Pid | RegisteredName;
   /** Why it went down. */
   readonly reason: unknown;
 
   /** @internal */
-  constructor(
-    ref: Ref,
-    pid: Pid | { readonly name: string; readonly node: string },
-    reason: unknown,
-  ) {
+  constructor(ref: Ref, pid: Pid | RegisteredName, reason: unknown) {
     this.ref = ref;
     this.pid = pid;
     this.reason = reason;

@@ -154,27 +154,82 @@ export interface RuntimeOptions {
  * @category Nodes
  */
 export type Signal =
-  | { readonly type: "message"; readonly to: Pid; readonly message: unknown }
-  | { readonly type: "link"; readonly from: Pid; readonly to: Pid }
-  | { readonly type: "unlink"; readonly from: Pid; readonly to: Pid }
   | {
-      readonly type: "exit";
-      readonly from: Pid;
+      /** A message. */
+      readonly type: "message";
+      /** The receiving process. */
       readonly to: Pid;
+      /** The message. */
+      readonly message: unknown;
+    }
+  | {
+      /** Create a link. */
+      readonly type: "link";
+      /** The process asking for the link. */
+      readonly from: Pid;
+      /** The process to link to. */
+      readonly to: Pid;
+    }
+  | {
+      /** Remove a link. */
+      readonly type: "unlink";
+      /** The process removing the link. */
+      readonly from: Pid;
+      /** The other end of the link. */
+      readonly to: Pid;
+    }
+  | {
+      /** An exit signal. */
+      readonly type: "exit";
+      /** The exiting (or signalling) process. */
+      readonly from: Pid;
+      /** The receiving process. */
+      readonly to: Pid;
+      /** The exit reason. */
       readonly reason: unknown;
       /** `true` for a link's exit signal, `false` for `exit(pid, reason)`. */
       readonly link: boolean;
     }
-  | { readonly type: "monitor"; readonly from: Pid; readonly to: Pid; readonly ref: Ref }
-  | { readonly type: "demonitor"; readonly from: Pid; readonly to: Pid; readonly ref: Ref }
   | {
-      readonly type: "down";
+      /** Start monitoring. */
+      readonly type: "monitor";
+      /** The watching process. */
       readonly from: Pid;
+      /** The watched process. */
       readonly to: Pid;
+      /** The monitor reference. */
       readonly ref: Ref;
+    }
+  | {
+      /** Stop monitoring. */
+      readonly type: "demonitor";
+      /** The watching process. */
+      readonly from: Pid;
+      /** The watched process. */
+      readonly to: Pid;
+      /** The monitor reference. */
+      readonly ref: Ref;
+    }
+  | {
+      /** A monitored process went down. */
+      readonly type: "down";
+      /** The process that went down. */
+      readonly from: Pid;
+      /** The watching process. */
+      readonly to: Pid;
+      /** The monitor reference. */
+      readonly ref: Ref;
+      /** Why it went down. */
       readonly reason: unknown;
     }
-  | { readonly type: "reply"; readonly ref: Ref; readonly value: unknown };
+  | {
+      /** The reply to a call. */
+      readonly type: "reply";
+      /** The call's reference. */
+      readonly ref: Ref;
+      /** The reply. */
+      readonly value: unknown;
+    };
 
 /**
  * A connection to another node: carries signals there. See `connectInMemory`.
@@ -209,7 +264,12 @@ export interface ProcessInfo {
   /** Linked processes. */
   readonly links: readonly Pid[];
   /** Monitors this process holds: the monitored pid (or name) and the reference. */
-  readonly monitors: readonly { readonly ref: Ref; readonly pid: Pid | string }[];
+  readonly monitors: readonly {
+    /** The monitor reference. */
+    readonly ref: Ref;
+    /** The monitored process, or the name it was monitored by. */
+    readonly pid: Pid | string;
+  }[];
   /** Processes monitoring this one. */
   readonly monitoredBy: readonly Pid[];
   /** The locally registered name, or `undefined`. */

@@ -121,11 +121,28 @@ export class CastRequest<Req = unknown> {
  * @category Toolkit
  */
 export type SystemCommand =
-  | { readonly type: "getState" }
-  | { readonly type: "replaceState"; readonly fn: (state: unknown) => unknown }
-  | { readonly type: "getStatus" }
-  | { readonly type: "suspend" }
-  | { readonly type: "resume" };
+  | {
+      /** Answer with the state. */
+      readonly type: "getState";
+    }
+  | {
+      /** Replace the state with `fn(state)` and answer with it. */
+      readonly type: "replaceState";
+      /** Computes the new state. */
+      readonly fn: (state: unknown) => unknown;
+    }
+  | {
+      /** Answer with a {@link ProcessStatus}. */
+      readonly type: "getStatus";
+    }
+  | {
+      /** Handle only system messages until resumed. */
+      readonly type: "suspend";
+    }
+  | {
+      /** Handle all messages again. */
+      readonly type: "resume";
+    };
 
 /**
  * A system message in a mailbox (Erlang's `{system, From, Request}`).
@@ -524,13 +541,29 @@ export interface SpecialProcess {
  */
 export type InitResult =
   | {
+      /** Started. */
       readonly type: "ok";
+      /** Handles the process's messages from now on. */
       readonly process: SpecialProcess;
+      /** Runs after the acknowledgement, before any message. */
       readonly continue?: () => void | PromiseLike<void>;
     }
-  | { readonly type: "ignore" }
-  | { readonly type: "stop"; readonly reason: unknown }
-  | { readonly type: "error"; readonly reason: unknown };
+  | {
+      /** Not started; the start resolves with `"ignore"`. */
+      readonly type: "ignore";
+    }
+  | {
+      /** Not started; the process exits with `reason`. */
+      readonly type: "stop";
+      /** The reason, also carried by the `InitError`. */
+      readonly reason: unknown;
+    }
+  | {
+      /** Not started; the process exits with `reason`. */
+      readonly type: "error";
+      /** The reason, also carried by the `InitError`. */
+      readonly reason: unknown;
+    };
 
 /**
  * Options of {@link startSpecial}.
