@@ -95,7 +95,8 @@ const WORKLOADS = [
   },
   {
     name: "event",
-    what: "gen_event: 100k notifies to 10 handlers",
+    what: "gen_event: 100k notifies to 10 handlers (also 1 and 100 handlers); 100k sync_notify round trips",
+    trellis: "src/trellis/event.ts",
     beam: "beam/event.exs",
   },
   {

@@ -373,6 +373,26 @@ function describeCallReason(reason: unknown): string {
 }
 
 /**
+ * The exit reason of a process whose code threw `thrown`: an {@link ExitError}'s
+ * `exitReason`, an `Error` itself, and `{ nocatch: value }` for anything else (Erlang's
+ * `{nocatch, V}`). Behaviours use it to compute the reason they pass to `terminate`.
+ *
+ * @example
+ * ```ts
+ * import { ExitError, exitReasonOf } from "@trellis/core";
+ * exitReasonOf(new ExitError("shutdown")); // "shutdown"
+ * exitReasonOf("oops"); // { nocatch: "oops" }
+ * ```
+ * @since 0.1.0
+ * @category Errors
+ */
+export function exitReasonOf(thrown: unknown): unknown {
+  if (thrown instanceof ExitError) return thrown.exitReason;
+  if (thrown instanceof Error) return thrown;
+  return { nocatch: thrown };
+}
+
+/**
  * Formats an exit reason (or any term) for messages and logs: strings as they are, Errors by
  * their message, other values as compact JSON-like text.
  *

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export type { ChildSpec, ChildStartResult, RestartType, Shutdown } from "./child-spec.js";
 export {
   type Clock,
   type ClockHost,
@@ -21,6 +22,7 @@ export {
   CallTimeoutError,
   type ErrorCode,
   ExitError,
+  exitReasonOf,
   formatReason,
   InitError,
   NoProcessError,

@@ -7,7 +7,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
 import { type Clock, type ClockHost, RealClock, VirtualClock } from "./clock.js";
-import { BadArgumentError, ExitError, formatReason, ProcessExitedError } from "./errors.js";
+import {
+  BadArgumentError,
+  ExitError,
+  exitReasonOf,
+  formatReason,
+  ProcessExitedError,
+} from "./errors.js";
 import { type HeapEntry, TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import {
@@ -458,9 +464,7 @@ export function isViaName(v: unknown): v is ViaName {
 
 /** @internal The exit reason for a value thrown out of process code. */
 export function reasonFromThrown(e: unknown): unknown {
-  if (e instanceof ExitError) return e.exitReason;
-  if (e instanceof Error) return e;
-  return { nocatch: e };
+  return exitReasonOf(e);
 }
 
 const consoleLogger: Logger = {

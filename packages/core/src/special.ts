@@ -142,6 +142,12 @@ export type SystemCommand =
   | {
       /** Handle all messages again. */
       readonly type: "resume";
+    }
+  | {
+      /** Stop: run the behaviour's `terminate`, answer, and exit with `reason`. */
+      readonly type: "terminate";
+      /** The exit reason. */
+      readonly reason: unknown;
     };
 
 /**
@@ -524,6 +530,13 @@ export interface SpecialProcess {
    * shutting it down). Default: exit with the same reason. GenServer runs `terminate` here.
    */
   handleParentExit?(reason: unknown): void | PromiseLike<void>;
+  /**
+   * `Sys.terminate` asked the process to stop with `reason` (Erlang's `sys:terminate`, which
+   * `GenServer.stop` uses): clean up. When it returns (or its promise resolves), the caller
+   * is answered and the process exits with `reason`; if it throws, the process crashes with
+   * that error instead. Runs also while the process is suspended. Default: nothing.
+   */
+  handleStop?(reason: unknown): void | PromiseLike<void>;
 }
 
 /**
@@ -765,7 +778,9 @@ export function startSpecial(
       caller,
       options.link === true,
     );
-    child.parent = caller?.pid;
+    // As in OTP, only a linked start gives the process a parent; an unlinked one is its own
+    // (an EXIT from the starter is then an ordinary message).
+    child.parent = options.link === true ? caller?.pid : undefined;
     child.behaviour = options.behaviour;
     mref = rt.monitor(caller, child.pid, { down: exited });
     if (timeout !== Number.POSITIVE_INFINITY) {
@@ -838,6 +853,20 @@ function system(
       state.suspended = true;
       reply(msg.from, { ok: true, value: undefined });
       return suspended(p, sp, state);
+    case "terminate": {
+      const reason = cmd.reason;
+      // The reply and the exit happen in one synchronous step: the caller resumes after the
+      // process is gone (its name free, its links and monitors fired).
+      const done = (): void => {
+        reply(msg.from, { ok: true, value: undefined });
+        p.rt.crash(p, new ExitError(reason));
+      };
+      const r = sp.handleStop?.(reason);
+      if (r !== undefined && typeof (r as PromiseLike<void>).then === "function") {
+        return (r as PromiseLike<void>).then(done);
+      }
+      return done();
+    }
   }
 }
 
@@ -924,6 +953,13 @@ export const Sys: {
   suspend(dest: Dest, timeout?: number): Promise<void>;
   /** Resumes a suspended special process. */
   resume(dest: Dest, timeout?: number): Promise<void>;
+  /**
+   * Stops a special process with `reason` (default `"normal"`): it runs its behaviour's
+   * `terminate`, then exits; resolves once it is gone (default timeout `Infinity`). Works
+   * while it is suspended. Rejects with a `CallError` if it exits with another reason, and
+   * `NoProcessError` if it does not exist.
+   */
+  terminate(dest: Dest, reason?: unknown, timeout?: number): Promise<void>;
 } = {
   getState: (dest, timeout = 5000) => sys(dest, { type: "getState" }, "get_state", timeout),
   replaceState: (dest, fn, timeout = 5000) => {
@@ -941,6 +977,9 @@ export const Sys: {
   },
   resume: async (dest, timeout = 5000) => {
     await sys(dest, { type: "resume" }, "resume", timeout);
+  },
+  terminate: async (dest, reason = "normal", timeout = Number.POSITIVE_INFINITY) => {
+    await sys(dest, { type: "terminate", reason }, "terminate", timeout);
   },
 };
 

@@ -14,6 +14,7 @@ import {
   type NameRegistry,
   NotInProcessError,
   type Pid,
+  parentOf,
   receive,
   reply,
   self,
@@ -89,7 +90,8 @@ describe("startSpecial: init returns ok", () => {
       expect(await call(server, "hi")).toBe("echo hi");
       const info = runtime.processInfo(server);
       expect(info?.behaviour).toBe("Echo");
-      expect(info?.parent).toBe(self());
+      // an unlinked start has no parent (in OTP it is its own parent)
+      expect(info?.parent).toBeUndefined();
       exit(server, "kill");
     }));
 
@@ -529,21 +531,26 @@ describe("startSpecial: link and parent", () => {
   it("the parent's exit signal reaches handleParentExit when the process traps exits", () =>
     withRuntime(async () => {
       const test = self();
-      const pid = (await startSpecial(() => {
-        trapExit(true);
-        return {
-          type: "ok",
-          process: {
-            handleMessage(msg) {
-              send(test, { handled: msg });
+      trapExit(true); // the child is linked to us and will exit with "shutdown"
+      const pid = (await startSpecial(
+        () => {
+          trapExit(true);
+          return {
+            type: "ok",
+            process: {
+              handleMessage(msg) {
+                send(test, { handled: msg });
+              },
+              handleParentExit(reason) {
+                send(test, { parentExit: reason });
+                exit("shutdown");
+              },
             },
-            handleParentExit(reason) {
-              send(test, { parentExit: reason });
-              exit("shutdown");
-            },
-          },
-        };
-      })) as Pid;
+          };
+        },
+        { link: true },
+      )) as Pid;
+      expect(parentOf(pid)).toBe(test);
       const ref = monitor(pid);
       exit(pid, "shutdown");
       const note = await assertReceive(
@@ -557,13 +564,44 @@ describe("startSpecial: link and parent", () => {
 
   it("without handleParentExit, the parent's exit signal makes it exit with that reason", () =>
     withRuntime(async () => {
-      const pid = (await startSpecial(() => {
-        trapExit(true);
-        return answering();
-      })) as Pid;
+      trapExit(true);
+      const pid = (await startSpecial(
+        () => {
+          trapExit(true);
+          return answering();
+        },
+        { link: true },
+      )) as Pid;
       const ref = monitor(pid);
       exit(pid, { shutdown: "stop now" });
       expect((await assertReceive(downFor(ref))).reason).toEqual({ shutdown: "stop now" });
+    }));
+
+  it("an unlinked start has no parent: an EXIT from its starter reaches handleMessage", () =>
+    withRuntime(async () => {
+      const test = self();
+      const pid = (await startSpecial(() => {
+        trapExit(true);
+        return {
+          type: "ok",
+          process: {
+            handleMessage(msg) {
+              send(test, { handled: msg });
+            },
+            handleParentExit() {
+              send(test, "wrong: parent exit");
+            },
+          },
+        };
+      })) as Pid;
+      expect(parentOf(pid)).toBeUndefined();
+      exit(pid, "shutdown");
+      const note = await assertReceive(
+        (m): m is { handled: unknown } => typeof m === "object" && m !== null && "handled" in m,
+      );
+      expect(note.handled).toMatchObject({ from: test, reason: "shutdown" });
+      await refuteReceive((m) => m === "wrong: parent exit");
+      exit(pid, "kill");
     }));
 
   it("an EXIT from a process other than the parent reaches handleMessage", () =>

@@ -170,12 +170,12 @@ describe("Sys.getStatus", () => {
         pid,
         status: "running",
         behaviour: "Counter",
-        parent: self(),
+        parent: undefined, // unlinked: no parent
         name: "c",
         messageQueueLength: 0,
         state: { count: 2, seen: [2] },
       });
-      expect(parentOf(pid)).toBe(self());
+      expect(parentOf(pid)).toBeUndefined();
       exit(pid, "kill");
     }));
 
@@ -228,10 +228,14 @@ describe("Sys.suspend and Sys.resume", () => {
 
   it("a suspended process still obeys its parent's exit signal", () =>
     withRuntime(async () => {
-      const pid = (await startSpecial(() => {
-        trapExit(true);
-        return { type: "ok", process: { handleMessage() {} } };
-      })) as Pid;
+      trapExit(true);
+      const pid = (await startSpecial(
+        () => {
+          trapExit(true);
+          return { type: "ok", process: { handleMessage() {} } };
+        },
+        { link: true },
+      )) as Pid;
       await Sys.suspend(pid);
       const ref = monitor(pid);
       exit(pid, "shutdown");
@@ -509,5 +513,64 @@ describe("addExitHook", () => {
       const pid = spawn(() => {});
       await sleep(1);
       expect(() => addExitHook(pid, () => {})).toThrow(BadArgumentError);
+    }));
+});
+
+describe("Sys.terminate", () => {
+  const stoppable = (test: Pid, terminate?: (reason: unknown) => void | Promise<void>) =>
+    startSpecial(
+      () => ({
+        type: "ok",
+        process: {
+          handleMessage() {},
+          handleStop(reason) {
+            send(test, { terminating: reason });
+            return terminate?.(reason);
+          },
+        },
+      }),
+      { name: "stoppable" },
+    ) as Promise<Pid>;
+
+  it("runs terminate, then resolves once the process is gone with that reason", () =>
+    withRuntime(async ({ runtime }) => {
+      const pid = await stoppable(self());
+      const ref = monitor(pid);
+      await Sys.terminate(pid, { shutdown: "maintenance" });
+      expect(isAlive(pid)).toBe(false);
+      expect(runtime.whereis("stoppable")).toBeUndefined();
+      expect(await assertReceive()).toEqual({ terminating: { shutdown: "maintenance" } });
+      expect((await assertReceive(downFor(ref))).reason).toEqual({ shutdown: "maintenance" });
+    }));
+
+  it("defaults to reason normal and waits for an async terminate", () =>
+    withRuntime(async ({ clock }) => {
+      const pid = await stoppable(self(), () => sleep(250));
+      const ref = monitor(pid);
+      const t0 = clock.now();
+      await Sys.terminate(pid);
+      expect(clock.now() - t0).toBe(250);
+      expect((await assertReceive(downFor(ref))).reason).toBe("normal");
+    }));
+
+  it("works while the process is suspended", () =>
+    withRuntime(async () => {
+      const pid = await stoppable(self());
+      await Sys.suspend(pid);
+      await Sys.terminate(pid, "shutdown");
+      expect(isAlive(pid)).toBe(false);
+    }));
+
+  it("rejects with the crash reason when terminate throws, and with NoProcessError for a dead process", () =>
+    withRuntime(async ({ logs }) => {
+      const boom = new Error("terminate failed");
+      const pid = await stoppable(self(), () => {
+        throw boom;
+      });
+      const err = await Sys.terminate(pid).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CallError);
+      expect((err as CallError).reason).toBe(boom);
+      expect(logs.some((r) => r.kind === "crash" && r.reason === boom)).toBe(true);
+      await expect(Sys.terminate(pid)).rejects.toBeInstanceOf(NoProcessError);
     }));
 });

@@ -1,0 +1,54 @@
+// Type tests: the agent handle carries the state type.
+import * as Agent from "@trellis/agent";
+import type { Pid } from "@trellis/core";
+import type * as GenServer from "@trellis/gen-server";
+import { describe, expectTypeOf, it } from "vitest";
+
+declare const counter: Agent.Agent<number>;
+declare const pid: Pid;
+
+describe("Agent types", () => {
+  it("start infers the state type from the initial function", () => {
+    expectTypeOf(Agent.start(() => 0)).resolves.toEqualTypeOf<Agent.Agent<number>>();
+    expectTypeOf(Agent.startLink(async () => ["a"])).resolves.toEqualTypeOf<
+      Agent.Agent<string[]>
+    >();
+  });
+
+  it("get, update, getAndUpdate and cast check their function against the state", () => {
+    expectTypeOf(Agent.get(counter, (n) => String(n))).resolves.toEqualTypeOf<string>();
+    expectTypeOf(Agent.get(counter, async (n) => n > 0)).resolves.toEqualTypeOf<boolean>();
+    expectTypeOf(Agent.update(counter, (n) => n + 1)).resolves.toBeVoid();
+    expectTypeOf(
+      Agent.getAndUpdate(counter, (n) => [`was ${n}`, n + 1]),
+    ).resolves.toEqualTypeOf<string>();
+    expectTypeOf(Agent.cast(counter, (n) => n * 2)).toBeVoid();
+    // @ts-expect-error: the state is a number
+    void Agent.update(counter, (n) => `${n}`);
+    // @ts-expect-error: the state is a number
+    void Agent.get(counter, (s: string) => s);
+    // @ts-expect-error: getAndUpdate must return [reply, state]
+    void Agent.getAndUpdate(counter, (n) => n);
+    // @ts-expect-error: the new state must be a number
+    Agent.cast(counter, () => "x");
+  });
+
+  it("a plain pid or name takes the state type from the function", () => {
+    expectTypeOf(Agent.get(pid, (s: { n: number }) => s.n)).resolves.toEqualTypeOf<number>();
+    expectTypeOf(Agent.get("name", (s) => s)).resolves.toBeUnknown();
+    void Agent.update("name", (s: number) => s + 1);
+  });
+
+  it("an agent is a Pid, and an Agent<number> is not an Agent<string>", () => {
+    expectTypeOf(counter).toMatchTypeOf<Pid>();
+    expectTypeOf(counter).not.toMatchTypeOf<Agent.Agent<string>>();
+    expectTypeOf(counter).not.toMatchTypeOf<Agent.Agent<number | string>>();
+  });
+
+  it("timeouts are numbers or { timeout }, and childSpec returns a ChildSpec", () => {
+    void Agent.get(counter, (n) => n, 100);
+    void Agent.get(counter, (n) => n, { timeout: Number.POSITIVE_INFINITY });
+    expectTypeOf(Agent.childSpec(() => 0)).toEqualTypeOf<GenServer.ChildSpec>();
+    expectTypeOf(Agent.stop(counter)).resolves.toBeVoid();
+  });
+});

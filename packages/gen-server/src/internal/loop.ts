@@ -1,0 +1,441 @@
+// The GenServer loop: a SpecialProcess (from @trellis/core's toolkit) that dispatches each
+// message to the user's callbacks, interprets their results, and runs terminate.
+//
+// Synchronous callbacks are handled without allocating a Promise; a callback that returns a
+// promise makes handleMessage return one, and the toolkit holds the next message back until
+// it settles. Every path ends either normally (the server keeps running) or by throwing an
+// ExitError with the exit reason, after terminate has run where OTP runs it.
+
+import {
+  type CallRequest,
+  cancelTimer,
+  ExitError,
+  type From,
+  formatReason,
+  isCallRequest,
+  isCastRequest,
+  isQuietReason,
+  logReport,
+  type Ref,
+  reply,
+  type SpecialProcess,
+  self,
+  send,
+  sendAfter,
+  TIMEOUT,
+} from "@trellis/core";
+
+/** The callbacks, as the loop sees them (the public types are in ../server.ts). */
+export interface LooseCallbacks {
+  init(arg: unknown): unknown;
+  handleCall?(request: unknown, from: From, state: unknown): unknown;
+  handleCast?(request: unknown, state: unknown): unknown;
+  handleInfo?(message: unknown, state: unknown): unknown;
+  handleContinue?(arg: unknown, state: unknown): unknown;
+  terminate?(reason: unknown, state: unknown): unknown;
+  formatStatus?(status: { state: unknown; message?: unknown; reason?: unknown }): unknown;
+}
+
+type Step = undefined | PromiseLike<void>;
+
+/** The message an idle timeout sends to its own server. */
+class IdleTick {}
+
+/** Which callback a result came from. */
+type Kind = "init" | "call" | "cast" | "info" | "continue";
+
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === "object" || typeof v === "function") &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
+}
+
+/** The exit reason for a value thrown out of a callback, as core computes it for processes. */
+export function reasonOf(e: unknown): unknown {
+  if (e instanceof ExitError) return e.exitReason;
+  if (e instanceof Error) return e;
+  return { nocatch: e };
+}
+
+/** Whether `r` is not a valid result of a `kind` callback. */
+function invalid(kind: Kind, r: unknown): boolean {
+  if (typeof r !== "object" || r === null) return true;
+  const res = r as ActionFields & { type?: unknown };
+  switch (res.type) {
+    case "ok":
+      return kind !== "init" || !("state" in r) || !validActions(res);
+    case "ignore":
+      return kind !== "init";
+    case "error":
+      return kind !== "init" || !("reason" in r);
+    case "stop":
+      return !("reason" in r) || (kind !== "init" && !("state" in r));
+    case "reply":
+      return kind !== "call" || !("reply" in r) || !("state" in r) || !validActions(res);
+    case "noreply":
+      return kind === "init" || !("state" in r) || !validActions(res);
+    case "stopReply":
+      return kind !== "call" || !("reason" in r) || !("reply" in r) || !("state" in r);
+    default:
+      return true;
+  }
+}
+
+interface ActionFields {
+  continue?: unknown;
+  timeout?: unknown;
+  hibernate?: unknown;
+}
+
+function validActions(r: ActionFields): boolean {
+  let n = 0;
+  if ("continue" in r) n++;
+  if (r.timeout !== undefined) {
+    n++;
+    if (!validTimeout(r.timeout)) return false;
+  }
+  if (r.hibernate !== undefined) {
+    if (typeof r.hibernate !== "boolean") return false;
+    if (r.hibernate) n++;
+  }
+  return n <= 1;
+}
+
+function validTimeout(t: unknown): boolean {
+  if (typeof t === "number") return t >= 0;
+  if (typeof t !== "object" || t === null) return false;
+  const { after, abs } = t as { after?: unknown; abs?: unknown };
+  if (typeof after !== "number" || Number.isNaN(after)) return false;
+  if (abs !== undefined && typeof abs !== "boolean") return false;
+  return abs === true ? Number.isFinite(after) : after >= 0;
+}
+
+/** The formatted status of a server, through its formatStatus callback if any. */
+function formatted(
+  cb: LooseCallbacks,
+  status: { state: unknown; message?: unknown; reason?: unknown },
+): { state: unknown; message?: unknown; reason?: unknown } {
+  if (cb.formatStatus === undefined) return status;
+  try {
+    const out = cb.formatStatus(status);
+    return typeof out === "object" && out !== null ? (out as typeof status) : status;
+  } catch (e) {
+    return { ...status, state: `formatStatus threw: ${formatReason(e)}` };
+  }
+}
+
+export class Loop implements SpecialProcess {
+  state: unknown = undefined;
+  private readonly cb: LooseCallbacks;
+  /** The last message handled (for crash reports). */
+  private last: unknown = undefined;
+  /** Who sent it, for a call. */
+  private client: From | undefined = undefined;
+  /** The pending idle timeout: its tick, timer and message. */
+  private tick: IdleTick | undefined = undefined;
+  private tickTimer: Ref | undefined = undefined;
+  private tickMessage: unknown = TIMEOUT;
+
+  constructor(callbacks: LooseCallbacks) {
+    this.cb = callbacks;
+  }
+
+  // ----------------------------------------------------------------------------------
+  // SpecialProcess
+
+  handleMessage(msg: unknown): Step {
+    if (msg instanceof IdleTick) {
+      if (msg !== this.tick) return undefined; // a tick whose timeout was cancelled
+      this.tick = undefined;
+      this.tickTimer = undefined;
+      return this.info(this.tickMessage);
+    }
+    if (this.tick !== undefined) this.cancelIdle();
+    if (isCallRequest(msg)) return this.call(msg);
+    if (isCastRequest(msg)) {
+      this.last = msg.request;
+      this.client = undefined;
+      const req = msg.request;
+      const h = this.cb.handleCast;
+      if (h === undefined) {
+        return this.crash(
+          new Error(
+            `attempted to cast GenServer ${String(self())} but no handleCast callback was provided`,
+          ),
+        );
+      }
+      let r: unknown;
+      try {
+        r = h.call(this.cb, req, this.state);
+      } catch (e) {
+        return this.crash(e);
+      }
+      return this.result("cast", r, undefined);
+    }
+    return this.info(msg);
+  }
+
+  getState(): unknown {
+    return this.state;
+  }
+
+  replaceState(fn: (state: unknown) => unknown): unknown {
+    this.state = fn(this.state);
+    return this.state;
+  }
+
+  formatStatus(): unknown {
+    return formatted(this.cb, { state: this.state }).state;
+  }
+
+  /**
+   * `GenServer.stop` (through core's `Sys.terminate`): run terminate(reason, state); the
+   * toolkit then answers the stopper and exits with `reason`. If terminate throws, the
+   * server crashes with that error instead.
+   */
+  handleStop(reason: unknown): void | PromiseLike<void> {
+    this.last = { stop: reason };
+    this.client = undefined;
+    const t = this.cb.terminate;
+    const done = (): void => {
+      if (!isQuietReason(reason)) this.report(reason);
+    };
+    if (t === undefined) return done();
+    const r = t.call(this.cb, reason, this.state);
+    if (isThenable(r)) return Promise.resolve(r).then(done);
+    return done();
+  }
+
+  handleParentExit(reason: unknown): Step {
+    this.last = { EXIT: reason };
+    this.client = undefined;
+    return this.runTerminate(reason, undefined);
+  }
+
+  // ----------------------------------------------------------------------------------
+  // init
+
+  /**
+   * Runs the user's init and returns what the toolkit's init returns (or a promise of it).
+   * A throw or rejection goes to the toolkit, which fails the start with it.
+   */
+  init(arg: unknown): unknown {
+    const r = this.cb.init(arg);
+    if (isThenable(r)) return Promise.resolve(r).then((v) => this.initDone(v));
+    return this.initDone(r);
+  }
+
+  private initDone(r: unknown): unknown {
+    if (invalid("init", r)) return { type: "stop", reason: { bad_return_value: r } };
+    const res = r as { type: string; state?: unknown; continue?: unknown; timeout?: unknown };
+    if (res.type !== "ok") return r;
+    this.state = res.state;
+    if ("continue" in res) {
+      const arg = res.continue;
+      return { type: "ok", process: this, continue: () => this.continueWith(arg) };
+    }
+    if (res.timeout !== undefined) this.armIdle(res.timeout);
+    return { type: "ok", process: this };
+  }
+
+  // ----------------------------------------------------------------------------------
+  // Dispatch
+
+  private call(msg: CallRequest): Step {
+    this.last = msg.request;
+    this.client = msg.from;
+    const h = this.cb.handleCall;
+    if (h === undefined) {
+      return this.crash(
+        new Error(
+          `attempted to call GenServer ${String(self())} but no handleCall callback was provided`,
+        ),
+      );
+    }
+    let r: unknown;
+    try {
+      r = h.call(this.cb, msg.request, msg.from, this.state);
+    } catch (e) {
+      return this.crash(e);
+    }
+    return this.result("call", r, msg.from);
+  }
+
+  private info(msg: unknown): Step {
+    this.last = msg;
+    this.client = undefined;
+    const h = this.cb.handleInfo;
+    if (h === undefined) {
+      logReport({
+        kind: "error",
+        message: `GenServer ${String(self())} received an unexpected message in handleInfo: ${formatReason(msg)}`,
+        behaviour: "GenServer",
+        unexpectedMessage: msg,
+      });
+      return undefined;
+    }
+    let r: unknown;
+    try {
+      r = h.call(this.cb, msg, this.state);
+    } catch (e) {
+      return this.crash(e);
+    }
+    return this.result("info", r, undefined);
+  }
+
+  private continueWith(arg: unknown): Step {
+    this.last = { continue: arg };
+    this.client = undefined;
+    const h = this.cb.handleContinue;
+    if (h === undefined) {
+      return this.crash(
+        new Error(
+          `GenServer ${String(self())} returned a continue but no handleContinue callback was provided`,
+        ),
+      );
+    }
+    let r: unknown;
+    try {
+      r = h.call(this.cb, arg, this.state);
+    } catch (e) {
+      return this.crash(e);
+    }
+    return this.result("continue", r, undefined);
+  }
+
+  /** Interprets a callback's result once it is there. */
+  private result(kind: Kind, r: unknown, from: From | undefined): Step {
+    if (isThenable(r)) {
+      return r.then(
+        (v) => this.apply(kind, v, from),
+        (e: unknown) => this.crash(e),
+      );
+    }
+    return this.apply(kind, r, from);
+  }
+
+  /** Interprets a callback's result. */
+  private apply(kind: Kind, r: unknown, from: From | undefined): Step {
+    if (invalid(kind, r)) return this.runTerminate({ bad_return_value: r }, undefined);
+    const res = r as {
+      type: "reply" | "noreply" | "stop" | "stopReply";
+      state: unknown;
+      reply?: unknown;
+      reason?: unknown;
+      continue?: unknown;
+      timeout?: unknown;
+    };
+    this.state = res.state;
+    switch (res.type) {
+      case "reply":
+        reply(from as From, res.reply);
+        break;
+      case "noreply":
+        break;
+      case "stop":
+        return this.runTerminate(res.reason, undefined);
+      case "stopReply": {
+        const value = res.reply;
+        return this.runTerminate(res.reason, () => reply(from as From, value));
+      }
+    }
+    if ("continue" in res) return this.continueWith(res.continue);
+    if (res.timeout !== undefined) this.armIdle(res.timeout);
+    return undefined;
+  }
+
+  // ----------------------------------------------------------------------------------
+  // Idle timeout
+
+  private armIdle(t: unknown): void {
+    let after: number;
+    let abs = false;
+    if (typeof t === "number") {
+      after = t;
+      this.tickMessage = TIMEOUT;
+    } else {
+      const o = t as { after: number; message?: unknown; abs?: boolean };
+      after = o.after;
+      abs = o.abs === true;
+      this.tickMessage = "message" in o ? o.message : TIMEOUT;
+    }
+    if (after === Number.POSITIVE_INFINITY) return;
+    const tick = new IdleTick();
+    this.tick = tick;
+    if (!abs && after === 0) {
+      // Behind whatever is already waiting: a waiting message cancels it, as in OTP.
+      send(self(), tick);
+      this.tickTimer = undefined;
+    } else {
+      this.tickTimer = sendAfter(self(), tick, after, { abs });
+    }
+  }
+
+  private cancelIdle(): void {
+    if (this.tickTimer !== undefined) cancelTimer(this.tickTimer);
+    this.tick = undefined;
+    this.tickTimer = undefined;
+  }
+
+  // ----------------------------------------------------------------------------------
+  // Termination
+
+  /** A callback threw (or rejected): terminate with the error as the reason. */
+  private crash(e: unknown): Step {
+    return this.runTerminate(reasonOf(e), undefined);
+  }
+
+  /**
+   * Runs terminate(reason, state), then `after` (a stopReply's reply) whatever terminate
+   * did, then exits: with `reason`, or with terminate's own crash reason if it threw.
+   */
+  private runTerminate(reason: unknown, after: (() => void) | undefined): Step {
+    const t = this.cb.terminate;
+    if (t !== undefined) {
+      let r: unknown;
+      try {
+        r = t.call(this.cb, reason, this.state);
+      } catch (e) {
+        after?.();
+        return this.exit(reasonOf(e));
+      }
+      if (isThenable(r)) {
+        return r.then(
+          () => {
+            after?.();
+            return this.exit(reason);
+          },
+          (e: unknown) => {
+            after?.();
+            return this.exit(reasonOf(e));
+          },
+        );
+      }
+    }
+    after?.();
+    return this.exit(reason);
+  }
+
+  private exit(reason: unknown): never {
+    if (!isQuietReason(reason)) this.report(reason);
+    throw new ExitError(reason);
+  }
+
+  /** GenServer's own report for an abnormal exit (the runtime adds its crash report). */
+  private report(reason: unknown): void {
+    {
+      const status = formatted(this.cb, { state: this.state, message: this.last, reason });
+      logReport({
+        kind: "error",
+        message: `GenServer ${String(self())} terminating: ${formatReason(status.reason ?? reason)}; last message: ${formatReason(status.message)}`,
+        behaviour: "GenServer",
+        reason: status.reason ?? reason,
+        lastMessage: status.message,
+        state: status.state,
+        ...(this.client?.pid === undefined ? {} : { client: this.client.pid }),
+      });
+    }
+  }
+}
