@@ -1,0 +1,58 @@
+// Starting a child and classifying how it went; shared by the supervisor process.
+
+import type { ChildStartResult } from "@trellis/core";
+import {
+  BadArgumentError,
+  ExitError,
+  formatReason,
+  InitError,
+  isQuietReason,
+  Pid,
+} from "@trellis/core";
+import type { ResolvedChildSpec } from "../types.js";
+import { describeId } from "./describe.js";
+
+/** A start function failed; `reason` is the child's reason. */
+export class StartFailure {
+  readonly reason: unknown;
+  constructor(reason: unknown) {
+    this.reason = reason;
+  }
+}
+
+/** The reason of a start function that threw `e` (Erlang's `{error, Reason}`). */
+export function startFailureReason(e: unknown): unknown {
+  if (e instanceof InitError) return e.reason;
+  if (e instanceof ExitError) return e.exitReason;
+  if (e instanceof Error) return e;
+  return { nocatch: e };
+}
+
+/** Calls a start function and classifies the outcome. */
+export async function launch(
+  id: unknown,
+  start: (...args: never[]) => Promise<ChildStartResult>,
+  args: readonly unknown[] | undefined,
+): Promise<Pid | "ignore" | StartFailure> {
+  let r: unknown;
+  try {
+    r =
+      args === undefined || args.length === 0
+        ? await (start as () => Promise<unknown>)()
+        : await (start as (...a: unknown[]) => Promise<unknown>)(...args);
+  } catch (e) {
+    return new StartFailure(startFailureReason(e));
+  }
+  if (r === "ignore" || Pid.is(r)) return r;
+  return new StartFailure(
+    new BadArgumentError(
+      `the start function of the child ${describeId(id)} resolved with ${formatReason(r)}; it must resolve with the pid of the child it started and linked to its caller, or "ignore"`,
+    ),
+  );
+}
+
+/** Whether a child stopped by its supervisor exited as expected (Erlang's `shutdown/1` rules). */
+export function expectedShutdownReason(reason: unknown, spec: ResolvedChildSpec): boolean {
+  if (reason === (spec.shutdown === "brutal_kill" ? "killed" : "shutdown")) return true;
+  return spec.restart !== "permanent" && isQuietReason(reason);
+}
