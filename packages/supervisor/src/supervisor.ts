@@ -51,7 +51,7 @@ import type {
   SupervisorOptions,
   TreeNode,
 } from "./types.js";
-import { checkChildSpec, checkChildSpecs } from "./validate.js";
+import { checkChildSpec, checkChildSpecs, idKey } from "./validate.js";
 
 const MODULE = "Supervisor";
 
@@ -181,14 +181,14 @@ class SupervisorProcess implements SpecialProcess {
 
   private add(child: Child): void {
     this.children.push(child);
-    this.byId.set(child.spec.id as Term, child);
+    this.byId.set(idKey(child.spec.id), child);
   }
 
   private remove(child: Child): void {
     child.removed = true;
     const i = this.children.indexOf(child);
     if (i >= 0) this.children.splice(i, 1);
-    this.byId.delete(child.spec.id as Term);
+    this.byId.delete(idKey(child.spec.id));
   }
 
   private running(child: Child, pid: Pid, restarted: boolean): void {
@@ -200,7 +200,7 @@ class SupervisorProcess implements SpecialProcess {
 
   private find(id: unknown): Child | undefined {
     try {
-      return this.byId.get(id as Term);
+      return this.byId.get(idKey(id));
     } catch {
       return undefined; // not a term: no child has it
     }

@@ -5,7 +5,7 @@
  */
 
 import type { ChildSpec } from "@trellis/core";
-import { isTerm, type Term, TermMap } from "@trellis/core";
+import { isTerm, makeRef, type Term, TermMap } from "@trellis/core";
 import { ChildSpecError } from "./errors.js";
 import type { AutoShutdown, ResolvedChildSpec } from "./types.js";
 
@@ -76,13 +76,13 @@ export function checkChildSpec(
         "every child of a supervisor needs an id (any term)",
       );
     }
-    if (!isTerm(id)) {
+    if (!isTerm(id) && (typeof id !== "object" || id === null) && typeof id !== "function") {
       throw new ChildSpecError(
         "invalid_id",
         "id",
         id,
         undefined,
-        "an id must be a term: a string, number, boolean, array or plain object of terms",
+        "an id must be a term (a string, number, boolean, array or plain object of terms) or an object compared by identity, such as a behaviour definition",
       );
     }
   }
@@ -222,7 +222,7 @@ export function checkChildSpecs(
   for (const spec of specs as readonly ChildSpec[]) {
     const resolved = checkChildSpec(spec, options);
     if (options.dynamic !== true) {
-      const key = resolved.id as Term;
+      const key = idKey(resolved.id);
       if (seen.has(key)) {
         throw new ChildSpecError(
           "duplicate_child_name",
@@ -237,4 +237,22 @@ export function checkChildSpecs(
     out.push(resolved);
   }
   return out;
+}
+
+const identityKeys = new WeakMap<object, Term>();
+
+/**
+ * The key a child id is looked up by. Terms compare structurally (`equals`); any other
+ * object, such as a behaviour definition (Elixir's module as id), compares by identity: it
+ * gets a private, unique stand-in reference.
+ */
+export function idKey(id: unknown): Term {
+  if (isTerm(id)) return id;
+  const obj = id as object;
+  let key = identityKeys.get(obj);
+  if (key === undefined) {
+    key = makeRef(); // a reference equals only itself: no user id can collide with it
+    identityKeys.set(obj, key);
+  }
+  return key;
 }

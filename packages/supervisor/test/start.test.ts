@@ -316,7 +316,7 @@ describe("child specs (items 6, 7, 30)", () => {
     [{ id: "x", start, type: "manager" }, "invalid_child_type", "type", "manager"],
     [{ id: "x", start, modules: "m" }, "invalid_modules", "modules", "m"],
     [{ id: "x", start, significant: "yes" }, "invalid_significant", "significant", "yes"],
-    [{ id: () => 1, start }, "invalid_id", "id", undefined],
+    [{ id: Symbol("x"), start }, "invalid_id", "id", undefined],
     [42, "invalid_child_spec", undefined, 42],
   ];
   for (const [spec, reason, field, value] of cases) {
@@ -458,5 +458,39 @@ describe("names, processes and errors", () => {
       ).toMatchObject({ id: "a", reason: "shutdown" });
       expect((await assertReceive(downFor(ref))).reason).toBe("shutdown");
       expect(isAlive(sup)).toBe(false);
+    }));
+});
+
+describe("ids that are not terms compare by identity (Elixir's module as id)", () => {
+  const worker = () => ({ start: async () => spawnLink(() => receive()) });
+  test("two different objects are two ids; the same object twice is a duplicate", () =>
+    withRuntime(async () => {
+      class Definition {
+        readonly name = "same content";
+      }
+      const a = new Definition();
+      const b = new Definition(); // equal content, another object: another id
+      const sup = await Supervisor.startLink(
+        [
+          { id: a, ...worker() },
+          { id: b, ...worker() },
+        ],
+        { strategy: "one_for_one" },
+      );
+      const ids = (await Supervisor.whichChildren(sup)).map((c) => c.id);
+      expect(ids).toEqual([b, a]);
+      expect(ids[0]).toBe(b);
+      const dup = await Supervisor.startLink(
+        [
+          { id: a, ...worker() },
+          { id: a, ...worker() },
+        ],
+        { strategy: "one_for_one" },
+      ).catch((e: unknown) => e);
+      expect(dup).toMatchObject({ reason: "duplicate_child_name" });
+      await Supervisor.terminateChild(sup, a);
+      const after = await Supervisor.whichChildren(sup);
+      expect(after.find((c) => c.id === a)?.pid).toBeUndefined();
+      await Supervisor.stop(sup);
     }));
 });
