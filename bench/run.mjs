@@ -18,7 +18,12 @@ import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-/** Workloads: name, what it measures, and the program of each implementation (if any). */
+/**
+ * Workloads: name, what it measures, and the program of each implementation (if any).
+ * `counterparts` maps a metric that only some implementations print (the Trellis
+ * handler-style variants) to the metric of the others it is compared with: when the other
+ * implementation of a ratio column lacks the metric, its counterpart is used instead.
+ */
 const WORKLOADS = [
   {
     name: "spawn",
@@ -33,6 +38,7 @@ const WORKLOADS = [
     trellis: "src/trellis/memory.ts",
     plain: "plain/memory.mjs",
     beam: "beam/memory.exs",
+    counterparts: { idle_handler_memory: "idle_process_memory" },
   },
   {
     name: "ring",
@@ -40,6 +46,7 @@ const WORKLOADS = [
     trellis: "src/trellis/ring.ts",
     plain: "plain/ring.mjs",
     beam: "beam/ring.exs",
+    counterparts: { ring_hops_handler: "ring_hops" },
   },
   {
     name: "send",
@@ -51,24 +58,28 @@ const WORKLOADS = [
   {
     name: "call",
     what: "1M sequential GenServer calls",
+    trellis: "src/trellis/call.ts",
     plain: "plain/call.mjs",
     beam: "beam/call.exs",
   },
   {
     name: "cast",
     what: "1M GenServer casts, then one call",
+    trellis: "src/trellis/cast.ts",
     plain: "plain/cast.mjs",
     beam: "beam/cast.exs",
   },
   {
     name: "fanin",
     what: "100 clients × 10k calls to one server",
+    trellis: "src/trellis/fanin.ts",
     plain: "plain/fanin.mjs",
     beam: "beam/fanin.exs",
   },
   {
     name: "supervisor",
     what: "10k supervisor crash + restart cycles",
+    trellis: "src/trellis/supervisor.ts",
     plain: "plain/supervisor.mjs",
     beam: "beam/supervisor.exs",
   },
@@ -91,6 +102,7 @@ const WORKLOADS = [
   {
     name: "statem",
     what: "gen_statem: 1M call events; 1M cast events then one call",
+    trellis: "src/trellis/statem.ts",
     beam: "beam/statem.exs",
   },
   {
@@ -104,6 +116,12 @@ const WORKLOADS = [
     what: "p50/p99 of a 1 ms setTimeout while 10k processes exchange messages (no BEAM counterpart)",
     trellis: "src/trellis/latency.ts",
     plain: "plain/latency.mjs",
+    counterparts: {
+      latency_p50_handler: "latency_p50",
+      latency_p99_handler: "latency_p99",
+      latency_max_handler: "latency_max",
+      latency_load_handler: "latency_load",
+    },
   },
 ];
 
@@ -425,10 +443,23 @@ function main() {
           vals[n] = entry.values;
         }
       }
+      // The right-hand side of a ratio: the same metric, or else its declared counterpart.
+      const counterpart = w.counterparts?.[metric];
+      let usedCounterpart = false;
+      const other = (n) => {
+        if (vals[n] !== undefined || counterpart === undefined) return vals[n];
+        const entry = byImpl.get(n)?.get(counterpart);
+        if (entry === undefined || entry.unit !== unit) return undefined;
+        usedCounterpart = true;
+        return entry.values;
+      };
       const lower = LOWER_IS_BETTER.has(unit);
+      const ratioCells = ratioColumns.map(([a, b]) =>
+        summary(ratios(vals[a], other(b), lower), fmtRatio),
+      );
       rows.push([
         w.name,
-        metric,
+        usedCounterpart ? `${metric} (vs ${counterpart})` : metric,
         lower ? `${unit} ↓` : unit,
         ...impls.map((n) =>
           summary(
@@ -436,7 +467,7 @@ function main() {
             fmt,
           ),
         ),
-        ...ratioColumns.map(([a, b]) => summary(ratios(vals[a], vals[b], lower), fmtRatio)),
+        ...ratioCells,
       ]);
     }
   }
@@ -444,7 +475,9 @@ function main() {
   const ratioNote =
     "Cells: median [min–max] over the rounds. Ratios are per round, then median [min–max]: " +
     "A/B = A's rate ÷ B's rate, so > 1 means A is faster. For units marked ↓ (lower is better: " +
-    "B, ms) the ratio is inverted (B's value ÷ A's), so > 1 still means A is better.";
+    "B, ms) the ratio is inverted (B's value ÷ A's), so > 1 still means A is better. " +
+    "`metric (vs other)`: a Trellis-only variant (handler-style processes); its ratios are " +
+    "against the other implementations' `other` metric, shown in that metric's own row.";
   console.log("");
   for (const line of padTable(rows)) console.log(line);
   console.log("");

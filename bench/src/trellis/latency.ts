@@ -2,7 +2,10 @@
 // forth without pause, while the main program (outside the runtime) measures how long a
 // 1 ms setTimeout really takes. Prints the p50, p99 and max of SAMPLES timers, and the
 // message rate of the load meanwhile. Sampling stops after MAX_MS (at least MIN_SAMPLES).
-import { createRuntime, exit, type Pid, receive, send } from "@trellis/core";
+//
+// Twice: `latency_*` with bouncers written as async functions looping on `await receive()`,
+// `latency_*_handler` with bouncers written as message handlers (setMessageHandler).
+import { createRuntime, exit, type Pid, receive, send, setMessageHandler } from "@trellis/core";
 import { delay, quantile, report, size, tick } from "./common.js";
 
 const PROCS = size(10_000);
@@ -14,6 +17,7 @@ const rt = createRuntime();
 let running = false;
 let hops = 0;
 
+/** A bouncer written as an async function: the first message is its peer. */
 const bouncer = async (): Promise<void> => {
   const peer = await receive<Pid>();
   for (;;) {
@@ -24,12 +28,26 @@ const bouncer = async (): Promise<void> => {
   }
 };
 
-async function latency(procs: number, samples: number) {
+/** A bouncer written as a message handler: the first message is its peer. */
+const handlerBouncer = (): void => {
+  let peer: Pid | undefined;
+  setMessageHandler((ball) => {
+    if (peer === undefined) {
+      peer = ball as Pid;
+      return;
+    }
+    if (!running) return;
+    hops++;
+    send(peer, ball);
+  });
+};
+
+async function latency(procs: number, samples: number, body: () => unknown) {
   running = true;
   const pids: Pid[] = [];
   for (let i = 0; i + 1 < procs; i += 2) {
-    const a = rt.spawn(bouncer);
-    const b = rt.spawn(bouncer);
+    const a = rt.spawn(body);
+    const b = rt.spawn(body);
     send(a, b);
     send(b, a);
     pids.push(a, b);
@@ -59,9 +77,14 @@ async function latency(procs: number, samples: number) {
   };
 }
 
-await latency(Math.max(2, PROCS / 10), MIN_SAMPLES);
-const r = await latency(PROCS, SAMPLES);
-report("latency_p50", r.p50, "ms");
-report("latency_p99", r.p99, "ms");
-report("latency_max", r.max, "ms");
-report("latency_load", r.load, "msgs/s");
+for (const [suffix, body] of [
+  ["", bouncer],
+  ["_handler", handlerBouncer],
+] as const) {
+  await latency(Math.max(2, PROCS / 10), MIN_SAMPLES, body);
+  const r = await latency(PROCS, SAMPLES, body);
+  report(`latency_p50${suffix}`, r.p50, "ms");
+  report(`latency_p99${suffix}`, r.p99, "ms");
+  report(`latency_max${suffix}`, r.max, "ms");
+  report(`latency_load${suffix}`, r.load, "msgs/s");
+}
