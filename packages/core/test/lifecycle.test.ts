@@ -6,6 +6,7 @@ import {
   exit,
   exitFrom,
   isAlive,
+  isExit,
   link,
   monitor,
   type Pid,
@@ -518,4 +519,46 @@ describe("fairness", () => {
       }),
     30_000,
   );
+});
+
+describe("killing processes that have not run yet", () => {
+  it("survivors run after their queue neighbours are killed before running", () =>
+    withRuntime(async () => {
+      const me = self();
+      const pids: Pid[] = [];
+      for (let i = 0; i < 20; i++)
+        pids.push(
+          spawn(async () => {
+            send(me, i);
+            await receive();
+          }),
+        );
+      pids.forEach((p, i) => {
+        if (i % 2 === 0) exit(p, "kill");
+      });
+      const got: number[] = [];
+      for (let k = 0; k < 10; k++)
+        got.push(await assertReceive((m): m is number => typeof m === "number"));
+      expect(got.sort((a, b) => a - b)).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
+      await refuteReceive();
+      pids.forEach((p) => exit(p, "kill"));
+    }));
+
+  it("every child that linked before dying sends its EXIT", () =>
+    withRuntime(async () => {
+      const me = self();
+      trapExit(true);
+      const pids: Pid[] = [];
+      for (let i = 0; i < 20; i++)
+        pids.push(
+          spawn(async () => {
+            link(me);
+            send(me, "linked");
+            await receive();
+          }),
+        );
+      for (let i = 0; i < 20; i++) await assertReceive((m) => m === "linked");
+      for (const p of pids) exit(p, "kill");
+      for (let i = 0; i < 20; i++) expect((await assertReceive(isExit)).reason).toBe("killed");
+    }));
 });
