@@ -541,7 +541,7 @@ describe("killing processes that have not run yet", () => {
         got.push(await assertReceive((m): m is number => typeof m === "number"));
       expect(got.sort((a, b) => a - b)).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
       await refuteReceive();
-      pids.forEach((p) => exit(p, "kill"));
+      for (const p of pids) exit(p, "kill");
     }));
 
   it("every child that linked before dying sends its EXIT", () =>
