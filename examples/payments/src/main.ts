@@ -1,0 +1,8 @@
+// `npm run demo` (the README's first command) runs this: the payments service under one
+// supervision tree, driven through its HTTP API, with faults injected; it exits non-zero if
+// an invariant fails. DEMO_LOAD_MS sets the length of the load phase (0 skips it).
+import { runDemo } from "./demo.js";
+
+const loadMs = Number(process.env["DEMO_LOAD_MS"] ?? "1500");
+const result = await runDemo({ loadMs: Number.isFinite(loadMs) && loadMs >= 0 ? loadMs : 1500 });
+process.exitCode = result.ok ? 0 : 1;
