@@ -79,7 +79,7 @@
  *
  * ## Learn more
  *
- * The guide "Task" (docs/guides/task.md), and the Task section of docs/erlang-mapping.md.
+ * The guide "Task" (docs/guides/tasks.md), and the Task section of docs/erlang-mapping.md.
  *
  * @packageDocumentation
  */
