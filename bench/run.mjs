@@ -86,17 +86,20 @@ const WORKLOADS = [
   {
     name: "ets",
     what: "ETS set / 2-tuple-key set / ordered_set: 1M inserts and lookups; 1k range scans of 100 rows",
+    trellis: "src/trellis/ets.ts",
     plain: "plain/ets.mjs",
     beam: "beam/ets.exs",
   },
   {
     name: "registry",
     what: "Registry: 100k register (spawn included) + lookups; dispatch to 10k subscribers",
+    trellis: "src/trellis/registry.ts",
     beam: "beam/registry.exs",
   },
   {
     name: "task",
     what: "Task async + await, 100k",
+    trellis: "src/trellis/task.ts",
     beam: "beam/task.exs",
   },
   {

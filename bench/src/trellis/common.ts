@@ -52,3 +52,16 @@ export function quantile(sorted: Float64Array, q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i] ?? Number.NaN;
 }
+
+/** The integers 0..n-1 in a random order (Fisher–Yates), as an Int32Array. */
+export function shuffledRange(n: number): Int32Array {
+  const keys = new Int32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = (Math.random() * (i + 1)) | 0;
+    const t = keys[i] ?? 0;
+    keys[i] = keys[j] ?? 0;
+    keys[j] = t;
+  }
+  return keys;
+}
