@@ -170,8 +170,8 @@ export function reply<R>(from: ReplyTo<R>, value: NoInfer<R>): void {
  *   `CallError` carrying it.
  *
  * Errors name the operation `{ module: "GenStateMachine", function: "stop", args:
- * [machine, reason, timeout] }`. A machine suspended with `Sys.suspend` handles the stop
- * once resumed.
+ * [machine, reason, timeout] }`. It is core's `Sys.terminate`, so it also works while the
+ * machine is suspended with `Sys.suspend`.
  *
  * @example
  * ```ts
