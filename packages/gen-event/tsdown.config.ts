@@ -1,14 +1,5 @@
-import { defineConfig, type UserConfig } from "tsdown";
+import type { UserConfig } from "tsdown";
+import { packageConfig } from "../../tsdown.package.js";
 
-const config: UserConfig = defineConfig({
-  entry: ["src/index.ts"],
-  format: "esm",
-  platform: "node",
-  target: "node20.19",
-  dts: true,
-  fixedExtension: false,
-  sourcemap: true,
-  clean: true,
-  tsconfig: "../../tsconfig.base.json",
-});
+const config: UserConfig = packageConfig(["src/index.ts"]);
 export default config;

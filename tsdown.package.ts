@@ -1,0 +1,20 @@
+import { defineConfig, type UserConfig } from "tsdown";
+
+/**
+ * The build every package shares: ESM for Node 20.19, `.js` + `.d.ts` (from
+ * `isolatedDeclarations`) into `dist/`, with source maps. A package's `tsdown.config.ts`
+ * names only its entry points.
+ */
+export function packageConfig(entry: string[]): UserConfig {
+  return defineConfig({
+    entry,
+    format: "esm",
+    platform: "node",
+    target: "node20.19",
+    dts: true,
+    fixedExtension: false,
+    sourcemap: true,
+    clean: true,
+    tsconfig: "../../tsconfig.base.json",
+  });
+}
