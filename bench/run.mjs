@@ -1,10 +1,14 @@
 // The benchmark runner: runs each selected workload for each implementation (Trellis, the
 // plain-JS limit, the BEAM), each in its own OS process, ROUNDS times, and prints per metric
-// the median and min–max per implementation and the ratios Trellis/BEAM and Trellis/plain.
-// A markdown summary goes to bench/results/<timestamp>.md.
+// the median and min–max per implementation, the ratios Trellis/BEAM and Trellis/plain, and
+// each metric's target (TARGETS below) with whether it is met. A markdown summary goes to
+// bench/results/<timestamp>.md and the same data, raw values included, to <timestamp>.json.
 //
 //   node run.mjs [workload ...]        (from the root: pnpm bench [workload ...])
 //   node run.mjs --list
+//   node run.mjs --smoke [workload ...] (or SMOKE=1): every workload once at SCALE=0.01,
+//                                       Trellis only, no timings judged, no files written;
+//                                       fails only if a program fails or prints no metrics
 //
 // Environment: ROUNDS (default 3); IMPLS (comma list, default "trellis,plain,beam"; add
 // "beam1" for the BEAM with one scheduler); SCALE (multiplies every size, default 1);
@@ -85,7 +89,7 @@ const WORKLOADS = [
   },
   {
     name: "ets",
-    what: "ETS set / 2-tuple-key set / ordered_set: 1M inserts and lookups; 1k range scans of 100 rows",
+    what: "ETS set / 2-tuple-key set / ordered_set: 1M inserts and lookups; 1k range scans of 100 rows; 1M update_counter; memory per row",
     trellis: "src/trellis/ets.ts",
     plain: "plain/ets.mjs",
     beam: "beam/ets.exs",
@@ -97,14 +101,21 @@ const WORKLOADS = [
     beam: "beam/registry.exs",
   },
   {
+    name: "dynsup",
+    what: "DynamicSupervisor: start 100k minimal GenServer children, then stop the supervisor",
+    trellis: "src/trellis/dynsup.ts",
+    beam: "beam/dynsup.exs",
+  },
+  {
     name: "task",
-    what: "Task async + await, 100k",
+    what: "Task async + await, 100k; asyncStream of 100k at maxConcurrency 8; Promise.all reference",
     trellis: "src/trellis/task.ts",
     beam: "beam/task.exs",
+    counterparts: { promise_all: "task_async_await" },
   },
   {
     name: "statem",
-    what: "gen_statem: 1M call events; 1M cast events then one call",
+    what: "gen_statem: 1M call events; 1M cast events then one call; 1M casts with a state timeout",
     trellis: "src/trellis/statem.ts",
     beam: "beam/statem.exs",
   },
@@ -127,6 +138,64 @@ const WORKLOADS = [
     },
   },
 ];
+
+/**
+ * Targets (../shared/bench/TARGETS.md), one per metric. `vs: "beam"`: the median of the
+ * per-round Trellis/BEAM ratios (the same ratio as the table's, so a counterpart is used for
+ * a handler-style variant) must be at least `min`. `vs: "absolute"`: the median of the
+ * Trellis values must be at most `maxBytes` (unit B) or `maxMs` (unit ms). Metrics without
+ * an entry have no target.
+ */
+const TARGETS = [
+  { metric: "spawn_exit", vs: "beam", min: 2.0 },
+  { metric: "idle_process_memory", vs: "absolute", maxBytes: 800 },
+  { metric: "idle_handler_memory", vs: "absolute", maxBytes: 800 },
+  { metric: "ring_hops", vs: "beam", min: 2.5 },
+  { metric: "ring_hops_handler", vs: "beam", min: 2.5 },
+  { metric: "call", vs: "beam", min: 2.0 },
+  { metric: "cast", vs: "beam", min: 0.8 },
+  { metric: "fanin", vs: "beam", min: 3.0 },
+  { metric: "sup_restart", vs: "beam", min: 5.0 },
+  { metric: "ets_set_insert", vs: "beam", min: 2.0 },
+  { metric: "ets_set_lookup", vs: "beam", min: 1.2 },
+  { metric: "ets_set_tuple_insert", vs: "beam", min: 1.0 },
+  { metric: "ets_set_tuple_lookup", vs: "beam", min: 1.0 },
+  { metric: "ets_oset_insert", vs: "beam", min: 1.2 },
+  { metric: "ets_oset_lookup", vs: "beam", min: 1.2 },
+  { metric: "ets_oset_range100", vs: "beam", min: 2.5 },
+  { metric: "registry_register", vs: "beam", min: 2.0 },
+  { metric: "registry_lookup", vs: "beam", min: 2.5 },
+  { metric: "task_async_await", vs: "beam", min: 2.0 },
+  { metric: "statem_call", vs: "beam", min: 1.5 },
+  { metric: "statem_cast", vs: "beam", min: 1.5 },
+  { metric: "event_notify", vs: "beam", min: 1.5 },
+  { metric: "latency_p99", vs: "absolute", maxMs: 10 },
+  { metric: "latency_p99_handler", vs: "absolute", maxMs: 10 },
+];
+
+function targetOf(metric) {
+  return TARGETS.find((t) => t.metric === metric);
+}
+
+function targetText(t) {
+  if (t === undefined) return "—";
+  if (t.vs === "beam") return `≥ ${t.min.toFixed(1)}× BEAM`;
+  if (t.maxBytes !== undefined) return `≤ ${t.maxBytes} B`;
+  return `≤ ${t.maxMs} ms`;
+}
+
+/**
+ * Whether target `t` is met: true, false, or undefined when it cannot be judged (no target,
+ * no BEAM figure, smoke mode). `beamRatios`: per-round Trellis/BEAM ratios; `values`: the
+ * Trellis values.
+ */
+function verdict(t, { beamRatios, values, unit }) {
+  if (t === undefined) return undefined;
+  if (t.vs === "beam") return beamRatios.length === 0 ? undefined : median(beamRatios) >= t.min;
+  if (values.length === 0) return undefined;
+  if (t.maxBytes !== undefined) return unit === "B" ? median(values) <= t.maxBytes : undefined;
+  return unit === "ms" ? median(values) <= t.maxMs : undefined;
+}
 
 /** Implementations: how to run a program file. `key` names the file field of a workload. */
 const IMPLEMENTATIONS = {
@@ -160,6 +229,7 @@ function usage() {
   const lines = [
     "usage: node run.mjs [workload ...]   (pnpm bench [workload ...] from the repository root)",
     "env: ROUNDS=3  IMPLS=trellis,plain,beam[,beam1]  SCALE=1  TIMEOUT=300 (s per run)",
+    "     SMOKE=1 (or --smoke): tiny sizes, one round, Trellis only, timings not judged",
     "",
     "workloads:",
     ...WORKLOADS.map((w) => {
@@ -190,7 +260,7 @@ function tryRun(cmd, args) {
 }
 
 /** Versions of everything that runs, and whether the BEAM and tsx are available. */
-function environment() {
+function environment(withBeam) {
   const env = {
     node: `${process.version} (V8 ${process.versions.v8})`,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
@@ -199,19 +269,45 @@ function environment() {
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(" "),
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model ?? null,
+      totalMemory: os.totalmem(),
+      loadAverage: os.loadavg(),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+    },
+    versions: {
+      node: process.version,
+      v8: process.versions.v8,
+      otp: null,
+      erts: null,
+      elixir: null,
+      schedulers: null,
+      tsx: null,
+    },
     beam: undefined,
     tsx: undefined,
     commit: undefined,
   };
-  const beam = tryRun("elixir", [
-    "-e",
-    'IO.puts("Erlang/OTP #{:erlang.system_info(:otp_release)} (erts #{:erlang.system_info(:version)}, #{System.schedulers_online()} schedulers), Elixir #{System.version()}")',
-  ]);
-  if (beam !== undefined) env.beam = beam;
+  const beam = withBeam
+    ? tryRun("elixir", [
+        "-e",
+        'IO.puts("#{:erlang.system_info(:otp_release)} #{:erlang.system_info(:version)} #{System.schedulers_online()} #{System.version()}")',
+      ])
+    : undefined;
+  if (beam !== undefined) {
+    const [otp, erts, schedulers, elixir] = beam.split("\n").at(-1).trim().split(/\s+/);
+    env.versions.otp = otp ?? null;
+    env.versions.erts = erts ?? null;
+    env.versions.elixir = elixir ?? null;
+    env.versions.schedulers = Number(schedulers);
+    env.beam = `Erlang/OTP ${otp} (erts ${erts}, ${schedulers} schedulers), Elixir ${elixir}`;
+  }
   try {
     const require = createRequire(path.join(HERE, "package.json"));
     const pkg = JSON.parse(readFileSync(require.resolve("tsx/package.json"), "utf8"));
     env.tsx = pkg.version;
+    env.versions.tsx = pkg.version;
   } catch {
     env.tsx = undefined;
   }
@@ -233,13 +329,13 @@ function parseMetrics(stdout) {
   return out;
 }
 
-function runProgram(impl, file, timeoutS) {
+function runProgram(impl, file, timeoutS, childEnv) {
   const [cmd, args] = impl.command(file);
   const t0 = performance.now();
   const r = spawnSync(cmd, args, {
     cwd: HERE,
     encoding: "utf8",
-    env: process.env,
+    env: childEnv,
     timeout: timeoutS * 1000,
     killSignal: "SIGKILL",
     maxBuffer: 16 * 1024 * 1024,
@@ -259,7 +355,9 @@ function runProgram(impl, file, timeoutS) {
     const how = r.signal !== null ? `killed by ${r.signal}` : `exit status ${r.status}`;
     return { ok: false, seconds, error: `${how}: ${tail}`, metrics: parseMetrics(r.stdout ?? "") };
   }
-  return { ok: true, seconds, metrics: parseMetrics(r.stdout) };
+  const metrics = parseMetrics(r.stdout);
+  if (metrics.length === 0) return { ok: false, seconds, error: "printed no metrics", metrics };
+  return { ok: true, seconds, metrics };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -269,6 +367,17 @@ function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** { values, median, min, max } of the defined values of a per-round array (nulls kept). */
+function stats(perRound) {
+  const defined = perRound.filter((v) => v !== undefined);
+  return {
+    values: Array.from(perRound, (v) => (v === undefined ? null : v)),
+    median: defined.length === 0 ? null : median(defined),
+    min: defined.length === 0 ? null : Math.min(...defined),
+    max: defined.length === 0 ? null : Math.max(...defined),
+  };
 }
 
 function fmt(v) {
@@ -324,7 +433,7 @@ function mdTable(rows) {
   const [head, ...body] = rows;
   return [
     `| ${head.map(esc).join(" | ")} |`,
-    `|${head.map((_, i) => (i < 3 ? "---" : "---:")).join("|")}|`,
+    `|${head.map((_, i) => (i < 3 || i >= head.length - 2 ? "---" : "---:")).join("|")}|`,
     ...body.map((r) => `| ${r.map(esc).join(" | ")} |`),
   ];
 }
@@ -332,7 +441,11 @@ function mdTable(rows) {
 // ---------------------------------------------------------------------------------------
 
 function main() {
-  const argv = process.argv.slice(2).filter((a) => a !== "--");
+  const rawArgv = process.argv.slice(2).filter((a) => a !== "--");
+  const smoke =
+    rawArgv.includes("--smoke") ||
+    (process.env.SMOKE !== undefined && process.env.SMOKE !== "" && process.env.SMOKE !== "0");
+  const argv = rawArgv.filter((a) => a !== "--smoke");
   if (argv.includes("--help") || argv.includes("-h") || argv.includes("--list")) {
     usage();
     return;
@@ -343,9 +456,11 @@ function main() {
     fail(`unknown workload(s): ${unknown.join(", ")}`);
   }
   const selected = argv.length === 0 ? WORKLOADS : WORKLOADS.filter((w) => argv.includes(w.name));
-  const rounds = positiveInt("ROUNDS", 3);
-  const timeoutS = positiveInt("TIMEOUT", 300);
-  const implNames = (process.env.IMPLS ?? "trellis,plain,beam")
+  const rounds = smoke ? 1 : positiveInt("ROUNDS", 3);
+  const timeoutS = positiveInt("TIMEOUT", smoke ? 60 : 300);
+  const childEnv = { ...process.env };
+  if (smoke && (childEnv.SCALE === undefined || childEnv.SCALE === "")) childEnv.SCALE = "0.01";
+  const implNames = (smoke ? "trellis" : (process.env.IMPLS ?? "trellis,plain,beam"))
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
@@ -357,8 +472,15 @@ function main() {
     }
   }
 
-  const env = environment();
+  const wantsBeam = implNames.some((n) => n.startsWith("beam"));
+  const env = environment(wantsBeam);
+  const beamText = env.beam ?? (wantsBeam ? "not available" : "not requested (IMPLS)");
   const notes = [];
+  if (smoke) {
+    notes.push(
+      `smoke mode: SCALE=${childEnv.SCALE}, one round, Trellis only; timings are not judged and no files are written.`,
+    );
+  }
   let impls = implNames;
   if (env.beam === undefined && impls.some((n) => n.startsWith("beam"))) {
     notes.push("BEAM skipped: `elixir` is not on PATH (apt-get install erlang-nox elixir).");
@@ -373,13 +495,13 @@ function main() {
     if (runnable.length === 0)
       notes.push(`${w.name}: no selected implementation has a program for it.`);
   }
-  if (process.env.SCALE !== undefined && process.env.SCALE !== "1") {
-    notes.push(`SCALE=${process.env.SCALE}: sizes differ from the reference sizes.`);
+  if (!smoke && childEnv.SCALE !== undefined && childEnv.SCALE !== "1") {
+    notes.push(`SCALE=${childEnv.SCALE}: sizes differ from the reference sizes.`);
   }
 
   const started = new Date();
   console.log(`node      ${env.node}`);
-  console.log(`beam      ${env.beam ?? "not available"}`);
+  console.log(`beam      ${beamText}`);
   console.log(`tsx       ${env.tsx ?? "not available"}`);
   console.log(`machine   ${env.cpu}; ${env.os}; load ${env.load}`);
   console.log(`commit    ${env.commit ?? "?"}`);
@@ -400,7 +522,7 @@ function main() {
           failures.push({ round, workload: w.name, impl: implName, error: `missing ${file}` });
           continue;
         }
-        const r = runProgram(impl, file, timeoutS);
+        const r = runProgram(impl, file, timeoutS, childEnv);
         const tag = `[${round + 1}/${rounds}] ${w.name.padEnd(10)} ${implName.padEnd(7)}`;
         const shown = r.metrics.map((m) => `${m.name} ${fmt(m.value)} ${m.unit}`).join(", ");
         console.log(
@@ -428,8 +550,17 @@ function main() {
     ratioColumns.push(["trellis", "plain", "Trellis/plain"]);
   if (impls.includes("plain") && impls.includes("beam"))
     ratioColumns.push(["plain", "beam", "plain/BEAM"]);
-  const header = ["workload", "metric", "unit", ...columns, ...ratioColumns.map((c) => c[2])];
+  const header = [
+    "workload",
+    "metric",
+    "unit",
+    ...columns,
+    ...ratioColumns.map((c) => c[2]),
+    "target",
+    "met",
+  ];
   const rows = [header];
+  const records = []; // one per metric, for the JSON file
   for (const w of selected) {
     const byImpl = results.get(w.name);
     if (byImpl === undefined) continue;
@@ -457,9 +588,32 @@ function main() {
         return entry.values;
       };
       const lower = LOWER_IS_BETTER.has(unit);
-      const ratioCells = ratioColumns.map(([a, b]) =>
-        summary(ratios(vals[a], other(b), lower), fmtRatio),
-      );
+      const ratioLists = ratioColumns.map(([a, b]) => ratios(vals[a], other(b), lower));
+      const ratioCells = ratioLists.map((r) => summary(r, fmtRatio));
+      const target = targetOf(metric);
+      const beamIndex = ratioColumns.findIndex(([a, b]) => a === "trellis" && b === "beam");
+      const met = smoke
+        ? undefined
+        : verdict(target, {
+            beamRatios: beamIndex === -1 ? [] : ratioLists[beamIndex],
+            values: (vals.trellis ?? []).filter((v) => v !== undefined),
+            unit,
+          });
+      records.push({
+        workload: w.name,
+        metric,
+        unit,
+        lowerIsBetter: lower,
+        comparedWith: usedCounterpart ? counterpart : null,
+        implementations: Object.fromEntries(
+          impls.filter((n) => vals[n] !== undefined).map((n) => [n, stats(vals[n])]),
+        ),
+        ratios: Object.fromEntries(
+          ratioColumns.map(([, , label], i) => [label, stats(ratioLists[i])]),
+        ),
+        target: target === undefined ? null : { ...target, text: targetText(target) },
+        met: met === undefined ? null : met,
+      });
       rows.push([
         w.name,
         usedCounterpart ? `${metric} (vs ${counterpart})` : metric,
@@ -471,6 +625,8 @@ function main() {
           ),
         ),
         ...ratioCells,
+        targetText(target),
+        met === undefined ? "—" : met ? "✓" : "✗",
       ]);
     }
   }
@@ -479,14 +635,29 @@ function main() {
     "Cells: median [min–max] over the rounds. Ratios are per round, then median [min–max]: " +
     "A/B = A's rate ÷ B's rate, so > 1 means A is faster. For units marked ↓ (lower is better: " +
     "B, ms) the ratio is inverted (B's value ÷ A's), so > 1 still means A is better. " +
-    "`metric (vs other)`: a Trellis-only variant (handler-style processes); its ratios are " +
-    "against the other implementations' `other` metric, shown in that metric's own row.";
+    "`metric (vs other)`: a Trellis-only variant (handler-style processes, or the `promise_all` plain-JS reference); its ratios are " +
+    "against the other implementations' `other` metric, shown in that metric's own row. " +
+    "target: from TARGETS.md (≥ k× BEAM is judged on the median Trellis/BEAM ratio; ≤ B or ms " +
+    "on the median Trellis value); met: ✓ / ✗, — when there is no target or nothing to judge " +
+    "it against (no BEAM run, smoke mode).";
   console.log("");
   for (const line of padTable(rows)) console.log(line);
   console.log("");
   console.log(ratioNote);
   for (const f of failures)
     console.log(`FAILED round ${f.round + 1} ${f.workload} ${f.impl}: ${f.error}`);
+
+  if (smoke) {
+    const programs = selected.reduce(
+      (n, w) => n + impls.filter((i) => w[IMPLEMENTATIONS[i].key] !== undefined).length,
+      0,
+    );
+    console.log(
+      `\nsmoke: ${programs - failures.length}/${programs} programs ran and printed metrics in ${((Date.now() - started.getTime()) / 1000).toFixed(1)} s (timings not judged)`,
+    );
+    if (failures.length > 0) process.exitCode = 1;
+    return;
+  }
 
   // Markdown summary.
   const stamp = started
@@ -499,7 +670,7 @@ function main() {
     `- workloads: ${selected.map((w) => w.name).join(", ")}`,
     `- rounds: ${rounds}; implementations: ${impls.map((n) => IMPLEMENTATIONS[n].label).join(", ")}`,
     `- Node ${env.node}; tsx ${env.tsx ?? "n/a"}`,
-    `- BEAM: ${env.beam ?? "not available"}`,
+    `- BEAM: ${beamText}`,
     `- machine: ${env.cpu}; ${env.os}; load average at start ${env.load}`,
     `- commit: ${env.commit ?? "?"}`,
     `- duration: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`,
@@ -536,6 +707,25 @@ function main() {
   const out = path.join(dir, `${stamp}.md`);
   writeFileSync(out, md.join("\n"));
   console.log(`\nsummary written to ${path.relative(process.cwd(), out) || out}`);
+
+  // JSON: everything above, raw per-round values included, for comparing runs.
+  const json = {
+    date: started.toISOString(),
+    durationSeconds: (Date.now() - started.getTime()) / 1000,
+    commit: env.commit ?? null,
+    machine: env.machine,
+    versions: env.versions,
+    rounds,
+    scale: Number(childEnv.SCALE ?? "1"),
+    implementations: impls,
+    workloads: selected.map((w) => w.name),
+    notes,
+    metrics: records,
+    failures: failures.map((f) => ({ ...f, round: f.round + 1 })),
+  };
+  const jsonOut = path.join(dir, `${stamp}.json`);
+  writeFileSync(jsonOut, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`results written to ${path.relative(process.cwd(), jsonOut) || jsonOut}`);
   if (failures.length > 0) process.exitCode = 1;
 }
 

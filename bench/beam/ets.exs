@@ -1,7 +1,9 @@
 # ETS: 1M inserts of shuffled integer keys into an empty table, then 1M lookups in another
 # shuffled order: a set with integer keys, a set with 2-tuple keys {k, rem(k, 1000)}, and an
 # ordered_set; then 1,000 range scans of 100 rows on the ordered_set (ets:lookup + ets:next
-# from a random start). Warm-up: the same at 1/10 size. The shuffles are not timed.
+# from a random start). Warm-up: the same at 1/10 size. The shuffles are not timed. Also
+# 1M :ets.update_counter on the set's existing integer keys, and the memory per row of the
+# full set and ordered_set (:ets.info(t, :memory) words × word size / rows).
 Code.require_file("common.exs", __DIR__)
 
 defmodule EtsBench do
@@ -36,6 +38,14 @@ defmodule EtsBench do
     lookup_tuple(t, ks, acc + v)
   end
 
+  def update_counter(_t, [], acc), do: acc
+
+  def update_counter(t, [k | ks], acc) do
+    update_counter(t, ks, acc + :ets.update_counter(t, k, 1))
+  end
+
+  defp row_memory(t), do: :ets.info(t, :memory) * :erlang.system_info(:wordsize) / :ets.info(t, :size)
+
   def scans(_t, [], acc), do: acc
 
   def scans(t, [lo | los], acc) do
@@ -58,7 +68,10 @@ defmodule EtsBench do
 
     set = :ets.new(:set, [:set, :public])
     set_insert = Bench.rate(n, fn -> insert(set, ins) end)
+    set_row_memory = row_memory(set)
     set_lookup = Bench.rate(n, fn -> ^sum = lookup(set, look, 0) end)
+    sum_plus_n = sum + n
+    update_counter = Bench.rate(n, fn -> ^sum_plus_n = update_counter(set, look, 0) end)
     :ets.delete(set)
 
     tset = :ets.new(:tset, [:set, :public])
@@ -68,6 +81,7 @@ defmodule EtsBench do
 
     oset = :ets.new(:oset, [:ordered_set, :public])
     oset_insert = Bench.rate(n, fn -> insert(oset, ins) end)
+    oset_row_memory = row_memory(oset)
     oset_lookup = Bench.rate(n, fn -> ^sum = lookup(oset, look, 0) end)
     starts = for _ <- 1..@scans, do: :rand.uniform(max(1, n - @rows)) - 1
     expected = @scans * min(@rows, n)
@@ -82,6 +96,9 @@ defmodule EtsBench do
       Bench.report("ets_oset_insert", oset_insert, "ops/s")
       Bench.report("ets_oset_lookup", oset_lookup, "ops/s")
       Bench.report("ets_oset_range100", range, "scans/s")
+      Bench.report("ets_update_counter", update_counter, "ops/s")
+      Bench.report("ets_set_row_memory", set_row_memory, "B")
+      Bench.report("ets_oset_row_memory", oset_row_memory, "B")
     end
   end
 end

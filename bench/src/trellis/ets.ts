@@ -2,10 +2,14 @@
 // shuffled order: a set with integer keys, a set with 2-tuple keys [k, k % 1000], and an
 // ordered_set; then 1,000 range scans of 100 rows on the ordered_set (Ets.lookup + Ets.next
 // from a random start). Warm-up: the same at 1/10 size. The shuffles are not timed. Tables
-// are public and created inside a process (their owner); the beam/ets.exs workload.
+// are public and created inside a process (their owner); the beam/ets.exs workload. Also
+// 1M Ets.updateCounter on the set's existing integer keys (`ets_update_counter`), and the
+// memory per row of the full set and ordered_set: the growth of heap + external after GC
+// from before the table was created to after the inserts, divided by the rows
+// (`ets_set_row_memory`, `ets_oset_row_memory`).
 import { createRuntime } from "@trellis/core";
 import * as Ets from "@trellis/ets-table";
-import { rate, report, shuffledRange, size, warm } from "./common.js";
+import { rate, report, shuffledRange, size, usedMemory, warm } from "./common.js";
 
 const N = size(1_000_000);
 const SCANS = 1_000;
@@ -24,6 +28,7 @@ async function suite(n: number, print: boolean): Promise<void> {
   const look = shuffledRange(n);
   const sum = (n * (n - 1)) / 2;
 
+  const setBefore = usedMemory();
   const set = Ets.create<Row>("set", { type: "set", access: "public" });
   const setInsert = await rate(n, () => {
     for (let i = 0; i < n; i++) {
@@ -31,10 +36,16 @@ async function suite(n: number, print: boolean): Promise<void> {
       Ets.insert(set, [k, k]);
     }
   });
+  const setRowMemory = (usedMemory() - setBefore) / n;
   const setLookup = await rate(n, () => {
     let acc = 0;
     for (let i = 0; i < n; i++) acc += Ets.lookup(set, look[i] ?? 0)[0]?.[1] ?? 0;
     check(acc, sum, "set lookup");
+  });
+  const updateCounter = await rate(n, () => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += Ets.updateCounter(set, look[i] ?? 0, 1);
+    check(acc, sum + n, "set updateCounter");
   });
   Ets.deleteTable(set);
 
@@ -55,6 +66,7 @@ async function suite(n: number, print: boolean): Promise<void> {
   });
   Ets.deleteTable(tset);
 
+  const osetBefore = usedMemory();
   const oset = Ets.create<Row>("oset", { type: "ordered_set", access: "public" });
   const osetInsert = await rate(n, () => {
     for (let i = 0; i < n; i++) {
@@ -62,6 +74,7 @@ async function suite(n: number, print: boolean): Promise<void> {
       Ets.insert(oset, [k, k]);
     }
   });
+  const osetRowMemory = (usedMemory() - osetBefore) / n;
   const osetLookup = await rate(n, () => {
     let acc = 0;
     for (let i = 0; i < n; i++) acc += Ets.lookup(oset, look[i] ?? 0)[0]?.[1] ?? 0;
@@ -94,6 +107,9 @@ async function suite(n: number, print: boolean): Promise<void> {
     report("ets_oset_insert", osetInsert, "ops/s");
     report("ets_oset_lookup", osetLookup, "ops/s");
     report("ets_oset_range100", range, "scans/s");
+    report("ets_update_counter", updateCounter, "ops/s");
+    report("ets_set_row_memory", setRowMemory, "B");
+    report("ets_oset_row_memory", osetRowMemory, "B");
   }
 }
 
