@@ -3,6 +3,6 @@
 // an invariant fails. DEMO_LOAD_MS sets the length of the load phase (0 skips it).
 import { runDemo } from "./demo.js";
 
-const loadMs = Number(process.env["DEMO_LOAD_MS"] ?? "1500");
+const loadMs = Number(process.env["DEMO_LOAD_MS"] ?? "20000");
 const result = await runDemo({ loadMs: Number.isFinite(loadMs) && loadMs >= 0 ? loadMs : 1500 });
 process.exitCode = result.ok ? 0 : 1;
