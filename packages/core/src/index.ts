@@ -112,6 +112,7 @@ export {
   isCastRequest,
   isProcessName,
   isSystemRequest,
+  type OperationName,
   type ProcessStatus,
   parentOf,
   reply,

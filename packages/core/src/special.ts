@@ -915,8 +915,13 @@ export interface ProcessStatus {
 
 type SysAnswer = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-async function sys(dest: Dest, cmd: SystemCommand, fn: string, timeout: number): Promise<unknown> {
-  const op: CallOperation = { module: "sys", function: fn, args: [dest, timeout] };
+async function sys(
+  dest: Dest,
+  cmd: SystemCommand,
+  fn: string,
+  timeout: number,
+  op: CallOperation = { module: "sys", function: fn, args: [dest, timeout] },
+): Promise<unknown> {
   const answer = (await request$(
     dest,
     validTimeout(`sys.${fn}`, timeout),
@@ -925,6 +930,20 @@ async function sys(dest: Dest, cmd: SystemCommand, fn: string, timeout: number):
   )) as SysAnswer;
   if (!answer.ok) throw new CallError({ callback_failed: answer.error }, op);
   return answer.value;
+}
+
+/**
+ * How a behaviour names an operation in the errors it raises, e.g.
+ * `{ module: "GenServer", function: "stop" }` for `Sys.terminate` used as `GenServer.stop`.
+ *
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export interface OperationName {
+  /** The behaviour, e.g. `"GenServer"`. */
+  readonly module: string;
+  /** The function, e.g. `"stop"`. */
+  readonly function: string;
 }
 
 /**
@@ -957,9 +976,11 @@ export const Sys: {
    * Stops a special process with `reason` (default `"normal"`): it runs its behaviour's
    * `terminate`, then exits; resolves once it is gone (default timeout `Infinity`). Works
    * while it is suspended. Rejects with a `CallError` if it exits with another reason, and
-   * `NoProcessError` if it does not exist.
+   * `NoProcessError` if it does not exist. `name` names the operation in those errors
+   * (`GenServer.stop` passes `{ module: "GenServer", function: "stop" }`); the arguments
+   * are `[dest, reason, timeout]`.
    */
-  terminate(dest: Dest, reason?: unknown, timeout?: number): Promise<void>;
+  terminate(dest: Dest, reason?: unknown, timeout?: number, name?: OperationName): Promise<void>;
 } = {
   getState: (dest, timeout = 5000) => sys(dest, { type: "getState" }, "get_state", timeout),
   replaceState: (dest, fn, timeout = 5000) => {
@@ -978,8 +999,13 @@ export const Sys: {
   resume: async (dest, timeout = 5000) => {
     await sys(dest, { type: "resume" }, "resume", timeout);
   },
-  terminate: async (dest, reason = "normal", timeout = Number.POSITIVE_INFINITY) => {
-    await sys(dest, { type: "terminate", reason }, "terminate", timeout);
+  terminate: async (dest, reason = "normal", timeout = Number.POSITIVE_INFINITY, name) => {
+    const op: CallOperation = {
+      module: name?.module ?? "sys",
+      function: name?.function ?? "terminate",
+      args: [dest, reason, timeout],
+    };
+    await sys(dest, { type: "terminate", reason }, "terminate", timeout, op);
   },
 };
 

@@ -7,7 +7,6 @@ import {
   BadArgumentError,
   CallRequest,
   type CallRequest as CallRequestType,
-  CallTimeoutError,
   type ChildSpec,
   type ChildStartResult,
   call,
@@ -21,7 +20,6 @@ import {
   isQuietReason,
   type LogReport,
   logReport,
-  NoProcessError,
   Pid,
   type ProcessName,
   type Runtime,
@@ -870,12 +868,5 @@ export async function stop(
   reason: unknown = "normal",
   timeout: number = Number.POSITIVE_INFINITY,
 ): Promise<void> {
-  try {
-    await Sys.terminate(sup, reason, timeout);
-  } catch (e) {
-    const operation = { module: MODULE, function: "stop", args: [sup, reason, timeout] };
-    if (e instanceof NoProcessError) throw new NoProcessError(operation);
-    if (e instanceof CallTimeoutError) throw new CallTimeoutError(operation);
-    throw e;
-  }
+  await Sys.terminate(sup, reason, timeout, { module: MODULE, function: "stop" });
 }

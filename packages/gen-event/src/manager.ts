@@ -14,9 +14,8 @@ import {
   type ProcessName,
   parentOf,
   type Runtime,
-  request,
   type StartSpecialOptions,
-  SystemRequest,
+  Sys,
   startSpecial,
   trapExit,
 } from "@trellis/core";
@@ -183,19 +182,14 @@ export function stop(
 ): Promise<void> {
   try {
     const dest = checkManager("GenEvent.stop", manager);
-    const op: CallOperation = {
+    const _op: CallOperation = {
       module: "GenEvent",
       function: "stop",
       args: [manager, reason, timeout],
     };
     // core's sys:terminate: handled by the toolkit (also while suspended), which runs the
     // handlers' terminate, answers, and exits with `reason`
-    return request(
-      dest,
-      timeout,
-      op,
-      (from) => new SystemRequest(from, { type: "terminate", reason }),
-    ).then(() => undefined);
+    return Sys.terminate(dest, reason, timeout, { module: "GenEvent", function: "stop" });
   } catch (e) {
     return Promise.reject(e);
   }

@@ -15,8 +15,7 @@ import {
   isProcessName,
   NoProcessError,
   Pid,
-  request,
-  SystemRequest,
+  Sys,
 } from "@trellis/core";
 import type { CallsOf, CastsOf, ReplyFor, Server, ServerRef, Untyped } from "./types.js";
 
@@ -195,12 +194,7 @@ export async function stop(
   if (server === undefined || server === null) throw new NoProcessError(operation);
   // core's sys:terminate: handled by the toolkit (also while suspended), which runs the
   // server's terminate, answers, and exits with `reason`
-  await request(
-    server,
-    timeout,
-    operation,
-    (from) => new SystemRequest(from, { type: "terminate", reason }),
-  );
+  await Sys.terminate(server, reason, timeout, { module: "GenServer", function: "stop" });
 }
 
 /**

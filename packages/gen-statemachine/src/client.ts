@@ -13,8 +13,7 @@ import {
   formatReason,
   isProcessName,
   Pid,
-  request,
-  SystemRequest,
+  Sys,
 } from "@trellis/core";
 import { replyOnce } from "./internal/engine.js";
 import type {
@@ -188,19 +187,14 @@ export async function stop(
   reason: unknown = "normal",
   timeout: number = Number.POSITIVE_INFINITY,
 ): Promise<void> {
-  const operation = {
+  const _operation = {
     module: "GenStateMachine",
     function: "stop",
     args: [server, reason, timeout],
   };
   // core's sys:terminate: handled by the toolkit (also while suspended), which runs the
   // machine's terminate, answers, and exits with `reason`
-  await request(
-    server,
-    timeout,
-    operation,
-    (from) => new SystemRequest(from, { type: "terminate", reason }),
-  );
+  await Sys.terminate(server, reason, timeout, { module: "GenStateMachine", function: "stop" });
 }
 
 /**

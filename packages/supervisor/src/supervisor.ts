@@ -8,7 +8,6 @@ import type { ChildSpec } from "@trellis/core";
 import {
   BadArgumentError,
   CallRequest,
-  CallTimeoutError,
   currentRuntime,
   type Dest,
   ExitError,
@@ -18,7 +17,6 @@ import {
   isQuietReason,
   type LogReport,
   logReport,
-  NoProcessError,
   Pid,
   type ProcessName,
   type Runtime,
@@ -944,14 +942,7 @@ export async function stop(
   reason: unknown = "normal",
   timeout: number = Number.POSITIVE_INFINITY,
 ): Promise<void> {
-  try {
-    await Sys.terminate(sup, reason, timeout);
-  } catch (e) {
-    const operation = { module: MODULE, function: "stop", args: [sup, reason, timeout] };
-    if (e instanceof NoProcessError) throw new NoProcessError(operation);
-    if (e instanceof CallTimeoutError) throw new CallTimeoutError(operation);
-    throw e;
-  }
+  await Sys.terminate(sup, reason, timeout, { module: MODULE, function: "stop" });
 }
 
 /**
