@@ -685,3 +685,59 @@ export function cancelTimer(ref: Ref, options?: CancelTimerOptions): number | fa
 export function readTimer(ref: Ref): number | false {
   return runtimeFor("readTimer").readTimer(ref);
 }
+
+// ---------------------------------------------------------------------------------------
+// Process dictionary
+
+/**
+ * Stores `value` under `key` in the calling process's dictionary (Elixir's `Process.put`)
+ * and returns the previous value; `undefined` removes the key. The dictionary is visible in
+ * `processInfo(pid).dictionary`; Task uses it for `$callers` and `$ancestors`, as Elixir does.
+ * Prefer explicit state: the dictionary is for metadata about the process.
+ *
+ * @example
+ * ```ts
+ * import { getProcessData, putProcessData } from "@trellis/core";
+ * putProcessData("request_id", "r-42");
+ * getProcessData("request_id"); // "r-42"
+ * ```
+ * @throws {NotInProcessError} outside process code
+ * @throws {BadArgumentError} if `key` is not a string
+ * @since 0.1.0
+ * @category Processes
+ */
+export function putProcessData(key: string, value: unknown): unknown {
+  const p = current("putProcessData");
+  if (typeof key !== "string") {
+    throw new BadArgumentError(
+      `putProcessData: the key must be a string, got ${formatReason(key)}`,
+    );
+  }
+  const data = p.data;
+  const previous = data?.get(key);
+  if (value === undefined) data?.delete(key);
+  else (p.data ??= new Map()).set(key, value);
+  return previous;
+}
+
+/**
+ * Reads `key` from the dictionary of the calling process, or of `pid` (Elixir's
+ * `Process.get`, and `Process.info(pid, :dictionary)` for another process). `undefined` when
+ * the key is absent or the process is dead.
+ *
+ * @example
+ * ```ts
+ * import { getProcessData } from "@trellis/core";
+ * getProcessData("$callers"); // in a task: the chain of callers, nearest first
+ * ```
+ * @throws {NotInProcessError} outside process code when no `pid` is given
+ * @since 0.1.0
+ * @category Processes
+ */
+export function getProcessData(key: string, pid?: Pid): unknown {
+  if (pid === undefined) return current("getProcessData").data?.get(key);
+  if (!(pid instanceof Pid))
+    throw new BadArgumentError(`getProcessData: expected a pid, got ${formatReason(pid)}`);
+  const p = pid.$proc as Proc | undefined;
+  return p?.alive === true ? p.data?.get(key) : undefined;
+}

@@ -290,6 +290,8 @@ export interface ProcessInfo {
   readonly trapExit: boolean;
   /** The process that started it, if it was started by the special-process toolkit. */
   readonly parent: Pid | undefined;
+  /** Its process dictionary (`putProcessData`), e.g. a task's `$callers` and `$ancestors`. */
+  readonly dictionary: Readonly<Record<string, unknown>>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -763,6 +765,7 @@ export class Runtime implements ClockHost {
         (monitors.length + monitoredBy.length) * 96,
       trapExit: p.trap,
       parent: p.parent,
+      dictionary: p.data === undefined ? {} : Object.fromEntries(p.data),
     };
   }
 

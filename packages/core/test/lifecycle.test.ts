@@ -1,16 +1,19 @@
 import {
   abortSignal,
+  BadArgumentError,
   createRuntime,
   downFor,
   ExitError,
   exit,
   exitFrom,
+  getProcessData,
   isAlive,
   isExit,
   link,
   monitor,
   type Pid,
   ProcessExitedError,
+  putProcessData,
   readTimer,
   receive,
   register,
@@ -560,5 +563,32 @@ describe("killing processes that have not run yet", () => {
       for (let i = 0; i < 20; i++) await assertReceive((m) => m === "linked");
       for (const p of pids) exit(p, "kill");
       for (let i = 0; i < 20; i++) expect((await assertReceive(isExit)).reason).toBe("killed");
+    }));
+});
+
+describe("the process dictionary", () => {
+  it("putProcessData returns the previous value; undefined removes; processInfo shows it", () =>
+    withRuntime(async ({ runtime }) => {
+      expect(putProcessData("request", "r-1")).toBeUndefined();
+      expect(putProcessData("request", "r-2")).toBe("r-1");
+      expect(getProcessData("request")).toBe("r-2");
+      expect(runtime.processInfo(self())?.dictionary).toEqual({ request: "r-2" });
+      expect(putProcessData("request", undefined)).toBe("r-2");
+      expect(runtime.processInfo(self())?.dictionary).toEqual({});
+    }));
+
+  it("getProcessData reads another process's dictionary; a dead one has none", () =>
+    withRuntime(async () => {
+      const me = self();
+      const pid = spawn(async () => {
+        putProcessData("role", "worker");
+        send(me, "ready");
+        await receive();
+      });
+      await assertReceive((m) => m === "ready");
+      expect(getProcessData("role", pid)).toBe("worker");
+      exit(pid, "kill");
+      expect(getProcessData("role", pid)).toBeUndefined();
+      expect(() => putProcessData(42 as unknown as string, 1)).toThrow(BadArgumentError);
     }));
 });

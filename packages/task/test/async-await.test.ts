@@ -322,6 +322,27 @@ describe("Task.start and Task.startLink (item 13)", () => {
 });
 
 describe("callers and ancestors (item 14)", () => {
+  it("the chain is in the task's process dictionary, visible in processInfo (issue item 7)", () =>
+    withRuntime(async ({ runtime }) => {
+      const me = self();
+      const outer = Task.async(async () => {
+        const outerPid = self();
+        const inner = Task.async(async () => {
+          send(outerPid, "started");
+          await receive((m) => m === "go");
+          return null;
+        });
+        await receive((m) => m === "started");
+        const seen = runtime.processInfo(inner.pid as Pid)?.dictionary;
+        send(inner.pid as Pid, "go");
+        await Task.await(inner);
+        return { mine: self(), seen };
+      });
+      const r = await Task.await(outer);
+      expect(r.seen?.["$callers"]).toEqual([r.mine, me]);
+      expect(r.seen?.["$ancestors"]).toEqual([r.mine, me]);
+    }));
+
   it("keeps working after many tasks were killed (their entries are swept)", () =>
     withRuntime(async () => {
       const me = self();

@@ -9,6 +9,7 @@ import {
   demonitor,
   downFor,
   type Pid,
+  putProcessData,
   type Ref,
   receive,
   self,
@@ -17,7 +18,7 @@ import {
   trapExit,
 } from "@trellis/core";
 import { AlreadyAwaitedError, describeValue, NotOwnerError, TaskOptionError } from "../errors.js";
-import { dropOrigin, type Origin } from "./meta.js";
+import { ancestorsOf, callersOf, dropOrigin, type Origin } from "./meta.js";
 
 /**
  * Where a task stands, shared by its owner and its process (one JavaScript heap): the
@@ -166,10 +167,20 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 }
 
 /**
+ * Puts the task's caller chain and ancestors in its process dictionary, where
+ * `processInfo(pid).dictionary` shows them (Elixir's `$callers` and `$ancestors`).
+ */
+function publishOrigin(origin: Origin): void {
+  putProcessData("$callers", callersOf(origin.pid));
+  putProcessData("$ancestors", ancestorsOf(origin.pid));
+}
+
+/**
  * The body of a task process: runs `fn` and replies with its result. Synchronous when `fn`
  * is, so that a trivial task costs no promise.
  */
 export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown {
+  publishOrigin(origin);
   const r = fn();
   if (isThenable(r)) {
     return r.then((v) => {
@@ -184,6 +195,7 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
 
 /** The body of a task that sends no reply (`start`, `startChild`). */
 export function runOnly(fn: () => unknown, origin: Origin | undefined): unknown {
+  if (origin !== undefined) publishOrigin(origin);
   const r = fn();
   if (origin === undefined) return r;
   if (isThenable(r)) {
