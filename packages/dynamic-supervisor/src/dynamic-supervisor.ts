@@ -9,7 +9,6 @@ import {
   type CallRequest as CallRequestType,
   type ChildSpec,
   type ChildStartResult,
-  call,
   currentRuntime,
   type Dest,
   ExitError,
@@ -38,10 +37,13 @@ import {
   checkChildSpec,
   type ResolvedChildSpec,
   RestartIntensity,
-  StartChildError,
   type StartOptions,
+  type SupervisorAnswer,
   SupervisorFlagsError,
+  type SupervisorRequest,
   shutdownChildren,
+  supervisorChildSpec,
+  supervisorRequest,
 } from "@trellis/supervisor";
 
 const MODULE = "DynamicSupervisor";
@@ -203,35 +205,6 @@ function isInitFlags(value: unknown): value is InitFlags {
 // Protocol (the same shapes as @trellis/supervisor's, so that Supervisor.whichChildren,
 // countChildren and tree work on a DynamicSupervisor)
 
-type Request =
-  | { readonly type: "start_child"; readonly spec: ResolvedChildSpec }
-  | { readonly type: "terminate_child"; readonly id: Pid }
-  | { readonly type: "which_children" }
-  | { readonly type: "count_children" };
-
-type Answer =
-  | { readonly t: "ok"; readonly value: unknown }
-  | { readonly t: "child"; readonly reason: "not_found" | "max_children" }
-  | { readonly t: "start"; readonly reason: unknown };
-
-async function request<T>(
-  fn: string,
-  sup: Dest,
-  req: Request,
-  id: unknown,
-  timeout: number = Number.POSITIVE_INFINITY,
-): Promise<T> {
-  const answer = await call<Answer>(sup, req, { timeout, module: MODULE, function: fn });
-  switch (answer.t) {
-    case "ok":
-      return answer.value as T;
-    case "child":
-      throw new ChildError(answer.reason, id, `${MODULE}.${fn}`);
-    case "start":
-      throw new StartChildError(id, answer.reason);
-  }
-}
-
 // ---------------------------------------------------------------------------------------
 // The process
 
@@ -366,7 +339,7 @@ class DynamicSupervisorProcess implements SpecialProcess {
 
   handleMessage(msg: unknown): void | Promise<void> {
     if (msg instanceof ExitMessage) return this.exited(msg.from, msg.reason);
-    if (msg instanceof CallRequest) return this.handleCall(msg as CallRequestType<Request>);
+    if (msg instanceof CallRequest) return this.handleCall(msg as CallRequestType<SupervisorRequest>);
     if (msg instanceof RetryRestart) return this.retry(msg);
     logReport({
       kind: "warning",
@@ -453,26 +426,26 @@ class DynamicSupervisorProcess implements SpecialProcess {
     return this.terminateAndExit(reason);
   }
 
-  private handleCall(msg: CallRequestType<Request>): void | Promise<void> {
+  private handleCall(msg: CallRequestType<SupervisorRequest>): void | Promise<void> {
     const req = msg.request;
     switch (req?.type) {
       case "start_child":
-        return this.startChild(msg, req.spec);
+        return this.startChild(msg, req.spec as ResolvedChildSpec);
       case "terminate_child": {
-        const child = this.children.get(req.id);
+        const child = this.children.get(req.id as Pid);
         if (child === undefined) {
-          reply(msg.from, { t: "child", reason: "not_found" } satisfies Answer);
+          reply(msg.from, { t: "child", reason: "not_found" } satisfies SupervisorAnswer);
           return;
         }
         return this.stopChildren([child]).then(() =>
-          reply(msg.from, { t: "ok", value: undefined } satisfies Answer),
+          reply(msg.from, { t: "ok", value: undefined } satisfies SupervisorAnswer),
         );
       }
       case "which_children":
-        reply(msg.from, { t: "ok", value: this.whichChildren() } satisfies Answer);
+        reply(msg.from, { t: "ok", value: this.whichChildren() } satisfies SupervisorAnswer);
         return;
       case "count_children":
-        reply(msg.from, { t: "ok", value: this.countChildren() } satisfies Answer);
+        reply(msg.from, { t: "ok", value: this.countChildren() } satisfies SupervisorAnswer);
         return;
       default:
         logReport({
@@ -482,21 +455,21 @@ class DynamicSupervisorProcess implements SpecialProcess {
     }
   }
 
-  private async startChild(msg: CallRequestType<Request>, spec: ResolvedChildSpec): Promise<void> {
+  private async startChild(msg: CallRequestType<SupervisorRequest>, spec: ResolvedChildSpec): Promise<void> {
     if (this.children.size >= this.flags.maxChildren) {
-      reply(msg.from, { t: "child", reason: "max_children" } satisfies Answer);
+      reply(msg.from, { t: "child", reason: "max_children" } satisfies SupervisorAnswer);
       return;
     }
     const outcome = await launch(spec.start, this.extra);
     if (outcome instanceof StartFailure) {
-      reply(msg.from, { t: "start", reason: outcome.reason } satisfies Answer);
+      reply(msg.from, { t: "start", reason: outcome.reason } satisfies SupervisorAnswer);
       return;
     }
     if (outcome !== "ignore") {
       this.children.set(outcome, new Child(spec, outcome));
       this.progress(outcome);
     }
-    reply(msg.from, { t: "ok", value: outcome } satisfies Answer);
+    reply(msg.from, { t: "ok", value: outcome } satisfies SupervisorAnswer);
   }
 
   whichChildren(): ChildInfo[] {
@@ -741,18 +714,17 @@ export function childSpec(
 ): ChildSpec {
   const definition = isDefinition(first);
   const all = ((definition ? third : first) ?? {}) as DynamicSupervisorOptions & ChildSpecOverrides;
-  const { id, restart, shutdown, significant, ...startOptions } = all;
+  const {
+    id: _id,
+    restart: _restart,
+    shutdown: _shutdown,
+    significant: _significant,
+    ...startOptions
+  } = all;
   const start = definition
     ? () => startLink(first as Definition<unknown>, second, startOptions)
     : () => startLink(startOptions);
-  return {
-    id: id === undefined ? MODULE : id,
-    start,
-    type: "supervisor",
-    restart: restart ?? "permanent",
-    shutdown: shutdown ?? Number.POSITIVE_INFINITY,
-    ...(significant === undefined ? {} : { significant }),
-  };
+  return supervisorChildSpec(MODULE, start, all);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -785,7 +757,8 @@ export function childSpec(
  */
 export async function startChild(sup: Dest, spec: ChildSpec): Promise<Pid | "ignore"> {
   const resolved = checkChildSpec(spec, { dynamic: true });
-  return request<Pid | "ignore">(
+  return supervisorRequest<Pid | "ignore">(
+    MODULE,
     "startChild",
     sup,
     { type: "start_child", spec: resolved },
@@ -808,7 +781,13 @@ export async function startChild(sup: Dest, spec: ChildSpec): Promise<Pid | "ign
  * @category Children
  */
 export function terminateChild(sup: Dest, pid: Pid): Promise<void> {
-  return request<void>("terminateChild", sup, { type: "terminate_child", id: pid }, pid);
+  return supervisorRequest<void>(
+    MODULE,
+    "terminateChild",
+    sup,
+    { type: "terminate_child", id: pid },
+    pid,
+  );
 }
 
 /**
@@ -825,7 +804,13 @@ export function terminateChild(sup: Dest, pid: Pid): Promise<void> {
  * @category Introspection
  */
 export function whichChildren(sup: Dest): Promise<ChildInfo[]> {
-  return request<ChildInfo[]>("whichChildren", sup, { type: "which_children" }, undefined);
+  return supervisorRequest<ChildInfo[]>(
+    MODULE,
+    "whichChildren",
+    sup,
+    { type: "which_children" },
+    undefined,
+  );
 }
 
 /**
@@ -842,7 +827,13 @@ export function whichChildren(sup: Dest): Promise<ChildInfo[]> {
  * @category Introspection
  */
 export function countChildren(sup: Dest): Promise<ChildCounts> {
-  return request<ChildCounts>("countChildren", sup, { type: "count_children" }, undefined);
+  return supervisorRequest<ChildCounts>(
+    MODULE,
+    "countChildren",
+    sup,
+    { type: "count_children" },
+    undefined,
+  );
 }
 
 /**

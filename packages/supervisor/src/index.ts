@@ -91,6 +91,11 @@ export {
   SupervisorFlagsError,
 } from "./errors.js";
 export { RestartIntensity } from "./intensity.js";
+export {
+  type SupervisorAnswer,
+  type SupervisorRequest,
+  supervisorRequest,
+} from "./protocol.js";
 export { type ShutdownTarget, shutdownChildren } from "./shutdown.js";
 export {
   childSpec,
@@ -104,6 +109,7 @@ export {
   startChild,
   startLink,
   stop,
+  supervisorChildSpec,
   type TreeOptions,
   terminateChild,
   tree,

@@ -33,7 +33,13 @@ import { RestartIntensity } from "./intensity.js";
 import { expectedShutdownReason, launch, StartFailure } from "./internal/child.js";
 import { describeId } from "./internal/describe.js";
 import { checkFlags, type ResolvedFlags } from "./internal/flags.js";
-import { fail, ok, type Request, request, type SupervisorCall } from "./internal/protocol.js";
+import {
+  fail,
+  ok,
+  type SupervisorCall,
+  type SupervisorRequest,
+  supervisorRequest,
+} from "./protocol.js";
 import { shutdownChildren } from "./shutdown.js";
 import type {
   AutoShutdown,
@@ -342,7 +348,7 @@ class SupervisorProcess implements SpecialProcess {
   // -- calls --------------------------------------------------------------------------
 
   private handleCall(msg: SupervisorCall): void | Promise<void> {
-    const req: Request = msg.request;
+    const req: SupervisorRequest = msg.request;
     const from = msg.from;
     switch (req?.type) {
       case "which_children":
@@ -762,12 +768,42 @@ export function childSpec(
     );
   }
   const all = ((list ? second : third) ?? {}) as SupervisorOptions & ChildSpecOverrides;
-  const { id, restart, shutdown, significant, ...startOptions } = all;
+  const {
+    id: _id,
+    restart: _restart,
+    shutdown: _shutdown,
+    significant: _significant,
+    ...startOptions
+  } = all;
   const start = list
     ? () => startLink(first as readonly ChildSpec[], startOptions as SupervisorOptions)
     : () => startLink(first as Definition<unknown>, second, startOptions);
+  return supervisorChildSpec(MODULE, start, all);
+}
+
+/**
+ * The child spec of a supervisor-like child: `type: "supervisor"`, `restart` default
+ * `"permanent"`, `shutdown` default `Infinity` (a supervisor needs all the time its own
+ * children do), `id` default `defaultId`. `Supervisor.childSpec` and
+ * `DynamicSupervisor.childSpec` are built on it.
+ *
+ * @example
+ * ```ts
+ * import * as Supervisor from "@trellis/supervisor";
+ * const spec = Supervisor.supervisorChildSpec("Pool", () => startPool(), { restart: "transient" });
+ * spec.shutdown; // Infinity
+ * ```
+ * @since 0.1.0
+ * @category Toolkit
+ */
+export function supervisorChildSpec(
+  defaultId: unknown,
+  start: () => Promise<Pid | "ignore">,
+  overrides: ChildSpecOverrides = {},
+): ChildSpec {
+  const { id, restart, shutdown, significant } = overrides;
   return {
-    id: id === undefined ? MODULE : id,
+    id: id === undefined ? defaultId : id,
     start,
     type: "supervisor",
     restart: restart ?? "permanent",
@@ -804,7 +840,13 @@ export function childSpec(
 export async function startChild(sup: Dest, spec: ChildSpec): Promise<Pid | "ignore"> {
   // autoShutdown is checked by the supervisor, which knows its own.
   const id = checkChildSpec(spec, { autoShutdown: "any_significant" }).id;
-  return request<Pid | "ignore">(MODULE, "startChild", sup, { type: "start_child", spec }, id);
+  return supervisorRequest<Pid | "ignore">(
+    MODULE,
+    "startChild",
+    sup,
+    { type: "start_child", spec },
+    id,
+  );
 }
 
 /**
@@ -825,7 +867,13 @@ export async function startChild(sup: Dest, spec: ChildSpec): Promise<Pid | "ign
  * @category Children
  */
 export function terminateChild(sup: Dest, id: unknown): Promise<void> {
-  return request<void>(MODULE, "terminateChild", sup, { type: "terminate_child", id }, id);
+  return supervisorRequest<void>(
+    MODULE,
+    "terminateChild",
+    sup,
+    { type: "terminate_child", id },
+    id,
+  );
 }
 
 /**
@@ -846,7 +894,13 @@ export function terminateChild(sup: Dest, id: unknown): Promise<void> {
  * @category Children
  */
 export function restartChild(sup: Dest, id: unknown): Promise<Pid | "ignore"> {
-  return request<Pid | "ignore">(MODULE, "restartChild", sup, { type: "restart_child", id }, id);
+  return supervisorRequest<Pid | "ignore">(
+    MODULE,
+    "restartChild",
+    sup,
+    { type: "restart_child", id },
+    id,
+  );
 }
 
 /**
@@ -864,7 +918,7 @@ export function restartChild(sup: Dest, id: unknown): Promise<Pid | "ignore"> {
  * @category Children
  */
 export function deleteChild(sup: Dest, id: unknown): Promise<void> {
-  return request<void>(MODULE, "deleteChild", sup, { type: "delete_child", id }, id);
+  return supervisorRequest<void>(MODULE, "deleteChild", sup, { type: "delete_child", id }, id);
 }
 
 /**
@@ -881,7 +935,13 @@ export function deleteChild(sup: Dest, id: unknown): Promise<void> {
  * @category Introspection
  */
 export function whichChildren(sup: Dest): Promise<ChildInfo[]> {
-  return request<ChildInfo[]>(MODULE, "whichChildren", sup, { type: "which_children" }, undefined);
+  return supervisorRequest<ChildInfo[]>(
+    MODULE,
+    "whichChildren",
+    sup,
+    { type: "which_children" },
+    undefined,
+  );
 }
 
 /**
@@ -899,7 +959,13 @@ export function whichChildren(sup: Dest): Promise<ChildInfo[]> {
  * @category Introspection
  */
 export function countChildren(sup: Dest): Promise<ChildCounts> {
-  return request<ChildCounts>(MODULE, "countChildren", sup, { type: "count_children" }, undefined);
+  return supervisorRequest<ChildCounts>(
+    MODULE,
+    "countChildren",
+    sup,
+    { type: "count_children" },
+    undefined,
+  );
 }
 
 /**
@@ -917,7 +983,13 @@ export function countChildren(sup: Dest): Promise<ChildCounts> {
  * @category Introspection
  */
 export function getChildSpec(sup: Dest, id: unknown): Promise<ResolvedChildSpec> {
-  return request<ResolvedChildSpec>(MODULE, "getChildSpec", sup, { type: "get_childspec", id }, id);
+  return supervisorRequest<ResolvedChildSpec>(
+    MODULE,
+    "getChildSpec",
+    sup,
+    { type: "get_childspec", id },
+    id,
+  );
 }
 
 /**
@@ -978,7 +1050,7 @@ export interface TreeOptions {
  */
 export async function tree(sup: Dest, options: TreeOptions = {}): Promise<TreeNode[]> {
   const timeout = options.timeout ?? 5000;
-  const children = await request<ChildInfo[]>(
+  const children = await supervisorRequest<ChildInfo[]>(
     MODULE,
     "tree",
     sup,
