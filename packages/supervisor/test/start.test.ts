@@ -15,6 +15,7 @@ import {
   Sys,
   self,
   send,
+  sleep,
   spawnLink,
   trapExit,
   whereis,
@@ -53,7 +54,7 @@ describe("start", () => {
       const order: string[] = [];
       const slow = custom("slow", async () => {
         order.push("slow:begin");
-        await new Promise((r) => setTimeout(r, 5));
+        await sleep(5); // virtual time: an async gap inside the start function
         order.push("slow:end");
         return spawnWorker("slow", test);
       });
