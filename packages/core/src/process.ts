@@ -18,6 +18,7 @@ import {
   type Dest,
   defaultRuntime,
   ensureAlive,
+  isViaName,
   type NameRegistry,
   type Proc,
   type Runtime,
@@ -523,19 +524,28 @@ export function unregister(name: string): void {
 }
 
 /**
- * The pid registered under `name`, or `undefined`. Also resolves a {@link ViaName}.
+ * The pid registered under `name` (a string or a {@link ViaName}), or `undefined`; a pid
+ * is returned as it is, alive or not (Elixir's `GenServer.whereis/1`).
  *
  * @example
  * ```ts
  * import { whereis } from "@trellis/core";
  * whereis("nobody"); // undefined
  * ```
+ * @throws {BadArgumentError} for something that is neither a pid nor a name
  * @since 0.1.0
  * @category Names
  */
-export function whereis(name: string | ViaName): Pid | undefined {
+export function whereis(name: Dest): Pid | undefined {
+  if (name instanceof Pid) return name;
   const rt = runtimeFor("whereis");
-  return typeof name === "string" ? rt.whereis(name) : rt.resolve(name);
+  if (typeof name === "string") return rt.whereis(name);
+  if (!isViaName(name)) {
+    throw new BadArgumentError(
+      `whereis: expected a pid, a registered name or a via name, got ${formatReason(name)}`,
+    );
+  }
+  return rt.resolve(name);
 }
 
 /**

@@ -181,3 +181,16 @@ describe("registeredName (item 24)", () => {
       expect(runtime.processInfo(unnamed)).toBeUndefined();
     }));
 });
+
+describe("whereis with any destination", () => {
+  it("returns a pid as it is (alive or not), looks names up, rejects anything else", () =>
+    withRuntime(async () => {
+      const pid = spawn(() => receive());
+      expect(whereis(pid)).toBe(pid);
+      exit(pid, "kill");
+      expect(whereis(pid)).toBe(pid);
+      register("me", self());
+      expect(whereis("me")).toBe(self());
+      expect(() => whereis(42 as unknown as string)).toThrow(BadArgumentError);
+    }));
+});

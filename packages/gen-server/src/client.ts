@@ -12,9 +12,8 @@ import {
   type Dest,
   type From,
   formatReason,
-  isProcessName,
   NoProcessError,
-  Pid,
+  type Pid,
   Sys,
 } from "@trellis/core";
 import type { CallsOf, CastsOf, ReplyFor, Server, ServerRef, Untyped } from "./types.js";
@@ -217,11 +216,5 @@ export function whereis<S extends ServerRef<never, never>>(
 ): Server<CallsOf<S>, CastsOf<S>> | undefined;
 export function whereis(server: Dest & Untyped): Pid | undefined;
 export function whereis(server: Dest): Pid | undefined {
-  if (server instanceof Pid) return server;
-  if (!isProcessName(server)) {
-    throw new BadArgumentError(
-      `GenServer.whereis: expected a pid, a registered name or a via name, got ${formatReason(server)}`,
-    );
-  }
   return coreWhereis(server);
 }

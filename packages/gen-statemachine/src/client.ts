@@ -11,8 +11,7 @@ import {
   type Dest,
   From,
   formatReason,
-  isProcessName,
-  Pid,
+  type Pid,
   Sys,
 } from "@trellis/core";
 import { replyOnce } from "./internal/engine.js";
@@ -216,11 +215,5 @@ export function whereis<S extends ServerRef<never, never>>(
 ): Server<HandleCalls<S>, HandleCasts<S>> | undefined;
 export function whereis(server: Dest & Untyped): Pid | undefined;
 export function whereis(server: Dest): Pid | undefined {
-  if (server instanceof Pid) return server;
-  if (!isProcessName(server)) {
-    throw new BadArgumentError(
-      `GenStateMachine.whereis: expected a pid, a registered name or a via name, got ${formatReason(server)}`,
-    );
-  }
   return coreWhereis(server);
 }
