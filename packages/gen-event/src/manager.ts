@@ -76,7 +76,7 @@ async function startManager(what: string, options: unknown, link: boolean): Prom
   };
   const pid = await startSpecial((self) => {
     trapExit(true);
-    return { type: "ok", process: new EventManager(self, parentOf(self), link) };
+    return { type: "ok", process: new EventManager(self, parentOf(self)) };
   }, special);
   return pid as Pid; // a manager's start never returns "ignore"
 }

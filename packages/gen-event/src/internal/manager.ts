@@ -98,18 +98,15 @@ function nameOf(h: Installed): string {
 export class EventManager implements SpecialProcess {
   private handlers: Installed[] = [];
   private readonly self: Pid;
-  /** The process that started the manager (core's parent), if any. */
-  private readonly parent: Pid | undefined;
   /**
-   * Whether it was started linked. Only then is the starter Erlang's `Parent`: an unlinked
-   * Erlang manager is its own parent, and an exit signal from its starter is an ordinary EXIT.
+   * The process that started the manager linked (core's parent), if any. An unlinked
+   * manager has none, as in Erlang: an exit signal from its starter is an ordinary EXIT.
    */
-  private readonly linked: boolean;
+  private readonly parent: Pid | undefined;
 
-  constructor(self: Pid, parent: Pid | undefined, linked: boolean) {
+  constructor(self: Pid, parent: Pid | undefined) {
     this.self = self;
     this.parent = parent;
-    this.linked = linked;
   }
 
   handleMessage(msg: unknown): void | Promise<void> {
@@ -149,9 +146,6 @@ export class EventManager implements SpecialProcess {
   }
 
   handleParentExit(reason: unknown): void | Promise<void> {
-    // Started unlinked, Erlang's manager has no parent: the starter's exit signal is an
-    // ordinary EXIT (see the report in docs/erlang-mapping.md).
-    if (!this.linked) return this.exitSignal(this.parent as Pid, reason, undefined);
     return this.terminateServer(reason);
   }
 
@@ -552,7 +546,7 @@ export class EventManager implements SpecialProcess {
     };
     const exit = (): undefined => {
       for (const h of all) {
-        if (h.supervisor !== undefined && !(this.linked && h.supervisor === this.parent)) {
+        if (h.supervisor !== undefined && h.supervisor !== this.parent) {
           unlink(h.supervisor);
         }
       }
