@@ -48,6 +48,15 @@ import {
  * Who is waiting for a reply: Erlang's `From` in `handle_call(Request, From, State)`.
  * Pass it to {@link reply}; it is valid in any process, at any later time.
  *
+ * @example
+ * ```ts
+ * import { isCallRequest, reply, setMessageHandler, type From } from "@trellis/core";
+ * const waiting: From[] = [];
+ * setMessageHandler((msg) => {
+ *   if (isCallRequest(msg)) waiting.push(msg.from); // answer later, from anywhere
+ *   else if (msg === "release") for (const from of waiting.splice(0)) reply(from, "go");
+ * });
+ * ```
  * @since 0.1.0
  * @category Toolkit
  */
@@ -80,6 +89,13 @@ export class From {
  * A synchronous request in a mailbox (Erlang's `{'$gen_call', From, Request}`). A special
  * process answers it with {@link reply}.
  *
+ * @example
+ * ```ts
+ * import { CallRequest, reply, setMessageHandler } from "@trellis/core";
+ * setMessageHandler((msg) => {
+ *   if (msg instanceof CallRequest) reply(msg.from, `echo ${String(msg.request)}`);
+ * });
+ * ```
  * @since 0.1.0
  * @category Toolkit
  */
@@ -98,8 +114,17 @@ export class CallRequest<Req = unknown> {
 }
 
 /**
- * An asynchronous request in a mailbox (Erlang's `{'$gen_cast', Request}`).
+ * An asynchronous request in a mailbox (Erlang's `{'$gen_cast', Request}`), as {@link cast}
+ * sends it.
  *
+ * @example
+ * ```ts
+ * import { CastRequest, setMessageHandler } from "@trellis/core";
+ * let total = 0;
+ * setMessageHandler((msg) => {
+ *   if (msg instanceof CastRequest) total += msg.request as number;
+ * });
+ * ```
  * @since 0.1.0
  * @category Toolkit
  */
@@ -151,8 +176,16 @@ export type SystemCommand =
     };
 
 /**
- * A system message in a mailbox (Erlang's `{system, From, Request}`).
+ * A system message in a mailbox (Erlang's `{system, From, Request}`). Special processes
+ * never see it (the toolkit handles it). The {@link Sys} functions send them; a behaviour
+ * can also send one itself with {@link request}.
  *
+ * @example
+ * ```ts
+ * import { request, SystemRequest } from "@trellis/core";
+ * const state = await request(pid, 5000, { module: "My", function: "peek", args: [pid] },
+ *   (from) => new SystemRequest(from, { type: "getState" }));
+ * ```
  * @since 0.1.0
  * @category Toolkit
  */

@@ -242,6 +242,7 @@ export function checkChildSpecs(
 const identityKeys = new WeakMap<object, Term>();
 
 /**
+ * @internal
  * The key a child id is looked up by. Terms compare structurally (`equals`); any other
  * object, such as a behaviour definition (Elixir's module as id), compares by identity: it
  * gets a private, unique stand-in reference.
