@@ -339,7 +339,8 @@ class DynamicSupervisorProcess implements SpecialProcess {
 
   handleMessage(msg: unknown): void | Promise<void> {
     if (msg instanceof ExitMessage) return this.exited(msg.from, msg.reason);
-    if (msg instanceof CallRequest) return this.handleCall(msg as CallRequestType<SupervisorRequest>);
+    if (msg instanceof CallRequest)
+      return this.handleCall(msg as CallRequestType<SupervisorRequest>);
     if (msg instanceof RetryRestart) return this.retry(msg);
     logReport({
       kind: "warning",
@@ -455,7 +456,10 @@ class DynamicSupervisorProcess implements SpecialProcess {
     }
   }
 
-  private async startChild(msg: CallRequestType<SupervisorRequest>, spec: ResolvedChildSpec): Promise<void> {
+  private async startChild(
+    msg: CallRequestType<SupervisorRequest>,
+    spec: ResolvedChildSpec,
+  ): Promise<void> {
     if (this.children.size >= this.flags.maxChildren) {
       reply(msg.from, { t: "child", reason: "max_children" } satisfies SupervisorAnswer);
       return;
