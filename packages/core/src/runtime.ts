@@ -329,6 +329,8 @@ class Waiter implements TimerSink {
   readonly resolve: (msg: unknown) => void;
   timer: TimerEntry | undefined = undefined;
   scanned: number;
+  /** A `timeout: 0` receive that was sent through the scheduler: no match means TIMEOUT. */
+  zero = false;
 
   constructor(
     p: Proc,
@@ -353,6 +355,7 @@ class Waiter implements TimerSink {
       if (p.waiter !== this) return;
     }
     p.waiter = undefined;
+    p.hits = 0;
     this.resolve(TIMEOUT);
   }
 }
@@ -400,6 +403,8 @@ export class Proc {
   behaviour: string | undefined = undefined;
   data: Map<string, unknown> | undefined = undefined;
   reductions = 0;
+  /** Receives resolved at once since the scheduler last woke this process (fairness). */
+  hits = 0;
 
   constructor(rt: Runtime, pid: Pid) {
     this.rt = rt;
@@ -1030,21 +1035,36 @@ export class Runtime implements ClockHost {
     }
     const box = p.mailbox;
     const n = box.length;
-    for (let i = 0; i < n; i++) {
-      const msg = box.at(i);
-      if (match === undefined || match(msg)) {
-        box.removeAt(i);
-        p.reductions++;
-        return Promise.resolve(msg);
+    // Fairness (the BEAM counts reductions): a receive that can resolve at once does so only
+    // `budget` times in a row; the next one goes through the run queue, whose time slice
+    // lets timers, I/O and other processes run. A loop draining a full mailbox, or receiving
+    // what it sends itself, or polling with `timeout: 0`, cannot hold the event loop.
+    const yielding = p.hits >= this.budget;
+    if (!yielding) {
+      for (let i = 0; i < n; i++) {
+        const msg = box.at(i);
+        if (match === undefined || match(msg)) {
+          box.removeAt(i);
+          p.reductions++;
+          p.hits++;
+          return Promise.resolve(msg);
+        }
+      }
+      if (timeout === 0) {
+        p.hits++;
+        return Promise.resolve(TIMEOUT);
       }
     }
-    if (timeout === 0) return Promise.resolve(TIMEOUT);
     // A shared executor: no closure is allocated per receive just to capture `resolve`.
     const promise = new Promise<unknown>(captureResolve);
     const resolve = captured as (value: unknown) => void;
     captured = undefined;
-    const w = new Waiter(p, match, resolve, n);
-    if (timeout !== Number.POSITIVE_INFINITY) {
+    const w = new Waiter(p, match, resolve, yielding ? 0 : n);
+    if (yielding) {
+      w.zero = timeout === 0;
+      if (!p.queued) this.enqueue(p);
+    }
+    if (timeout !== Number.POSITIVE_INFINITY && timeout !== 0) {
       w.timer = this.addTimer(T_CALLBACK, this.clock.now() + timeout, undefined, undefined, p, w);
     }
     p.waiter = w;
@@ -1071,6 +1091,7 @@ export class Runtime implements ClockHost {
         box.removeAt(i);
         p.waiter = undefined;
         p.reductions++;
+        p.hits = 0;
         if (w.timer !== undefined) this.cancelEntry(w.timer);
         this.wakes++;
         w.resolve(msg);
@@ -1078,6 +1099,12 @@ export class Runtime implements ClockHost {
       }
     }
     w.scanned = n;
+    if (w.zero) {
+      p.waiter = undefined;
+      p.hits = 0;
+      this.wakes++;
+      w.resolve(TIMEOUT);
+    }
   }
 
   // -------------------------------------------------------------------------------------
