@@ -84,6 +84,7 @@ export {
   unregister,
   via,
   whereis,
+  yieldProcess,
 } from "./process.js";
 export {
   createRuntime,

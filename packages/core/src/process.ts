@@ -273,6 +273,30 @@ export async function sleep(ms: number): Promise<void> {
 }
 
 /**
+ * Lets the scheduler run other processes, timers and I/O, and resolves when it runs the
+ * caller again (Erlang's `erlang:yield/0`). The caller's mailbox is left as it is. Loops
+ * that `await receive()` need no yield (receives count against the scheduler's budget);
+ * a behaviour that chains callbacks without receiving (GenServer's `handleContinue`)
+ * uses this between steps.
+ *
+ * @example
+ * ```ts
+ * import { yieldProcess } from "@trellis/core";
+ * for (let i = 0; i < 1_000_000; i++) {
+ *   if (i % 1000 === 0) await yieldProcess();
+ * }
+ * ```
+ * @throws {NotInProcessError} outside a process
+ * @throws {BadArgumentError} while the caller waits in another receive
+ * @since 0.1.0
+ * @category Processes
+ */
+export async function yieldProcess(): Promise<void> {
+  const p = current("yieldProcess");
+  await p.rt.yieldProc(p);
+}
+
+/**
  * Links the caller and `pid`: when one exits with a reason other than `"normal"`, the other
  * exits with the same reason, unless it traps exits. Linking to a dead process delivers a
  * `"noproc"` exit signal to the caller (as in OTP 23+): it dies unless it traps exits.

@@ -360,6 +360,8 @@ class Waiter implements TimerSink {
   }
 }
 
+const NEVER = (): boolean => false;
+
 /** Async wake-ups per scheduler pass before the time slice is checked again. */
 const WAKE_BATCH = 64;
 
@@ -1068,6 +1070,22 @@ export class Runtime implements ClockHost {
       w.timer = this.addTimer(T_CALLBACK, this.clock.now() + timeout, undefined, undefined, p, w);
     }
     p.waiter = w;
+    return promise;
+  }
+
+  /** @internal Resolves when the scheduler next runs `p` (Erlang's `erlang:yield/0`). */
+  yieldProc(p: Proc): Promise<unknown> {
+    if (p.waiter !== undefined) {
+      throw new BadArgumentError("yieldProcess: this process is waiting in receive");
+    }
+    const promise = new Promise<unknown>(captureResolve);
+    const resolve = captured as (value: unknown) => void;
+    captured = undefined;
+    // Matches nothing and has seen the whole mailbox: the next scan resolves it with TIMEOUT.
+    const w = new Waiter(p, NEVER, resolve, p.mailbox.length);
+    w.zero = true;
+    p.waiter = w;
+    if (!p.queued) this.enqueue(p);
     return promise;
   }
 

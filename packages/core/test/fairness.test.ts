@@ -4,7 +4,20 @@
 // checked with `spawn(fn -> loop(self()) end)` (send to self + receive forever) while a
 // second process printed on a 10 ms timer, which kept printing.
 // Here the event loop (setImmediate, timers, I/O) must get turns during such loops.
-import { createRuntime, type Pid, receive, self, send, sleep, spawn, TIMEOUT } from "@trellis/core";
+import {
+  BadArgumentError,
+  createRuntime,
+  NotInProcessError,
+  type Pid,
+  receive,
+  self,
+  send,
+  sleep,
+  spawn,
+  TIMEOUT,
+  yieldProcess,
+} from "@trellis/core";
+import { assertReceive, withRuntime } from "@trellis/core/testing";
 import { describe, expect, it } from "vitest";
 
 /** Resolves when `pid` has exited (the loops below stop themselves). */
@@ -120,5 +133,29 @@ describe("fair scheduling of receive loops", () => {
     await exited(rt, pid);
     await rt.shutdown();
     expect(out).toEqual([1, 3, 5, 7, 9, 0, 2, 4, 6, 8, TIMEOUT]);
+  });
+});
+
+describe("yieldProcess", () => {
+  it("lets a ready process run first and leaves the mailbox as it is", () =>
+    withRuntime(async () => {
+      const order: string[] = [];
+      send(self(), "kept");
+      spawn(() => void order.push("other"));
+      order.push("before");
+      await yieldProcess();
+      order.push("after");
+      expect(order).toEqual(["before", "other", "after"]);
+      await assertReceive((m) => m === "kept", { timeout: 0 });
+    }));
+
+  it("is refused outside a process and while a receive is pending", async () => {
+    await expect(yieldProcess()).rejects.toThrow(NotInProcessError);
+    await withRuntime(async () => {
+      const pending = receive((m) => m === "go");
+      await expect(yieldProcess()).rejects.toThrow(BadArgumentError);
+      send(self(), "go");
+      expect(await pending).toBe("go");
+    });
   });
 });

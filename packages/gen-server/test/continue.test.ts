@@ -1,5 +1,5 @@
 // handleContinue: CONFORMANCE §2 item 16.
-import { type Pid, self, send, sleep } from "@trellis/core";
+import { type Pid, self, send, sleep, spawn } from "@trellis/core";
 import { assertReceive, withRuntime } from "@trellis/core/testing";
 import * as GenServer from "@trellis/gen-server";
 import { describe, expect, it } from "vitest";
@@ -109,5 +109,68 @@ describe("handleContinue", () => {
       const { reason } = await assertReceive(event<{ reason: Error }>("terminate"));
       expect(reason).toBeInstanceOf(Error);
       expect(reason.message).toMatch(/no handleContinue callback/);
+    }));
+});
+
+// Checked on the BEAM (OTP 25): a handle_continue that returns {noreply, N + 1, {continue, :next}}
+// until N = 100_000 runs the whole chain (gen_server's loop is tail-recursive), and a message
+// sent meanwhile is handled after the chain.
+describe("long handleContinue chains", () => {
+  const Chain = GenServer.define({
+    init: (steps: number) => ok({ steps, done: 0, otherSawStep: -1 }),
+    handleCall(
+      _request: GenServer.Request<"state", { done: number; otherSawStep: number }>,
+      _f,
+      s,
+    ) {
+      return reply({ done: s.done, otherSawStep: s.otherSawStep }, s);
+    },
+    handleCast(request: "run" | { other: number }, s) {
+      if (request === "run") return noreply(s, { continue: "step" });
+      return noreply({ ...s, otherSawStep: request.other });
+    },
+    handleContinue(_arg: "step", s) {
+      const next = { ...s, done: s.done + 1 };
+      current = next.done;
+      return next.done < s.steps ? noreply(next, { continue: "step" }) : noreply(next);
+    },
+  });
+  let current = 0;
+
+  it("runs 100,000 synchronous continues, letting other processes run meanwhile", () =>
+    withRuntime(async () => {
+      current = 0;
+      const pid = await GenServer.startLink(Chain, 100_000);
+      GenServer.cast(pid, "run");
+      let otherRanAt = -1;
+      // Another process, ready to run as soon as the chain has started.
+      spawn(() => {
+        otherRanAt = current;
+        GenServer.cast(pid, { other: current });
+      });
+      const state = await GenServer.call(pid, "state");
+      expect(state.done).toBe(100_000);
+      // The other process ran during the chain; its cast waited for the chain's end (and
+      // for the call, which was queued before it).
+      expect(otherRanAt).toBeGreaterThan(0);
+      expect(otherRanAt).toBeLessThan(100_000);
+      expect(state.otherSawStep).toBe(-1);
+      expect((await GenServer.call(pid, "state")).otherSawStep).toBe(otherRanAt);
+    }));
+
+  it("a chain started by init runs to its end before the first message", () =>
+    withRuntime(async () => {
+      const FromInit = GenServer.define({
+        init: (steps: number) => ok({ steps, done: 0 }, { continue: "step" }),
+        handleCall: (_r: GenServer.Request<"done", number>, _f, s) => reply(s.done, s),
+        handleContinue(_arg: "step", s) {
+          const done = s.done + 1;
+          return done < s.steps
+            ? noreply({ ...s, done }, { continue: "step" })
+            : noreply({ ...s, done });
+        },
+      });
+      const pid = await GenServer.startLink(FromInit, 50_000);
+      expect(await GenServer.call(pid, "done")).toBe(50_000);
     }));
 });

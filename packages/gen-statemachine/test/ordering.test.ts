@@ -1,5 +1,5 @@
 // State enter calls (items 9, 10), postpone (item 11) and inserted events (item 12).
-import { Sys, sleep, trapExit } from "@trellis/core";
+import { Sys, sleep, spawn, trapExit } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import * as GenStateMachine from "@trellis/gen-statemachine";
 import { expect, describe as group, test } from "vitest";
@@ -342,5 +342,39 @@ group("inserted events (item 12)", () => {
       ]);
       expect(await Sys.getState(m)).toEqual({ state: "next", data: null });
       await GenStateMachine.stop(m);
+    }));
+});
+
+group("long runs of inserted events", () => {
+  // On the BEAM (OTP 25) a gen_statem that inserts {next_event, internal, N + 1} 100,000
+  // times handles them all before the next mailbox message, and other processes keep running.
+  test("100,000 inserted events run to the end; other processes run meanwhile", () =>
+    withRuntime(async () => {
+      let step = 0;
+      let otherSaw = -1;
+      const seen: string[] = [];
+      const def = scripted(seen, (event) => {
+        if (event.type === "cast" && event.content === "go")
+          return keepStateAndData(nextEvent("internal", 1));
+        if (event.type === "internal") {
+          step = event.content as number;
+          seen.length = 0;
+          // another process, ready to run from the first step on
+          if (step === 1)
+            spawn(() => {
+              otherSaw = step;
+            });
+          return step < 100_000
+            ? keepStateAndData(nextEvent("internal", step + 1))
+            : keepStateAndData();
+        }
+        return keep(event);
+      });
+      const m = await GenStateMachine.startLink(def, "s");
+      GenStateMachine.cast(m, "go");
+      expect(await GenStateMachine.call(m, "sync")).toBe("ok");
+      expect(step).toBe(100_000);
+      expect(otherSaw).toBeGreaterThan(0);
+      expect(otherSaw).toBeLessThan(100_000);
     }));
 });

@@ -23,7 +23,11 @@ import {
   send,
   sendAfter,
   TIMEOUT,
+  yieldProcess,
 } from "@trellis/core";
+
+/** Synchronous handleContinue steps in a row before the server yields to the scheduler. */
+const CHAIN = 100;
 
 /** The callbacks, as the loop sees them (the public types are in ../server.ts). */
 export interface LooseCallbacks {
@@ -137,6 +141,10 @@ export class Loop implements SpecialProcess {
   private tick: IdleTick | undefined = undefined;
   private tickTimer: Ref | undefined = undefined;
   private tickMessage: unknown = TIMEOUT;
+  /** Whether a handleContinue runs within continueWith's loop (its result is synchronous). */
+  private chaining = false;
+  /** The continue a synchronous handleContinue result asked for, for continueWith's loop. */
+  private chained: { arg: unknown } | undefined = undefined;
 
   constructor(callbacks: LooseCallbacks) {
     this.cb = callbacks;
@@ -285,7 +293,31 @@ export class Loop implements SpecialProcess {
     return this.result("info", r, undefined);
   }
 
+  /**
+   * Runs handleContinue(arg) and every continue it chains, as a loop (no stack grows, as in
+   * gen_server's loop). After {@link CHAIN} synchronous steps the process yields to the
+   * scheduler, so other processes, timers and I/O run while a long chain goes on; no
+   * message (system messages included) is handled until the chain ends, as in OTP.
+   */
   private continueWith(arg: unknown): Step {
+    let next = arg;
+    for (let n = 0; n < CHAIN; n++) {
+      this.chaining = true;
+      let step: Step;
+      try {
+        step = this.continueOnce(next);
+      } finally {
+        this.chaining = false;
+      }
+      const chained = this.chained;
+      if (chained === undefined) return step;
+      this.chained = undefined;
+      next = chained.arg;
+    }
+    return yieldProcess().then(() => this.continueWith(next));
+  }
+
+  private continueOnce(arg: unknown): Step {
     this.last = { continue: arg };
     this.client = undefined;
     const h = this.cb.handleContinue;
@@ -341,7 +373,12 @@ export class Loop implements SpecialProcess {
         return this.runTerminate(res.reason, () => reply(from as From, value));
       }
     }
-    if ("continue" in res) return this.continueWith(res.continue);
+    if ("continue" in res) {
+      if (!this.chaining) return this.continueWith(res.continue);
+      // Within continueWith's loop: it runs the next step.
+      this.chained = { arg: res.continue };
+      return undefined;
+    }
     if (res.timeout !== undefined) this.armIdle(res.timeout);
     return undefined;
   }

@@ -33,8 +33,12 @@ import {
   sendAfter,
   type Term,
   TermMap,
+  yieldProcess,
 } from "@trellis/core";
 import { EventQueue } from "./queue.js";
+
+/** Queued events handled in a row before the machine yields to the scheduler. */
+const CHAIN = 100;
 
 type Step = undefined | PromiseLike<void>;
 
@@ -315,7 +319,10 @@ export class Machine implements SpecialProcess {
 
   /** Handles the queued events and zero-time timeouts, until only the mailbox is left. */
   private drain(): Step {
-    for (;;) {
+    for (let n = 0; ; n++) {
+      // A long run of inserted events (or an endless one) lets other processes, timers
+      // and I/O run between batches; the mailbox still waits until the queue is empty.
+      if (n === CHAIN) return yieldProcess().then(this.drainFn);
       let ev = this.queue.shift();
       if (ev === undefined) {
         const slot = this.zeroQ.shift();
