@@ -99,7 +99,10 @@ export type Dest = Pid | ProcessName;
  * @category Runtime
  */
 export interface LogReport {
-  /** What happened: `"crash"` for a process that exited abnormally by its own exception. */
+  /**
+   * What happened: `"crash"` for a process that exited abnormally by its own exception (for
+   * a plain process an error or throw, not `exit(reason)`, as in OTP).
+   */
   readonly kind: "crash" | "error" | "warning" | "info";
   /** A readable one-line summary. */
   readonly message: string;
@@ -405,6 +408,11 @@ export class Proc {
   behaviour: string | undefined = undefined;
   data: Map<string, unknown> | undefined = undefined;
   reductions = 0;
+  /**
+   * Whether an uncaught exit (an `ExitError`) is crash-reported, as proc_lib does for
+   * special processes; a plain process reports only errors and throws, as in OTP.
+   */
+  reportsExits = false;
   /** Receives resolved at once since the scheduler last woke this process (fairness). */
   hits = 0;
 
@@ -935,7 +943,8 @@ export class Runtime implements ClockHost {
   crash(p: Proc, e: unknown): void {
     if (!p.alive) return; // a leftover continuation of a dead process
     const reason = reasonFromThrown(e);
-    if (!isQuietReason(reason)) {
+    // OTP: a plain process's exit(Reason) is not a crash; errors and throws are.
+    if (!isQuietReason(reason) && (p.reportsExits || !(e instanceof ExitError))) {
       this.report({
         kind: "crash",
         message: `process ${p.pid}${p.name === undefined ? "" : ` (${p.name})`} exited: ${formatReason(reason)}`,

@@ -815,6 +815,7 @@ export function startSpecial(
     // (an EXIT from the starter is then an ordinary message).
     child.parent = options.link === true ? caller?.pid : undefined;
     child.behaviour = options.behaviour;
+    child.reportsExits = true;
     mref = rt.monitor(caller, child.pid, { down: exited });
     if (timeout !== Number.POSITIVE_INFINITY) {
       timer = rt.callbackTimer(timeout, caller, {

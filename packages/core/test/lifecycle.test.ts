@@ -23,6 +23,7 @@ import {
   sleep,
   spawn,
   spawnLink,
+  startSpecial,
   trapExit,
   whereis,
 } from "@trellis/core";
@@ -32,7 +33,7 @@ import { describe, expect, it } from "vitest";
 const waitForever = (): Promise<unknown> => receive(() => false);
 
 describe("crash reports", () => {
-  it("abnormal exits are logged with the pid, name and reason", () =>
+  it("errors and throws are logged with the pid, name and reason; exit(reason) is not", () =>
     withRuntime(async ({ logs }) => {
       const err = new Error("kaboom");
       const [a, b, c] = [
@@ -49,14 +50,34 @@ describe("crash reports", () => {
       const refs = [monitor(a), monitor(b), monitor(c)];
       await sleep(1);
       send(a, "go");
-      for (const ref of refs) await assertReceive(downFor(ref));
-      expect(logs.length).toBe(3);
+      const downs = [];
+      for (const ref of refs) downs.push(await assertReceive(downFor(ref)));
+      // b exited with "boom" (its DOWN says so) but, as on the BEAM (`spawn(fn -> exit(:boom)
+      // end)` logs nothing, `raise`/`throw` log "Process … raised an exception"), a plain
+      // process's exit(reason) is no crash.
+      expect(downs.map((d) => d.reason)).toEqual([err, "boom", { nocatch: 7 }]);
+      expect(logs.length).toBe(2);
       const byPid = new Map(logs.map((r) => [r.pid, r]));
       expect(byPid.get(a)).toMatchObject({ kind: "crash", pid: a, name: "crasher", reason: err });
       expect(byPid.get(a)?.message).toMatch(/crasher.*kaboom/);
-      expect(byPid.get(b)).toMatchObject({ kind: "crash", pid: b, reason: "boom" });
-      expect(byPid.get(b)?.name).toBeUndefined();
+      expect(byPid.has(b)).toBe(false);
       expect(byPid.get(c)).toMatchObject({ kind: "crash", reason: { nocatch: 7 } });
+    }));
+
+  it("a special process's exit(reason) is still reported (proc_lib's crash report)", () =>
+    withRuntime(async ({ logs }) => {
+      const pid = await startSpecial(() => ({
+        type: "ok",
+        process: {
+          handleMessage: () => {
+            throw new ExitError("bad_state");
+          },
+        },
+      }));
+      const ref = monitor(pid);
+      send(pid, "go");
+      await assertReceive(downFor(ref));
+      expect(logs).toEqual([expect.objectContaining({ kind: "crash", pid, reason: "bad_state" })]);
     }));
 
   it("normal, shutdown and { shutdown } exits are not logged", () =>

@@ -214,6 +214,32 @@ describe("a task that dies (item 4)", () => {
       await expect(Task.await(b)).rejects.toMatchObject({ reason: { custom: [1, 2] } });
     }));
 
+  // BEAM (Elixir 1.14): `Task.start(fn -> exit(:task_boom) end)` logs "Task #PID<…> started
+  // from #PID<…> terminating ** (stop) :task_boom", while a plain spawn's exit logs nothing.
+  it("exit(reason) is reported once, as the task's own crash report; a quiet exit is not", () =>
+    withRuntime(async ({ logs }) => {
+      trapExit(true);
+      const boom = Task.async(() => exit("task_boom"));
+      await expect(Task.await(boom)).rejects.toMatchObject({ reason: "task_boom" });
+      const quiet = Task.async(async () => {
+        await sleep(1);
+        exit("shutdown");
+      });
+      await expect(Task.await(quiet)).rejects.toMatchObject({ reason: "shutdown" });
+      const started = await Task.start(async () => {
+        await sleep(1);
+        exit({ custom: 1 });
+      });
+      const ref = monitor(started);
+      await assertReceive(downFor(ref));
+      const crashes = logs.filter((r) => r.kind === "crash");
+      expect(crashes.map((r) => [r.pid, r.reason, r.behaviour])).toEqual([
+        [boom.pid, "task_boom", "Task"],
+        [started, { custom: 1 }, "Task"],
+      ]);
+      expect(crashes[0]?.message).toMatch(/^Task <.*> started from <.*> terminating: "?task_boom/);
+    }));
+
   it("exiting shutdown: the caller would stop quietly with { shutdown: error }", () =>
     withRuntime(async () => {
       trapExit(true);

@@ -8,6 +8,10 @@ import {
   DownMessage,
   demonitor,
   downFor,
+  ExitError,
+  formatReason,
+  isQuietReason,
+  logReport,
   type Pid,
   putProcessData,
   type Ref,
@@ -181,12 +185,22 @@ function publishOrigin(origin: Origin): void {
  */
 export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown {
   publishOrigin(origin);
-  const r = fn();
+  let r: unknown;
+  try {
+    r = fn();
+  } catch (e) {
+    throw reportExit(e, origin);
+  }
   if (isThenable(r)) {
-    return r.then((v) => {
-      dropOrigin(origin);
-      deliver(task, v);
-    });
+    return r.then(
+      (v) => {
+        dropOrigin(origin);
+        deliver(task, v);
+      },
+      (e: unknown) => {
+        throw reportExit(e, origin);
+      },
+    );
   }
   dropOrigin(origin);
   deliver(task, r);
@@ -196,16 +210,43 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
 /** The body of a task that sends no reply (`start`, `startChild`). */
 export function runOnly(fn: () => unknown, origin: Origin | undefined): unknown {
   if (origin !== undefined) publishOrigin(origin);
-  const r = fn();
-  if (origin === undefined) return r;
-  if (isThenable(r)) {
-    return r.then((v) => {
-      dropOrigin(origin);
-      return v;
-    });
+  let r: unknown;
+  try {
+    r = fn();
+  } catch (e) {
+    throw reportExit(e, origin);
   }
+  if (isThenable(r)) {
+    return r.then(
+      (v) => {
+        if (origin !== undefined) dropOrigin(origin);
+        return v;
+      },
+      (e: unknown) => {
+        throw reportExit(e, origin);
+      },
+    );
+  }
+  if (origin === undefined) return r;
   dropOrigin(origin);
   return r;
+}
+
+/**
+ * A task reports its own abnormal `exit(reason)` (Elixir: "Task … terminating"); core
+ * crash-reports only the errors and throws of a plain process, as OTP does. Returns `e`.
+ */
+function reportExit(e: unknown, origin: Origin | undefined): unknown {
+  if (e instanceof ExitError && !isQuietReason(e.reason)) {
+    const from = origin?.caller ?? origin?.parent;
+    logReport({
+      kind: "crash",
+      message: `Task ${String(self())}${from === undefined ? "" : ` started from ${String(from)}`} terminating: ${formatReason(e.reason)}`,
+      reason: e.reason,
+      behaviour: "Task",
+    });
+  }
+  return e;
 }
 
 /** Takes the reply of `task` out of the mailbox if it has been sent; `NONE` otherwise. */
