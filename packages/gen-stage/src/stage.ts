@@ -19,6 +19,7 @@ import { type LooseCallbacks, StageLoop } from "./internal/loop.js";
 import type { InitResult } from "./result.js";
 import type {
   Callbacks,
+  ConsumerEmitsNothing,
   DefineOptions,
   Definition,
   Emits,
@@ -87,7 +88,7 @@ export function define<
   Out = never,
   Calls = never,
 >(
-  callbacks: Callbacks<Arg, Init, In, Out, Calls>,
+  callbacks: Callbacks<Arg, Init, In, Out, Calls> & ConsumerEmitsNothing<Init, Out>,
   options: DefineOptions = {},
 ): Definition<Arg, Init, In, Out, Calls> {
   if (typeof callbacks !== "object" || callbacks === null) {

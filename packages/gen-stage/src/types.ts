@@ -208,21 +208,29 @@ export type StateOf<Init> =
         : never;
 
 /**
- * The events a stage may emit: none for a consumer.
+ * A compile-time check `GenStage.define` applies: a consumer (a stage whose `init` returns
+ * only `Result.consumer(…)`) must emit no events. When one does, the definition does not
+ * compile, with this type's property naming the problem.
  *
  * @example
  * ```ts
  * import type * as GenStage from "@trellis/gen-stage";
- * type E = GenStage.EmittedBy<GenStage.Result.ConsumerInit<null>, number>; // never
+ * type Ok = GenStage.ConsumerEmitsNothing<GenStage.Result.ConsumerInit<null>, never>; // unknown
+ * type Bad = GenStage.ConsumerEmitsNothing<GenStage.Result.ConsumerInit<null>, number>; // { "…": never }
  * ```
  * @since 0.1.0
  * @category Types
  */
-export type EmittedBy<Init, Out> = [Exclude<Init, ConsumerInit<unknown>>] extends [
-  IgnoreResult | { readonly type: "stop"; readonly reason: unknown },
-]
-  ? never
-  : Out;
+export type ConsumerEmitsNothing<Init, Out> = [Out] extends [never]
+  ? unknown
+  : [Exclude<Init, IgnoreResult | { readonly type: "stop"; readonly reason: unknown }>] extends [
+        ConsumerInit<unknown>,
+      ]
+    ? {
+        /** Type-level only: return `Result.noreply([], state)` from a consumer. */
+        readonly "a consumer cannot emit events: return Result.noreply([], state), or make it a producer-consumer": never;
+      }
+    : unknown;
 
 /**
  * What `start` resolves with: the handle, or also `"ignore"` when `init` may return
@@ -312,7 +320,7 @@ export interface Callbacks<Arg, Init, In, Out, Calls> {
     events: In[],
     from: Subscription,
     state: StateOf<Init>,
-  ): Awaitable<NoReply<EmittedBy<Init, Out>, StateOf<Init>>>;
+  ): Awaitable<NoReply<Out, StateOf<Init>>>;
   /**
    * A subscription was made: `kind` `"producer"` in a consumer (it subscribed to `from`),
    * `"consumer"` in a producer (`from` subscribed to it). Return `Result.automatic(state)`
@@ -334,7 +342,7 @@ export interface Callbacks<Arg, Init, In, Out, Calls> {
     cancellation: Cancellation,
     from: Subscription,
     state: StateOf<Init>,
-  ): Awaitable<NoReply<EmittedBy<Init, Out>, StateOf<Init>>>;
+  ): Awaitable<NoReply<Out, StateOf<Init>>>;
   /**
    * Handles a `GenStage.call`: `Result.reply(value, events, state)`, or
    * `Result.noreply(events, state)` and answer later with `GenStage.reply(from, value)`.
@@ -344,20 +352,14 @@ export interface Callbacks<Arg, Init, In, Out, Calls> {
     request: Calls,
     from: From,
     state: StateOf<Init>,
-  ): Awaitable<CallResult<unknown, EmittedBy<Init, Out>, StateOf<Init>>>;
+  ): Awaitable<CallResult<unknown, Out, StateOf<Init>>>;
   /** Handles a `GenStage.cast`. Optional; without it a cast crashes the stage. */
-  handleCast?(
-    request: unknown,
-    state: StateOf<Init>,
-  ): Awaitable<NoReply<EmittedBy<Init, Out>, StateOf<Init>>>;
+  handleCast?(request: unknown, state: StateOf<Init>): Awaitable<NoReply<Out, StateOf<Init>>>;
   /**
    * Handles any other message (a monitor's DOWN that is not a subscription's, a timer…).
    * Optional; without it the message is logged and dropped.
    */
-  handleInfo?(
-    message: unknown,
-    state: StateOf<Init>,
-  ): Awaitable<NoReply<EmittedBy<Init, Out>, StateOf<Init>>>;
+  handleInfo?(message: unknown, state: StateOf<Init>): Awaitable<NoReply<Out, StateOf<Init>>>;
   /**
    * Runs when the stage stops through a `stop` result, a crash of a callback,
    * `GenStage.stop`, or its parent's exit signal while it traps exits. Optional.
