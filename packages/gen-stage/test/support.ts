@@ -1,5 +1,5 @@
 // Stages shared by the GenStage tests.
-import { type Pid, send } from "@trellis/core";
+import { type Pid, self, send } from "@trellis/core";
 import * as GenStage from "@trellis/gen-stage";
 
 const { producer, consumer, producerConsumer, noreply, automatic, manual } = GenStage.Result;
@@ -40,15 +40,15 @@ export const Probe = GenStage.define({
   init: (arg: ProbeArg) =>
     consumer(arg, arg.subscribeTo === undefined ? {} : { subscribeTo: arg.subscribeTo }),
   handleSubscribe(kind, options, from, arg) {
-    send(arg.to, { subscribed: kind, from, options });
+    send(arg.to, { subscribed: kind, from, options, by: self() });
     return arg.manual === true ? manual(arg) : automatic(arg);
   },
   handleEvents(events: number[], from, arg) {
-    send(arg.to, { events, from });
+    send(arg.to, { events, from, by: self() });
     return noreply([], arg);
   },
   handleCancel(cancellation, from, arg) {
-    send(arg.to, { cancelled: cancellation, from });
+    send(arg.to, { cancelled: cancellation, from, by: self() });
     return noreply([], arg);
   },
   handleCall: (request: "ping", _from, arg) => GenStage.Result.reply("pong", [], arg),
