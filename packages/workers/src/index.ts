@@ -19,6 +19,7 @@
  */
 export { transfer } from "./codec.js";
 export { SpawnError, UncloneableError, WorkerStartError } from "./errors.js";
+export { type Pool, type PoolOptions, startPool } from "./pool.js";
 export { callOn, type RemoteFunction, type SpawnOnOptions, spawnOn } from "./remote.js";
 export {
   type RemoteDefinition,
