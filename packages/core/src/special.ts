@@ -432,6 +432,11 @@ class PendingCall implements DownSink, TimerSink {
     this.finish();
   }
 
+  /** The request could not be sent. */
+  fail(error: unknown): void {
+    if (this.finish()) this.reject(error);
+  }
+
   /** The timeout expired. */
   fire(): void {
     this.timer = undefined;
@@ -479,7 +484,12 @@ function request$(
     if (caller !== undefined) trackRemoteCall(caller, call.ref);
   }
   if (timeout !== Number.POSITIVE_INFINITY) call.timer = rt.callbackTimer(timeout, caller, call);
-  rt.sendPid(target, wrap(new From(caller?.pid, call.ref, rt, call)));
+  try {
+    rt.sendPid(target, wrap(new From(caller?.pid, call.ref, rt, call)));
+  } catch (e) {
+    // a transport refused the request (it cannot cross to the target's node): the call ends
+    call.fail(e);
+  }
   return promise;
 }
 
@@ -505,7 +515,9 @@ export function reply(from: From, value: unknown): void {
   const p = currentProc();
   const here = p === undefined ? home : p.rt;
   if (p !== undefined) ensureAlive(p, "reply");
-  if (here === home) {
+  // A From revived from another node's message has this runtime as home but a foreign
+  // reference: its reply goes back as a signal.
+  if (here === home && from.ref.node === home.node) {
     const local = from.$call;
     if (local !== undefined) local.answer(value);
     else home.replies.get(from.ref)?.(value);
@@ -528,12 +540,14 @@ export function cast(dest: Dest, req: unknown): void {
   const caller = currentProc();
   if (caller !== undefined) ensureAlive(caller, "cast");
   const rt = runtimeOf(caller, dest);
+  let pid: Pid | undefined;
   try {
-    const pid = rt.resolve(dest);
-    if (pid !== undefined) rt.sendPid(pid, new CastRequest(req));
+    pid = rt.resolve(dest);
   } catch {
     // cast never fails
   }
+  // ... except for a request that cannot cross to the target's node (a transport refuses it)
+  if (pid !== undefined) rt.sendPid(pid, new CastRequest(req));
 }
 
 // ---------------------------------------------------------------------------------------
