@@ -9,6 +9,16 @@
  * @packageDocumentation
  */
 
+export {
+  defaultEpmdPort,
+  type EpmdEntry,
+  type EpmdOptions,
+  type EpmdRegistration,
+  epmdNames,
+  epmdPortPlease,
+  epmdRegister,
+} from "./epmd/client.js";
+export { type PortMapper, type PortMapperOptions, startPortMapper } from "./epmd/server.js";
 export { DecodeError } from "./errors.js";
 export { type DecodeOptions, decode, decodeAt } from "./etf/decode.js";
 export { type EncodeOptions, encode } from "./etf/encode.js";

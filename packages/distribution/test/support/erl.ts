@@ -136,3 +136,36 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(hex: string): Uint8Array {
   return new Uint8Array(Buffer.from(hex, "hex"));
 }
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  return address.port;
+}
+
+/** Starts Erlang's `epmd` in the foreground on a free loopback port. */
+export async function startEpmd(): Promise<{ port: number; stop(): Promise<void> }> {
+  requireErlang();
+  const port = await freePort();
+  const child = new LinePeer("epmd", ["-port", String(port), "-address", "127.0.0.1"]);
+  const { epmdNames } = await import("../../src/index.js");
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await epmdNames({ port, timeout: 1000 });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        await child.stop();
+        throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return { port, stop: () => child.stop() };
+}
