@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 
+export { readErlangCookie } from "./cookie.js";
 export {
   defaultEpmdPort,
   type EpmdEntry,
@@ -22,6 +23,7 @@ export { type PortMapper, type PortMapperOptions, startPortMapper } from "./epmd
 export { DecodeError } from "./errors.js";
 export { type DecodeOptions, decode, decodeAt } from "./etf/decode.js";
 export { type EncodeOptions, encode } from "./etf/encode.js";
+export { type DistributionNode, type NodeOptions, startNode } from "./node.js";
 export {
   Atom,
   atom,

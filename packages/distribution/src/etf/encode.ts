@@ -40,7 +40,7 @@ const PROPER: unique symbol = Symbol("proper list");
 
 /** @internal The encoder state: options plus the nesting depth guard. */
 export class Encoder {
-  readonly w: Writer;
+  w: Writer;
   readonly opts: EncodeOptions;
   private depth = 0;
 
