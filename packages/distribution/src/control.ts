@@ -1,0 +1,342 @@
+/**
+ * Control messages (erl_dist_protocol, "Protocol between Connected Nodes") to and from
+ * core's signals, for one connected peer.
+ *
+ * @internal
+ * @module
+ */
+import { Pid, Ref, type Signal } from "@trellis/core";
+import type { Wire } from "./connection.js";
+import { type DecodeOptions, Decoder } from "./etf/decode.js";
+import { A, printableReason, reasonFromTerm, reasonToTerm } from "./mapping.js";
+import type { RuntimePort } from "./runtime-port.js";
+import { Atom, type ErlTerm, ImproperList, List } from "./terms.js";
+
+/** @internal A control message that does not follow the protocol. */
+export class ProtocolError extends Error {}
+
+const LINK = 1;
+const SEND = 2;
+const EXIT = 3;
+const UNLINK = 4;
+const REG_SEND = 6;
+const GROUP_LEADER = 7;
+const EXIT2 = 8;
+const SEND_TT = 12;
+const EXIT_TT = 13;
+const REG_SEND_TT = 16;
+const EXIT2_TT = 18;
+const MONITOR_P = 19;
+const DEMONITOR_P = 20;
+const MONITOR_P_EXIT = 21;
+const SEND_SENDER = 22;
+const SEND_SENDER_TT = 23;
+const ALIAS_SEND = 33;
+const ALIAS_SEND_TT = 34;
+const UNLINK_ID = 35;
+const UNLINK_ID_ACK = 36;
+
+const NO_MESSAGE: unique symbol = Symbol("no message");
+
+/** @internal Messages to registered names that the node answers itself when nobody holds them. */
+export type SystemName = (name: string, from: Pid, message: ErlTerm, peer: PeerLink) => void;
+
+/** @internal The protocol state of one connection. */
+export class PeerLink {
+  private nextUnlinkId = 1;
+  /** Monitors a peer holds on local processes by name: ref → the name. */
+  private readonly nameMonitors = new Map<Ref, { name: Atom; pid: Pid }>();
+
+  constructor(
+    readonly peer: string,
+    readonly port: RuntimePort,
+    readonly wire: Wire,
+    private readonly decodeOptions: DecodeOptions,
+    private readonly systemName: SystemName,
+  ) {}
+
+  // -------------------------------------------------------------------------------------
+  // Out: core signals to control messages
+
+  /** Core hands a signal for the peer. */
+  deliver(signal: Signal): void {
+    switch (signal.type) {
+      case "message":
+        this.wire.send([SEND, A.empty, signal.to], true, signal.message);
+        return;
+      case "link":
+        this.wire.send([LINK, signal.from, signal.to], false);
+        return;
+      case "unlink":
+        this.wire.send([UNLINK_ID, this.nextUnlinkId++, signal.from, signal.to], false);
+        return;
+      case "exit":
+        this.sendReason(
+          signal.link ? EXIT : EXIT2,
+          signal.from,
+          signal.to,
+          undefined,
+          signal.reason,
+        );
+        return;
+      case "monitor":
+        this.wire.send([MONITOR_P, signal.from, signal.to, signal.ref], false);
+        return;
+      case "demonitor":
+        this.wire.send([DEMONITOR_P, signal.from, signal.to, signal.ref], false);
+        return;
+      case "down": {
+        const named = this.nameMonitors.get(signal.ref);
+        if (named !== undefined) this.nameMonitors.delete(signal.ref);
+        this.sendReason(
+          MONITOR_P_EXIT,
+          named?.name ?? signal.from,
+          signal.to,
+          signal.ref,
+          signal.reason,
+        );
+        return;
+      }
+      case "reply":
+        // Replies to calls from the peer go out through the From made in `call`; a reply
+        // from another runtime has nowhere to go.
+        return;
+    }
+  }
+
+  private sendReason(
+    op: number,
+    from: Pid | Atom,
+    to: Pid,
+    ref: Ref | undefined,
+    reason: unknown,
+  ): void {
+    const build = (r: ErlTerm): ErlTerm[] =>
+      ref === undefined ? [op, from, to, r] : [op, from, to, ref, r];
+    try {
+      this.wire.send(build(reasonToTerm(reason)), false);
+    } catch {
+      this.wire.send(build(printableReason(reason)), false);
+    }
+  }
+
+  /** Sends a gen reply `{Tag, Value}` the way `gen:reply/2` does. */
+  reply(caller: Pid, tag: ErlTerm, value: unknown, sender: Pid): void {
+    const alias = aliasOf(tag);
+    if (alias !== undefined) this.wire.send([ALIAS_SEND, sender, alias], true, [tag, value]);
+    else this.wire.send([SEND, A.empty, caller], true, [tag, value]);
+  }
+
+  /** Sends `message` to the process registered as `name` on the peer. */
+  regSend(from: Pid, name: string, message: unknown): void {
+    this.wire.send([REG_SEND, from, A.empty, Atom.of(name)], true, message);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // In: one pass-through packet
+
+  /** Handles a packet (after the 112 byte); throws DecodeError or ProtocolError if malformed. */
+  packet(packet: Uint8Array): void {
+    const d = new Decoder(packet, 1, this.decodeOptions);
+    const control = d.versioned();
+    let message: ErlTerm | typeof NO_MESSAGE = NO_MESSAGE;
+    if (d.pos < packet.length) {
+      message = d.versioned();
+      if (d.pos !== packet.length) throw new ProtocolError("bytes after the message");
+    }
+    if (!Array.isArray(control) || control.length === 0 || typeof control[0] !== "number") {
+      throw new ProtocolError("a control message must be a tuple starting with an operation");
+    }
+    this.control(control, message);
+  }
+
+  private control(c: readonly ErlTerm[], msg: ErlTerm | typeof NO_MESSAGE): void {
+    const op = c[0] as number;
+    const withMessage = (): ErlTerm => {
+      if (msg === NO_MESSAGE) throw new ProtocolError(`operation ${op} needs a message`);
+      return msg;
+    };
+    switch (op) {
+      case LINK:
+        arity(c, 3);
+        this.port.signal({ type: "link", from: pid(c[1]), to: this.local(c[2]) });
+        return;
+      case SEND:
+      case SEND_TT:
+        arity(c, op === SEND ? 3 : 4);
+        this.message(this.local(c[2]), withMessage());
+        return;
+      case SEND_SENDER:
+      case SEND_SENDER_TT:
+        arity(c, op === SEND_SENDER ? 3 : 4);
+        this.message(this.local(c[2]), withMessage());
+        return;
+      case REG_SEND:
+      case REG_SEND_TT: {
+        arity(c, op === REG_SEND ? 4 : 5);
+        const from = pid(c[1]);
+        const name = c[3];
+        if (!(name instanceof Atom))
+          throw new ProtocolError("REG_SEND to something other than an atom");
+        const m = withMessage();
+        const to = this.port.whereis(name.name);
+        if (to !== undefined) this.message(to, m);
+        else this.systemName(name.name, from, m, this);
+        return;
+      }
+      case ALIAS_SEND:
+      case ALIAS_SEND_TT: {
+        arity(c, op === ALIAS_SEND ? 3 : 4);
+        const alias = c[2];
+        if (!(alias instanceof Ref))
+          throw new ProtocolError("ALIAS_SEND to something other than a reference");
+        const m = withMessage();
+        // A reply to one of our calls: {[alias | Ref], Value} (or {Ref, Value})
+        if (Array.isArray(m) && m.length === 2 && (aliasOf(m[0]) === alias || m[0] === alias)) {
+          this.port.signal({ type: "reply", ref: alias, value: m[1] });
+        }
+        return;
+      }
+      case EXIT:
+      case EXIT2:
+        arity(c, 4);
+        this.port.signal({
+          type: "exit",
+          from: pid(c[1]),
+          to: this.local(c[2]),
+          reason: reasonFromTerm(c[3]),
+          link: op === EXIT,
+        });
+        return;
+      case EXIT_TT:
+      case EXIT2_TT:
+        arity(c, 5);
+        this.port.signal({
+          type: "exit",
+          from: pid(c[1]),
+          to: this.local(c[2]),
+          reason: reasonFromTerm(c[4]),
+          link: op === EXIT_TT,
+        });
+        return;
+      case UNLINK:
+        arity(c, 3);
+        this.port.signal({ type: "unlink", from: pid(c[1]), to: this.local(c[2]) });
+        return;
+      case UNLINK_ID: {
+        arity(c, 4);
+        const from = pid(c[2]);
+        const to = this.local(c[3]);
+        if (typeof c[1] !== "number" && typeof c[1] !== "bigint")
+          throw new ProtocolError("UNLINK_ID without an id");
+        this.port.signal({ type: "unlink", from, to });
+        this.wire.send([UNLINK_ID_ACK, c[1], to, from], false);
+        return;
+      }
+      case UNLINK_ID_ACK:
+        arity(c, 4);
+        return;
+      case GROUP_LEADER:
+        return;
+      case MONITOR_P: {
+        arity(c, 4);
+        const from = pid(c[1]);
+        const ref = refOf(c[3]);
+        const target = c[2];
+        if (target instanceof Atom) {
+          const holder = this.port.whereis(target.name);
+          if (holder === undefined) {
+            this.wire.send([MONITOR_P_EXIT, target, from, ref, A.noproc], false);
+            return;
+          }
+          this.nameMonitors.set(ref, { name: target, pid: holder });
+          this.port.signal({ type: "monitor", from, to: holder, ref });
+        } else {
+          this.port.signal({ type: "monitor", from, to: this.local(target), ref });
+        }
+        return;
+      }
+      case DEMONITOR_P: {
+        arity(c, 4);
+        const from = pid(c[1]);
+        const ref = refOf(c[3]);
+        const named = this.nameMonitors.get(ref);
+        if (named !== undefined) this.nameMonitors.delete(ref);
+        const to = named?.pid ?? (c[2] instanceof Atom ? undefined : this.local(c[2]));
+        if (to !== undefined) this.port.signal({ type: "demonitor", from, to, ref });
+        return;
+      }
+      case MONITOR_P_EXIT: {
+        arity(c, 5);
+        const to = this.local(c[2]);
+        const ref = refOf(c[3]);
+        const from = c[1] instanceof Pid ? c[1] : undefined;
+        if (from !== undefined) {
+          this.port.signal({ type: "down", from, to, ref, reason: reasonFromTerm(c[4]) });
+        }
+        return;
+      }
+      default:
+        throw new ProtocolError(`unsupported operation ${op}`);
+    }
+  }
+
+  /** A pid of this node, as a control message names it. */
+  private local(term: ErlTerm): Pid {
+    const p = pid(term);
+    if (p.node !== this.port.node) throw new ProtocolError(`${p} is not a process of this node`);
+    return p;
+  }
+
+  /** Delivers a message, turning gen_server envelopes into core's call and cast requests. */
+  message(to: Pid, m: ErlTerm): void {
+    this.port.signal({ type: "message", to, message: this.envelope(to, m) });
+  }
+
+  private envelope(to: Pid, m: ErlTerm): unknown {
+    if (!Array.isArray(m)) return m;
+    if (m.length === 3 && m[0] === A.genCall) {
+      const from = m[1];
+      if (Array.isArray(from) && from.length === 2 && from[0] instanceof Pid) {
+        const caller = from[0];
+        const tag = from[1];
+        const ref = aliasOf(tag) ?? (tag instanceof Ref ? tag : undefined);
+        if (ref !== undefined) {
+          return this.port.callRequest(caller, ref, m[2], (value) =>
+            this.reply(caller, tag, value, to),
+          );
+        }
+      }
+    } else if (m.length === 2 && m[0] === A.genCast) {
+      return this.port.castRequest(m[1]);
+    }
+    return m;
+  }
+}
+
+function arity(c: readonly ErlTerm[], n: number): void {
+  if (c.length !== n)
+    throw new ProtocolError(`operation ${String(c[0])} has ${c.length} elements, not ${n}`);
+}
+
+function pid(term: ErlTerm): Pid {
+  if (!(term instanceof Pid)) throw new ProtocolError("expected a pid in the control message");
+  return term;
+}
+
+function refOf(term: ErlTerm): Ref {
+  if (!(term instanceof Ref))
+    throw new ProtocolError("expected a reference in the control message");
+  return term;
+}
+
+/** The alias reference of a gen call tag `[alias | Ref]` or `[[alias | Ref] | _]`. */
+export function aliasOf(tag: ErlTerm): Ref | undefined {
+  if (tag instanceof List)
+    return tag.items[0] instanceof ImproperList ? aliasOf(tag.items[0]) : undefined;
+  if (!(tag instanceof ImproperList)) return undefined;
+  const head = tag.items[0];
+  if (head === A.alias && tag.items.length === 1 && tag.tail instanceof Ref) return tag.tail;
+  if (head instanceof ImproperList) return aliasOf(head);
+  return undefined;
+}

@@ -1,0 +1,42 @@
+/**
+ * # @trellis/distribution
+ *
+ * Trellis nodes that speak the Erlang distribution protocol: the External Term Format
+ * codec, an EPMD client and port mapper, the version 6 handshake with the cookie challenge,
+ * and the control messages that carry core's signals (messages, links, monitors, exits and
+ * calls) to other Trellis nodes and to Erlang and Elixir nodes.
+ *
+ * @packageDocumentation
+ */
+
+export { readErlangCookie } from "./cookie.js";
+export {
+  defaultEpmdPort,
+  type EpmdEntry,
+  type EpmdOptions,
+  type EpmdRegistration,
+  epmdNames,
+  epmdPortPlease,
+  epmdRegister,
+} from "./epmd/client.js";
+export { type PortMapper, type PortMapperOptions, startPortMapper } from "./epmd/server.js";
+export { DecodeError } from "./errors.js";
+export { type DecodeOptions, decode, decodeAt } from "./etf/decode.js";
+export { type EncodeOptions, encode } from "./etf/encode.js";
+export { type DistributionNode, type NodeOptions, startNode } from "./node.js";
+export {
+  Atom,
+  atom,
+  Bits,
+  ErlRef,
+  type ErlTerm,
+  Export,
+  Float,
+  Fun,
+  ImproperList,
+  internPid,
+  internRef,
+  List,
+  list,
+  Port,
+} from "./terms.js";

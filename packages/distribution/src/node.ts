@@ -1,0 +1,352 @@
+/**
+ * A distributed Trellis node: listens for and opens distribution connections, registers
+ * with EPMD, and plugs every connection into core's node seam.
+ *
+ * @module
+ */
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { BadArgumentError, inProcess, type Pid, type Runtime, self } from "@trellis/core";
+import { Wire } from "./connection.js";
+import { PeerLink } from "./control.js";
+import { readErlangCookie } from "./cookie.js";
+import {
+  type EpmdOptions,
+  type EpmdRegistration,
+  epmdPortPlease,
+  epmdRegister,
+} from "./epmd/client.js";
+import { OURS } from "./flags.js";
+import { accept, type HandshakeConfig, initiate, type Peer, type Status } from "./handshake.js";
+import { A, NodeCodec } from "./mapping.js";
+import { connectSocket, SocketReader } from "./net/reader.js";
+import { RuntimePort } from "./runtime-port.js";
+import type { ErlTerm } from "./terms.js";
+
+/**
+ * Options of {@link startNode}.
+ *
+ * @since 0.1.0
+ * @category Nodes
+ */
+export interface NodeOptions {
+  /**
+   * The shared secret. Default: the first line of `~/.erlang.cookie`, as Erlang reads it.
+   * There is no built-in default: without either, `startNode` fails.
+   */
+  readonly cookie?: string;
+  /** The address to listen on. Default `"127.0.0.1"` (loopback only). */
+  readonly host?: string;
+  /** The port to listen on. Default `0` (any free port; EPMD tells peers which). */
+  readonly port?: number;
+  /**
+   * Where EPMD runs (`{ port }` for a test-local one, or a {@link startPortMapper}), or
+   * `false` to run without EPMD: then peers are reached through `ports` only, and this
+   * node is reachable on its fixed `port`. Default: EPMD on 127.0.0.1, port
+   * `ERL_EPMD_PORT` or 4369.
+   */
+  readonly epmd?: EpmdOptions | false;
+  /** Fixed distribution ports of peer nodes, by node name (looked up before EPMD). */
+  readonly ports?: Readonly<Record<string, number>>;
+  /** `net_ticktime` in seconds: a silent peer is dropped within about this time. Default `60`. */
+  readonly tickTime?: number;
+  /** Milliseconds a connection setup (TCP and handshake) may take. Default `7000`. */
+  readonly setupTime?: number;
+  /** Largest packet accepted from a peer, in bytes. Default 64 MiB. */
+  readonly maxPacket?: number;
+}
+
+/**
+ * A running distributed node. Made by {@link startNode}.
+ *
+ * @since 0.1.0
+ * @category Nodes
+ */
+export interface DistributionNode {
+  /** The node name (the runtime's), e.g. `"trellis@127.0.0.1"`. */
+  readonly name: string;
+  /** The distribution port it listens on. */
+  readonly port: number;
+  /** The creation EPMD assigned, or the runtime's creation without EPMD. */
+  readonly creation: number;
+  /**
+   * Connects to `node` unless already connected (Erlang's `net_kernel:connect_node/1`).
+   * Resolves `true` once connected, `false` if the node cannot be reached or refuses.
+   */
+  connect(node: string): Promise<boolean>;
+  /** `"pong"` if `node` can be connected to, else `"pang"` (Erlang's `net_adm:ping/1`). */
+  ping(node: string): Promise<"pong" | "pang">;
+  /** The nodes connected now. */
+  nodes(): string[];
+  /** Drops the connection to `node` (links and monitors across it get `noconnection`). */
+  disconnect(node: string): boolean;
+  /**
+   * Sends `message` to the process registered as `name` on `node` (Erlang's
+   * `{Name, Node} ! Msg`), connecting first if needed. Like Erlang, it never fails: a
+   * message to an unreachable node or an unknown name is dropped.
+   */
+  send(dest: { readonly name: string; readonly node: string }, message: unknown): void;
+  /** Closes every connection and the listener, and unregisters from EPMD. */
+  stop(): Promise<void>;
+}
+
+interface Live {
+  readonly wire: Wire;
+  readonly link: PeerLink;
+}
+
+const NODE_NAME = /^[^@\s]{1,255}@[^@\s]{1,255}$/;
+
+/**
+ * Starts the Erlang distribution on a runtime: the runtime becomes a hidden Erlang node
+ * named after its `node` option, which Erlang and Elixir nodes (and other Trellis nodes)
+ * can connect to with the same cookie. Messages, links, monitors, exit signals and
+ * `GenServer` calls then cross between the nodes with Erlang's semantics; losing a
+ * connection gives `noconnection` to every link and monitor across it.
+ *
+ * The runtime's creation is sent in the handshake and stamped in its pids: give each
+ * incarnation of a node a different `creation` (for example `Date.now() % 2 ** 31`) so that
+ * peers tell pids of a restarted node apart.
+ *
+ * @param rt - the runtime; its `node` must be `"name@host"` (not `"nonode@nohost"`)
+ * @param options - cookie, listen address, EPMD, ticks
+ * @returns the running node
+ * @throws {BadArgumentError} for a runtime without a node name, a missing cookie, or bad options
+ * @example
+ * ```ts
+ * import { createRuntime } from "@trellis/core";
+ * import { startNode } from "@trellis/distribution";
+ *
+ * const rt = createRuntime({ node: "trellis@127.0.0.1", creation: Date.now() % 2 ** 31 });
+ * const node = await startNode(rt, { cookie: "secret" });
+ * await node.ping("elixir@127.0.0.1"); // "pong" once `elixir --name elixir@127.0.0.1 --cookie secret` runs
+ * ```
+ * @since 0.1.0
+ * @category Nodes
+ */
+export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise<DistributionNode> {
+  const name = rt.node;
+  if (!NODE_NAME.test(name) || name === "nonode@nohost") {
+    throw new BadArgumentError(
+      `startNode: the runtime needs a node name like "app@127.0.0.1" (createRuntime({ node })), got "${name}"`,
+    );
+  }
+  const cookie = options.cookie ?? readErlangCookie();
+  if (typeof cookie !== "string" || cookie.length === 0) {
+    throw new BadArgumentError("startNode: the cookie must be a non-empty string");
+  }
+  const tickTime = (options.tickTime ?? 60) * 1000;
+  if (!Number.isFinite(tickTime) || tickTime < 4) {
+    throw new BadArgumentError(`startNode: tickTime must be a positive number of seconds`);
+  }
+  const setupTime = options.setupTime ?? 7000;
+  const maxPacket = options.maxPacket ?? 64 * 1024 * 1024;
+  const host = options.host ?? "127.0.0.1";
+  const epmd = options.epmd ?? {};
+  const port = new RuntimePort(rt);
+  const codec = new NodeCodec(name, rt.creation);
+  const conns = new Map<string, Live>();
+  const pending = new Map<string, Promise<boolean>>();
+  const sockets = new Set<Socket>();
+  let stopped = false;
+
+  const config: HandshakeConfig = {
+    name,
+    creation: rt.creation,
+    cookie,
+    flags: OURS,
+    timeoutMs: setupTime,
+  };
+
+  const log = (kind: "warning" | "info", message: string): void =>
+    port.log({ kind, message: `distribution: ${message}` });
+
+  const systemName = (target: string, from: Pid, m: ErlTerm, link: PeerLink): void => {
+    // net_adm:ping sends {'$gen_call', {Pid, Tag}, {is_auth, Node}} to net_kernel
+    if (target !== "net_kernel" || !Array.isArray(m) || m.length !== 3 || m[0] !== A.genCall)
+      return;
+    const request = m[2];
+    const fromTuple = m[1];
+    if (!Array.isArray(request) || request[0] !== A.isAuth || !Array.isArray(fromTuple)) return;
+    link.reply(from, fromTuple[1] as ErlTerm, A.yes, codec.nodePid);
+  };
+
+  function up(socket: Socket, leftover: Uint8Array, peer: Peer): void {
+    let link: PeerLink | undefined;
+    const wire = new Wire(socket, leftover, {
+      tickTime,
+      maxPacket,
+      encode: codec.encodeOptions,
+      onPacket: (packet) => {
+        try {
+          link?.packet(packet);
+        } catch (err) {
+          wire.close(`a malformed packet from ${peer.name}: ${(err as Error).message}`);
+        }
+      },
+      onClose: (reason) => {
+        sockets.delete(socket);
+        if (conns.get(peer.name)?.wire === wire) conns.delete(peer.name);
+        log("info", `connection to ${peer.name} closed: ${reason}`);
+        port.detach(peer.name);
+      },
+    });
+    link = new PeerLink(peer.name, port, wire, codec.decodeOptions, systemName);
+    conns.set(peer.name, { wire, link });
+    const live = link;
+    port.attach(peer.name, {
+      deliver: (signal) => live.deliver(signal),
+      close: () => wire.close("disconnected"),
+    });
+  }
+
+  function decide(peer: string): Status {
+    if (stopped || peer === name) return "not_allowed";
+    if (conns.has(peer)) return "alive";
+    if (pending.has(peer)) return name > peer ? "nok" : "ok_simultaneous";
+    return "ok";
+  }
+
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    const reader = new SocketReader(socket);
+    accept(socket, reader, config, decide).then(
+      (peer) => {
+        if (stopped) {
+          socket.destroy();
+          return;
+        }
+        const old = conns.get(peer.name);
+        if (old !== undefined) {
+          conns.delete(peer.name);
+          port.detach(peer.name);
+          old.wire.close("replaced by a new connection");
+        }
+        up(socket, reader.detach(), peer);
+      },
+      (err: unknown) => {
+        log("warning", `refused a connection: ${(err as Error).message}`);
+        socket.destroy();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const listenPort = typeof address === "object" && address !== null ? address.port : 0;
+
+  let registration: EpmdRegistration | undefined;
+  if (epmd !== false) {
+    try {
+      registration = await epmdRegister(name.split("@")[0] as string, listenPort, {
+        ...epmd,
+        hidden: true,
+      });
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+  }
+
+  async function address$(node: string): Promise<{ host: string; port: number } | undefined> {
+    const peerHost = node.slice(node.indexOf("@") + 1);
+    const fixed = options.ports?.[node];
+    if (fixed !== undefined) return { host: peerHost, port: fixed };
+    if (epmd === false) return undefined;
+    const entry = await epmdPortPlease(node.slice(0, node.indexOf("@")), {
+      ...epmd,
+      host: peerHost,
+    });
+    return entry === undefined ? undefined : { host: peerHost, port: entry.port };
+  }
+
+  async function attempt(node: string): Promise<boolean> {
+    let socket: Socket | undefined;
+    try {
+      const where = await address$(node);
+      if (where === undefined) {
+        log("warning", `cannot connect to ${node}: no port known (not registered with EPMD?)`);
+        return false;
+      }
+      socket = await connectSocket(where.host, where.port, setupTime, createConnection);
+      sockets.add(socket);
+      const reader = new SocketReader(socket);
+      const peer = await initiate(socket, reader, config, node);
+      if (stopped || conns.has(node)) {
+        socket.destroy();
+        return conns.has(node);
+      }
+      up(socket, reader.detach(), peer);
+      return true;
+    } catch (err) {
+      if (socket !== undefined) {
+        socket.destroy();
+        sockets.delete(socket);
+      }
+      if (!conns.has(node)) log("warning", `cannot connect to ${node}: ${(err as Error).message}`);
+      return conns.has(node);
+    }
+  }
+
+  function connect(node: string): Promise<boolean> {
+    if (typeof node !== "string" || !NODE_NAME.test(node)) {
+      return Promise.reject(
+        new BadArgumentError(`connect: "${String(node)}" is not a node name like "app@host"`),
+      );
+    }
+    if (node === name || conns.has(node)) return Promise.resolve(true);
+    if (stopped) return Promise.resolve(false);
+    let p = pending.get(node);
+    if (p === undefined) {
+      p = attempt(node).finally(() => pending.delete(node));
+      pending.set(node, p);
+    }
+    return p;
+  }
+
+  return {
+    name,
+    port: listenPort,
+    creation: rt.creation,
+    connect,
+    ping: async (node) => ((await connect(node)) ? "pong" : "pang"),
+    nodes: () => [...conns.keys()],
+    disconnect(node: string): boolean {
+      if (!conns.has(node)) return false;
+      port.detach(node);
+      return true;
+    },
+    send(dest, message): void {
+      if (
+        typeof dest !== "object" ||
+        dest === null ||
+        typeof dest.name !== "string" ||
+        typeof dest.node !== "string"
+      ) {
+        throw new BadArgumentError(`send: expected { name, node }, got ${String(dest)}`);
+      }
+      const from = inProcess() ? self() : codec.nodePid;
+      const live = conns.get(dest.node);
+      if (live !== undefined) {
+        live.link.regSend(from, dest.name, message);
+        return;
+      }
+      void connect(dest.node).then((ok) => {
+        if (ok) conns.get(dest.node)?.link.regSend(from, dest.name, message);
+      });
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      registration?.close();
+      for (const node of [...conns.keys()]) port.detach(node);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,504 @@
+/**
+ * The Erlang term model: how every Erlang term looks in JavaScript.
+ *
+ * | Erlang | JavaScript (decoded) | JavaScript (also encodes to it) |
+ * | --- | --- | --- |
+ * | atom `ok` | {@link Atom} (interned: `atom("ok") === atom("ok")`) | |
+ * | atoms `true`, `false` | `true`, `false` | |
+ * | atom `nil` / `undefined` | `null` / `undefined` | |
+ * | integer | `number` when safe (`Number.isSafeInteger`), else `bigint` | any integral `number`, any `bigint` |
+ * | float | `number` ({@link Float} for integral values with `exactFloats`) | a non-integral `number`, {@link Float} |
+ * | binary | `string` when it is valid UTF-8, else `Uint8Array` | `string` (UTF-8), `Uint8Array` |
+ * | bitstring | {@link Bits} | |
+ * | tuple `{a, 1}` | array `[atom("a"), 1]` | |
+ * | list `[1, 2]` | {@link List} (`list(1, 2)`) | |
+ * | improper list `[1 \| 2]` | {@link ImproperList} | |
+ * | map with only binary keys | plain object (prototype `null`) | plain object |
+ * | any other map | `Map` | `Map` |
+ * | pid, reference | core's `Pid`, `Ref` (remote ones interned, see {@link ErlRef}) | |
+ * | port | {@link Port} | |
+ * | fun `fun m:f/a` | {@link Export} | |
+ * | fun (closure) | {@link Fun}: opaque, re-encodes byte for byte | |
+ *
+ * The mapping follows core's terms (`@trellis/core` `Term`: strings are binaries, arrays are
+ * tuples, booleans/`null`/`undefined` are atoms) and adds the Erlang types core has no
+ * value for.
+ *
+ * @module
+ */
+import { Pid, Ref } from "@trellis/core";
+
+const ATOM_BRAND = Symbol.for("trellis.distribution.atom");
+const atoms = new Map<string, Atom>();
+
+/**
+ * An Erlang atom. Atoms are interned: there is one `Atom` object per name, so they compare
+ * with `===` and work as `Map` keys. Make them with {@link atom}. The atoms `true`, `false`,
+ * `nil` and `undefined` are the JavaScript values `true`, `false`, `null` and `undefined`
+ * instead.
+ *
+ * @example
+ * ```ts
+ * import { atom } from "@trellis/distribution";
+ * atom("ok") === atom("ok"); // true
+ * String(atom("ok")); // "ok"
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class Atom {
+  /** The atom's text. */
+  readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
+
+  /** @internal Use {@link atom}. */
+  static of(name: string): Atom {
+    let a = atoms.get(name);
+    if (a === undefined) {
+      a = new Atom(name);
+      atoms.set(name, a);
+    }
+    return a;
+  }
+
+  /**
+   * The atom's text.
+   *
+   * @example
+   * ```ts
+   * import { atom } from "@trellis/distribution";
+   * atom("error").toString(); // "error"
+   * ```
+   */
+  toString(): string {
+    return this.name;
+  }
+
+  /** @internal Used by `JSON.stringify`. */
+  toJSON(): string {
+    return this.name;
+  }
+
+  /**
+   * Whether `value` is an atom.
+   *
+   * @example
+   * ```ts
+   * import { Atom, atom } from "@trellis/distribution";
+   * Atom.is(atom("ok")); // true
+   * Atom.is("ok"); // false
+   * ```
+   */
+  static is(value: unknown): value is Atom {
+    return value instanceof Atom;
+  }
+}
+Object.defineProperty(Atom.prototype, ATOM_BRAND, { value: true });
+Object.defineProperty(Atom.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value(this: Atom) {
+    return `:${this.name}`;
+  },
+});
+
+/**
+ * The interned {@link Atom} named `name` (at most 255 characters, as in Erlang).
+ *
+ * @param name - the atom's text
+ * @returns the one `Atom` with that name
+ * @example
+ * ```ts
+ * import { atom } from "@trellis/distribution";
+ * const reply = [atom("ok"), 42]; // {ok, 42}
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export function atom(name: string): Atom {
+  return Atom.of(name);
+}
+
+/**
+ * An Erlang term as this package encodes and decodes it; see the module documentation for
+ * the mapping.
+ *
+ * @example
+ * ```ts
+ * import { atom, list, type ErlTerm } from "@trellis/distribution";
+ * const t: ErlTerm = [atom("reply"), list(1, 2, 3), { name: "ann" }];
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export type ErlTerm =
+  | number
+  | bigint
+  | string
+  | boolean
+  | null
+  | undefined
+  | Atom
+  | Float
+  | Uint8Array
+  | Bits
+  | List
+  | ImproperList
+  | Pid
+  | Ref
+  | Port
+  | Fun
+  | Export
+  | readonly ErlTerm[]
+  | ReadonlyMap<ErlTerm, ErlTerm>
+  | { readonly [key: string]: ErlTerm };
+
+/**
+ * A proper Erlang list. `items` holds the elements; the empty list is `List.EMPTY` (also
+ * `list()`).
+ *
+ * @example
+ * ```ts
+ * import { List, list } from "@trellis/distribution";
+ * const l = list(1, 2, 3);
+ * l.items; // [1, 2, 3]
+ * list() === List.EMPTY; // true
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class List<T extends ErlTerm = ErlTerm> {
+  /** The elements, in order. */
+  readonly items: readonly T[];
+
+  /** The empty list, `[]`. */
+  static readonly EMPTY: List<never> = new List<never>([]);
+
+  /** @param items - the elements (kept, not copied) */
+  constructor(items: readonly T[]) {
+    this.items = items;
+  }
+
+  /** How many elements. */
+  get length(): number {
+    return this.items.length;
+  }
+
+  /**
+   * The Erlang text form, e.g. `[1,2]`.
+   *
+   * @example
+   * ```ts
+   * import { list } from "@trellis/distribution";
+   * String(list(1, 2)); // "[1,2]"
+   * ```
+   */
+  toString(): string {
+    return `[${this.items.map(String).join(",")}]`;
+  }
+}
+
+/**
+ * A proper list of `items`.
+ *
+ * @param items - the elements
+ * @returns the list (`List.EMPTY` when empty)
+ * @example
+ * ```ts
+ * import { atom, list } from "@trellis/distribution";
+ * const opts = list([atom("active"), true]); // [{active, true}]
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export function list<T extends ErlTerm>(...items: T[]): List<T> {
+  return items.length === 0 ? (List.EMPTY as List<T>) : new List(items);
+}
+
+/**
+ * An improper list `[A, B | Tail]`: at least one element and a tail that is not a list.
+ * `gen_server` call tags are improper lists (`[alias | Ref]`).
+ *
+ * @example
+ * ```ts
+ * import { ImproperList, atom } from "@trellis/distribution";
+ * const tag = new ImproperList([atom("alias")], 42); // [alias | 42]
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class ImproperList {
+  /** The elements before the tail (at least one). */
+  readonly items: readonly ErlTerm[];
+  /** The tail: any term except a list. */
+  readonly tail: ErlTerm;
+
+  /**
+   * @param items - the elements (at least one)
+   * @param tail - the tail (not a list)
+   */
+  constructor(items: readonly ErlTerm[], tail: ErlTerm) {
+    this.items = items;
+    this.tail = tail;
+  }
+}
+
+/**
+ * An Erlang float, for when a value must travel as a float although it is integral
+ * (`float(1)` is `1.0`; the plain number `1` encodes as the integer `1`). Decoding yields
+ * plain numbers unless the `exactFloats` option is set.
+ *
+ * @example
+ * ```ts
+ * import { Float, encode } from "@trellis/distribution";
+ * encode(new Float(1)); // the float 1.0
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class Float {
+  /** The value. */
+  readonly value: number;
+  /** @param value - a finite number */
+  constructor(value: number) {
+    this.value = value;
+  }
+}
+
+/**
+ * A bitstring whose length is not a whole number of bytes: `bytes` holds the data and
+ * `bits` how many bits of the last byte are used (1–7), from its most significant end.
+ *
+ * @example
+ * ```ts
+ * import { Bits } from "@trellis/distribution";
+ * const b = new Bits(Uint8Array.of(0b1010_0000), 3); // <<5:3>>
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class Bits {
+  /** The bytes; the last one is partly used. */
+  readonly bytes: Uint8Array;
+  /** Used bits of the last byte, 1–7. */
+  readonly bits: number;
+  /**
+   * @param bytes - the data (at least one byte)
+   * @param bits - used bits of the last byte
+   */
+  constructor(bytes: Uint8Array, bits: number) {
+    this.bytes = bytes;
+    this.bits = bits;
+  }
+}
+
+/**
+ * An Erlang port identifier, kept as an opaque value: it can be received, stored and sent
+ * back.
+ *
+ * @example
+ * ```ts
+ * import { Port } from "@trellis/distribution";
+ * const p = new Port("e@127.0.0.1", 5n, 1);
+ * String(p); // "#Port<e@127.0.0.1.5>"
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class Port {
+  /** The node that owns the port. */
+  readonly node: string;
+  /** The port number. */
+  readonly id: bigint;
+  /** The node's creation. */
+  readonly creation: number;
+  /**
+   * @param node - the owning node
+   * @param id - the port number (up to 64 bits)
+   * @param creation - the node's creation
+   */
+  constructor(node: string, id: bigint, creation: number) {
+    this.node = node;
+    this.id = id;
+    this.creation = creation;
+  }
+  /**
+   * The text form.
+   *
+   * @example
+   * ```ts
+   * import { Port } from "@trellis/distribution";
+   * new Port("n@h", 1n, 1).toString(); // "#Port<n@h.1>"
+   * ```
+   */
+  toString(): string {
+    return `#Port<${this.node}.${this.id}>`;
+  }
+}
+
+/**
+ * An external fun `fun Module:Function/Arity`. It can be received and sent back, and
+ * names a function (for example to `erpc`).
+ *
+ * @example
+ * ```ts
+ * import { Export, atom } from "@trellis/distribution";
+ * const f = new Export(atom("lists"), atom("reverse"), 1); // fun lists:reverse/1
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class Export {
+  /** The module. */
+  readonly module: Atom;
+  /** The function name. */
+  readonly name: Atom;
+  /** The arity. */
+  readonly arity: number;
+  /**
+   * @param module - the module
+   * @param name - the function
+   * @param arity - the arity (0–255)
+   */
+  constructor(module: Atom, name: Atom, arity: number) {
+    this.module = module;
+    this.name = name;
+    this.arity = arity;
+  }
+}
+
+/**
+ * A BEAM closure (a local fun). JavaScript cannot run it: it is kept as the exact bytes it
+ * arrived as, so it can be stored and sent back unchanged. `module` and `arity` tell what
+ * it is.
+ *
+ * @example
+ * ```ts
+ * import { Fun, decode } from "@trellis/distribution";
+ * const f = decode(bytesFromErlang);
+ * if (f instanceof Fun) console.log(`a fun of arity ${f.arity} from ${f.module}`);
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class Fun {
+  /** The module that defines it. */
+  readonly module: Atom;
+  /** Its arity. */
+  readonly arity: number;
+  /** @internal The encoded `NEW_FUN_EXT`, tag included. */
+  readonly bytes: Uint8Array;
+  /** @internal Made by the decoder. */
+  constructor(module: Atom, arity: number, bytes: Uint8Array) {
+    this.module = module;
+    this.arity = arity;
+    this.bytes = bytes;
+  }
+}
+
+/**
+ * A reference made by another node (or decoded without a node): core's `Ref` with the
+ * Erlang reference words, which are what identifies it. Decoded references are interned,
+ * so the same reference decodes to the same object while it is in use.
+ *
+ * @example
+ * ```ts
+ * import { ErlRef, decode } from "@trellis/distribution";
+ * const r = decode(refBytes);
+ * if (r instanceof ErlRef) r.words; // e.g. [1234, 5678, 91011]
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export class ErlRef extends Ref {
+  /** The reference's 32-bit words (1 to 5). */
+  readonly words: readonly number[];
+  /** @internal Made by the decoder (use `internRef`). */
+  constructor(node: string, creation: number, words: readonly number[]) {
+    super(node, words[0] ?? 0, creation);
+    this.words = words;
+  }
+  /**
+   * The Erlang text form, `#Ref<0.w2.w1.w0>`.
+   *
+   * @example
+   * ```ts
+   * import { internRef } from "@trellis/distribution";
+   * internRef("e@h", 1, [3, 2, 1]).toString(); // "#Ref<0.1.2.3>"
+   * ```
+   */
+  override toString(): string {
+    return `#Ref<0.${[...this.words].reverse().join(".")}>`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Interning of remote pids and references: one object per identity while it is in use.
+
+class WeakInterner<T extends object> {
+  private readonly table = new Map<string, WeakRef<T>>();
+  private readonly registry = new FinalizationRegistry<string>((key) => {
+    const w = this.table.get(key);
+    if (w !== undefined && w.deref() === undefined) this.table.delete(key);
+  });
+
+  get(key: string, make: () => T): T {
+    const hit = this.table.get(key)?.deref();
+    if (hit !== undefined) return hit;
+    const made = make();
+    this.table.set(key, new WeakRef(made));
+    this.registry.register(made, key);
+    return made;
+  }
+}
+
+const pidTable = new WeakInterner<Pid>();
+const refTable = new WeakInterner<ErlRef>();
+
+/**
+ * The one `Pid` object for the process `<node, id, serial, creation>` of another node
+ * (pids are compared with `===` by core, so a remote pid must always decode to the same
+ * object while it is in use).
+ *
+ * @param node - the node name
+ * @param id - the process number
+ * @param serial - the serial
+ * @param creation - the node's creation
+ * @returns the interned pid
+ * @example
+ * ```ts
+ * import { internPid } from "@trellis/distribution";
+ * internPid("e@h", 80, 0, 3) === internPid("e@h", 80, 0, 3); // true
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export function internPid(node: string, id: number, serial: number, creation: number): Pid {
+  return pidTable.get(
+    `${node}\u0000${id}\u0000${serial}\u0000${creation}`,
+    () => new Pid(node, id, serial, creation),
+  );
+}
+
+/**
+ * The one {@link ErlRef} for a reference of another node.
+ *
+ * @param node - the node name
+ * @param creation - the node's creation
+ * @param words - the reference words (1 to 5)
+ * @returns the interned reference
+ * @example
+ * ```ts
+ * import { internRef } from "@trellis/distribution";
+ * internRef("e@h", 1, [1, 2, 3]) === internRef("e@h", 1, [1, 2, 3]); // true
+ * ```
+ * @since 0.1.0
+ * @category Terms
+ */
+export function internRef(node: string, creation: number, words: readonly number[]): ErlRef {
+  return refTable.get(
+    `${node}\u0000${creation}\u0000${words.join(",")}`,
+    () => new ErlRef(node, creation, words),
+  );
+}

@@ -1,0 +1,251 @@
+// Two (or three) Trellis nodes over real TCP on loopback, found through the built-in port
+// mapper: the same signals as in one runtime, with Erlang's distribution semantics.
+import { createConnection } from "node:net";
+import {
+  CallError,
+  DownMessage,
+  ExitMessage,
+  exit,
+  link,
+  monitor,
+  type Pid,
+  receive,
+  register,
+  self,
+  send,
+  trapExit,
+} from "@trellis/core";
+import * as GenServer from "@trellis/gen-server";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { OURS } from "../src/flags.js";
+import { initiate } from "../src/handshake.js";
+import { type PortMapper, startPortMapper } from "../src/index.js";
+import { connectSocket, SocketReader } from "../src/net/reader.js";
+import { Cluster, type TestNode, until } from "./support/nodes.js";
+
+const { ok, reply, noreply, stop } = GenServer.Result;
+
+type CounterCall = GenServer.Request<"get", number> | GenServer.Request<"crash", never>;
+const Counter = GenServer.define({
+  init: (n: number) => ok(n),
+  handleCall: (req: CounterCall, _from, n: number) =>
+    req === "get" ? reply(n, n) : stop("boom", n),
+  handleCast: (add: number, n: number) => noreply(n + add),
+});
+
+let mapper: PortMapper;
+let cluster: Cluster;
+
+beforeEach(async () => {
+  mapper = await startPortMapper({ port: 0 });
+  cluster = new Cluster({ cookie: "tcp-test-cookie", epmd: { port: mapper.port } });
+});
+
+afterEach(async () => {
+  await cluster.cleanup();
+  await mapper.close();
+});
+
+/** Spawns on `from` a process that sends `self()` to the process registered as `name` on `to`. */
+function shareProcess(
+  owner: TestNode,
+  to: TestNode,
+  name: string,
+  body: () => Promise<unknown>,
+): void {
+  owner.rt.spawn(async () => {
+    owner.node.send({ name, node: to.rt.node }, self());
+    await body();
+  });
+}
+
+describe("Trellis ↔ Trellis over TCP", () => {
+  it("connects through EPMD, then calls and casts a GenServer on the other node", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    expect(await a.node.connect("b@127.0.0.1")).toBe(true);
+    expect(a.node.nodes()).toEqual(["b@127.0.0.1"]);
+    await until(() => b.node.nodes().includes("a@127.0.0.1"));
+    expect(await a.node.ping("b@127.0.0.1")).toBe("pong");
+
+    const counter = await b.rt.run(() => GenServer.start(Counter, 40, { name: "counter" }));
+    const result = await a.rt.run(async () => {
+      register("inbox", self());
+      b.node.send({ name: "inbox", node: "a@127.0.0.1" }, counter);
+      const pid = (await receive(() => true, { timeout: 5000 })) as Pid;
+      expect(pid.node).toBe("b@127.0.0.1");
+      expect(pid.id).toBe(counter.id);
+      GenServer.cast(pid, 2);
+      const n = await GenServer.call(pid, "get", 5000);
+      // a crash of the remote server during a call fails the call with its reason
+      const failure = await GenServer.call(pid, "crash", 5000).catch((e: unknown) => e);
+      return { n, failure };
+    });
+    expect(result.n).toBe(42);
+    expect(result.failure).toBeInstanceOf(CallError);
+    expect((result.failure as CallError).reason).toBe("boom");
+    expect(a.rt.pendingCalls()).toBe(0);
+  });
+
+  it("carries links and monitors, with the exit reasons, both ways", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    expect(await b.node.connect("a@127.0.0.1")).toBe(true);
+    const seen = await a.rt.run(async () => {
+      register("inbox", self());
+      trapExit(true);
+      shareProcess(b, a, "inbox", async () => {
+        const reason = await receive(() => true, { timeout: 5000 });
+        exit(reason === "die" ? "boom" : "unexpected");
+      });
+      shareProcess(b, a, "inbox", async () => {
+        await receive(() => true, { timeout: 5000 });
+        exit({ shutdown: "bye" });
+      });
+      const first = (await receive(() => true, { timeout: 5000 })) as Pid;
+      const second = (await receive(() => true, { timeout: 5000 })) as Pid;
+      link(first);
+      const ref = monitor(second);
+      // the processes on b wait for a message: tell them to go
+      send(first, "die");
+      send(second, "go");
+      const exitMsg = await receive((m) => m instanceof ExitMessage, { timeout: 5000 });
+      const down = await receive((m) => m instanceof DownMessage, { timeout: 5000 });
+      return { exitMsg, down, first, second, ref };
+    });
+    expect(seen.exitMsg).toEqual(new ExitMessage(seen.first, "boom"));
+    expect((seen.down as DownMessage).ref).toBe(seen.ref);
+    expect((seen.down as DownMessage).pid).toBe(seen.second);
+    expect((seen.down as DownMessage).reason).toEqual({ shutdown: "bye" });
+  });
+
+  it("gives noconnection to links and monitors when the other node goes away", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    expect(await a.node.connect("b@127.0.0.1")).toBe(true);
+    const result = a.rt.run(async () => {
+      register("inbox", self());
+      trapExit(true);
+      shareProcess(b, a, "inbox", () => new Promise(() => {}));
+      const pid = (await receive(() => true, { timeout: 5000 })) as Pid;
+      link(pid);
+      const ref = monitor(pid);
+      const m1 = await receive((m) => m instanceof ExitMessage || m instanceof DownMessage, {
+        timeout: 5000,
+      });
+      const m2 = await receive((m) => m instanceof ExitMessage || m instanceof DownMessage, {
+        timeout: 5000,
+      });
+      return { m1, m2, pid, ref };
+    });
+    // wait until the link and monitor are in place on b, then take b down
+    await until(() => b.rt.processes().some((p) => b.rt.processInfo(p)?.links.length === 1));
+    await b.node.stop();
+    const { m1, m2, pid, ref } = await result;
+    const msgs = [m1, m2];
+    expect(msgs).toContainEqual(new ExitMessage(pid, "noconnection"));
+    expect(msgs.find((m) => m instanceof DownMessage)).toMatchObject({
+      ref,
+      reason: "noconnection",
+    });
+    expect(a.node.nodes()).toEqual([]);
+  });
+
+  it("refuses a node with another cookie, on both sides", async () => {
+    const a = await cluster.start("a");
+    const c = await cluster.start("c", { cookie: "another-cookie" });
+    expect(await a.node.connect("c@127.0.0.1")).toBe(false);
+    expect(await c.node.connect("a@127.0.0.1")).toBe(false);
+    expect(a.node.nodes()).toEqual([]);
+    expect(c.node.nodes()).toEqual([]);
+    const lines = [...a.logs, ...c.logs].map((r) => r.message).join("\n");
+    expect(lines).toMatch(/cookies differ/);
+  });
+
+  it("closes a connection that sends garbage, with a log line, and nothing else is affected", async () => {
+    const a = await cluster.start("a");
+    await cluster.start("b");
+    expect(await a.node.connect("b@127.0.0.1")).toBe(true);
+    const socket = await connectSocket("127.0.0.1", a.node.port, 2000, createConnection);
+    cluster.defer(() => void socket.destroy());
+    const reader = new SocketReader(socket);
+    await initiate(
+      socket,
+      reader,
+      {
+        name: "evil@127.0.0.1",
+        creation: 7,
+        cookie: "tcp-test-cookie",
+        flags: OURS,
+        timeoutMs: 2000,
+      },
+      "a@127.0.0.1",
+    );
+    reader.detach();
+    await until(() => a.node.nodes().includes("evil@127.0.0.1"));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.write(Uint8Array.of(0, 0, 0, 4, 112, 131, 255, 0));
+    await closed;
+    await until(() => !a.node.nodes().includes("evil@127.0.0.1"));
+    expect(a.logs.map((r) => r.message).join("\n")).toMatch(
+      /malformed packet from evil@127\.0\.0\.1: decode: unknown tag 255/,
+    );
+    expect(a.node.nodes()).toEqual(["b@127.0.0.1"]);
+    expect(await a.node.ping("b@127.0.0.1")).toBe("pong");
+  });
+
+  it("closes a connection whose packet announces more than maxPacket bytes", async () => {
+    const a = await cluster.start("a", { maxPacket: 1024 });
+    const socket = await connectSocket("127.0.0.1", a.node.port, 2000, createConnection);
+    cluster.defer(() => void socket.destroy());
+    const reader = new SocketReader(socket);
+    await initiate(
+      socket,
+      reader,
+      {
+        name: "big@127.0.0.1",
+        creation: 7,
+        cookie: "tcp-test-cookie",
+        flags: OURS,
+        timeoutMs: 2000,
+      },
+      "a@127.0.0.1",
+    );
+    reader.detach();
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.write(Uint8Array.of(0x7f, 0, 0, 0, 112));
+    await closed;
+    expect(a.logs.map((r) => r.message).join("\n")).toMatch(/exceeds the limit of 1024/);
+  });
+
+  it("drops a peer that stays silent for net_ticktime, and keeps a quiet but live one", async () => {
+    const tick = 0.4; // seconds
+    const a = await cluster.start("a", { tickTime: tick });
+    await cluster.start("b", { tickTime: tick });
+    expect(await a.node.connect("b@127.0.0.1")).toBe(true);
+    const socket = await connectSocket("127.0.0.1", a.node.port, 2000, createConnection);
+    cluster.defer(() => void socket.destroy());
+    const reader = new SocketReader(socket);
+    await initiate(
+      socket,
+      reader,
+      {
+        name: "mute@127.0.0.1",
+        creation: 7,
+        cookie: "tcp-test-cookie",
+        flags: OURS,
+        timeoutMs: 2000,
+      },
+      "a@127.0.0.1",
+    );
+    reader.detach();
+    socket.on("data", () => {}); // reads ticks, never answers
+    const start = Date.now();
+    await new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    const took = Date.now() - start;
+    expect(took).toBeGreaterThanOrEqual(tick * 1000 * 0.75 - 20);
+    expect(took).toBeLessThan(tick * 1000 * 1.25 + 300);
+    // b ticks and so stays connected, though no process said anything
+    expect(a.node.nodes()).toEqual(["b@127.0.0.1"]);
+  });
+});
