@@ -24,6 +24,7 @@ import {
   TimeoutMessage,
 } from "./messages.js";
 import { Pid, Ref } from "./pid.js";
+import { TelemetryHub } from "./telemetry.js";
 
 // ---------------------------------------------------------------------------------------
 // Public types
@@ -538,6 +539,8 @@ export class Runtime implements ClockHost {
   readonly clock: Clock;
   /** Where reports go. */
   logger: Logger;
+  /** This runtime's telemetry handlers; see `Telemetry`. */
+  readonly telemetry: TelemetryHub = new TelemetryHub(this);
   /** @internal */
   readonly procs: Map<number, Proc> = new Map();
   /** @internal */
@@ -682,7 +685,27 @@ export class Runtime implements ClockHost {
       (parent.links ??= new Set()).add(pid);
     }
     this.enqueue(p);
+    if (this.telemetry.enabled) this.emitSpawn(p, parent);
     return p;
+  }
+
+  private emitSpawn(p: Proc, parent: Proc | undefined): void {
+    this.telemetry.execute(
+      ["trellis", "process", "spawn"],
+      { monotonicTime: this.clock.now() },
+      { pid: p.pid, spawner: parent?.pid },
+    );
+  }
+
+  private emitExit(p: Proc, reason: unknown): void {
+    const meta = { pid: p.pid, reason, name: p.name, behaviour: p.behaviour };
+    this.deferred.push(() =>
+      this.telemetry.execute(
+        ["trellis", "process", "exit"],
+        { monotonicTime: this.clock.now(), reductions: p.reductions },
+        meta,
+      ),
+    );
   }
 
   /** @internal The live local process behind a pid, or undefined. */
@@ -1088,6 +1111,7 @@ export class Runtime implements ClockHost {
     if (!p.alive) return;
     p.alive = false;
     p.reason = reason;
+    if (this.telemetry.enabled) this.emitExit(p, reason);
     this.procs.delete(p.pid.id);
     if (p.name !== undefined) {
       this.names.delete(p.name);
