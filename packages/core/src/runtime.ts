@@ -792,6 +792,29 @@ export class Runtime implements ClockHost {
     };
   }
 
+  /**
+   * The first `limit` messages waiting in a live process's mailbox, oldest first, without
+   * taking them (Erlang's `process_info(Pid, messages)`, bounded); `undefined` if the process
+   * is dead. For introspection tools such as the observer.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime();
+   * const pid = rt.spawn(() => new Promise(() => {}));
+   * rt.send(pid, "hello");
+   * rt.processMessages(pid, 10); // ["hello"]
+   * ```
+   */
+  processMessages(pid: Pid, limit: number = 100): unknown[] | undefined {
+    const p = this.lookup(pid);
+    if (p === undefined) return undefined;
+    const n = Math.min(p.mailbox.length, Math.max(0, Math.floor(limit)));
+    const out: unknown[] = [];
+    for (let i = 0; i < n; i++) out.push(p.mailbox.at(i));
+    return out;
+  }
+
   // -------------------------------------------------------------------------------------
   // Scheduler
 
