@@ -129,6 +129,15 @@ export {
   startSpecial,
 } from "./special.js";
 export {
+  type EventName,
+  type HandlerInfo,
+  type Measurements,
+  type Metadata,
+  type TelemetryHandler,
+  TelemetryHub,
+} from "./telemetry.js";
+export { Telemetry, type TelemetryOptions } from "./telemetry-api.js";
+export {
   assertTerm,
   compare,
   equals,

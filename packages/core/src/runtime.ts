@@ -24,6 +24,7 @@ import {
   TimeoutMessage,
 } from "./messages.js";
 import { Pid, Ref } from "./pid.js";
+import { TelemetryHub } from "./telemetry.js";
 
 // ---------------------------------------------------------------------------------------
 // Public types
@@ -553,6 +554,8 @@ export class Runtime implements ClockHost {
   readonly clock: Clock;
   /** Where reports go. */
   logger: Logger;
+  /** This runtime's telemetry handlers; see `Telemetry`. */
+  readonly telemetry: TelemetryHub = new TelemetryHub(this);
   /** @internal */
   readonly procs: Map<number, Proc> = new Map();
   /** @internal */
@@ -697,7 +700,27 @@ export class Runtime implements ClockHost {
       (parent.links ??= new Set()).add(pid);
     }
     this.enqueue(p);
+    if (this.telemetry.enabled) this.emitSpawn(p, parent);
     return p;
+  }
+
+  private emitSpawn(p: Proc, parent: Proc | undefined): void {
+    this.telemetry.execute(
+      ["trellis", "process", "spawn"],
+      { monotonicTime: this.clock.now() },
+      { pid: p.pid, spawner: parent?.pid },
+    );
+  }
+
+  private emitExit(p: Proc, reason: unknown): void {
+    const meta = { pid: p.pid, reason, name: p.name, behaviour: p.behaviour };
+    this.deferred.push(() =>
+      this.telemetry.execute(
+        ["trellis", "process", "exit"],
+        { monotonicTime: this.clock.now(), reductions: p.reductions },
+        meta,
+      ),
+    );
   }
 
   /** @internal The live local process behind a pid, or undefined. */
@@ -782,6 +805,29 @@ export class Runtime implements ClockHost {
       parent: p.parent,
       dictionary: p.data === undefined ? {} : Object.fromEntries(p.data),
     };
+  }
+
+  /**
+   * The first `limit` messages waiting in a live process's mailbox, oldest first, without
+   * taking them (Erlang's `process_info(Pid, messages)`, bounded); `undefined` if the process
+   * is dead. For introspection tools such as the observer.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime();
+   * const pid = rt.spawn(() => new Promise(() => {}));
+   * rt.send(pid, "hello");
+   * rt.processMessages(pid, 10); // ["hello"]
+   * ```
+   */
+  processMessages(pid: Pid, limit: number = 100): unknown[] | undefined {
+    const p = this.lookup(pid);
+    if (p === undefined) return undefined;
+    const n = Math.min(p.mailbox.length, Math.max(0, Math.floor(limit)));
+    const out: unknown[] = [];
+    for (let i = 0; i < n; i++) out.push(p.mailbox.at(i));
+    return out;
   }
 
   // -------------------------------------------------------------------------------------
@@ -1142,6 +1188,7 @@ export class Runtime implements ClockHost {
     if (!p.alive) return;
     p.alive = false;
     p.reason = reason;
+    if (this.telemetry.enabled) this.emitExit(p, reason);
     this.procs.delete(p.pid.id);
     if (p.name !== undefined) {
       this.names.delete(p.name);

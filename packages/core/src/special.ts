@@ -71,17 +71,26 @@ export class From {
   /** @internal The pending local call, answered directly (no lookup). */
   readonly $call: { answer(value: unknown): void } | undefined;
 
+  /**
+   * What travels with the call for telemetry, e.g. a trace context: set by a handler of the
+   * `["trellis", "call", "start"]` event (its metadata's `context`), `undefined` otherwise.
+   * Behaviours pass it on in the metadata of their server-side events.
+   */
+  readonly context: unknown;
+
   /** @internal */
   constructor(
     pid: Pid | undefined,
     ref: Ref,
     rt: Runtime,
     call?: { answer(value: unknown): void },
+    context?: unknown,
   ) {
     this.pid = pid;
     this.ref = ref;
     this.$runtime = rt;
     this.$call = call;
+    this.context = context;
   }
 }
 
@@ -370,6 +379,9 @@ class PendingCall implements DownSink, TimerSink {
   done = false;
   monitored = false;
   timer: TimerEntry | undefined = undefined;
+  /** The metadata of its telemetry start event, when somebody listens. */
+  meta: { context: unknown; [k: string]: unknown } | undefined = undefined;
+  started = 0;
 
   constructor(
     rt: Runtime,
@@ -409,14 +421,25 @@ class PendingCall implements DownSink, TimerSink {
     return caller === undefined || caller.alive;
   }
 
+  /** Emits the call's stop (no error) or exception event. */
+  private emitEnd(error: unknown): void {
+    const tel = this.rt.telemetry;
+    const meta = this.meta as Readonly<Record<string, unknown>>;
+    const m = { duration: this.rt.now() - this.started, monotonicTime: this.rt.now() };
+    if (error === undefined) tel.execute(["trellis", "call", "stop"], m, meta);
+    else tel.execute(["trellis", "call", "exception"], m, { ...meta, kind: "exit", reason: error });
+  }
+
   /** The reply arrived. */
   answer(value: unknown): void {
+    if (this.meta !== undefined && !this.done) this.emitEnd(undefined);
     if (this.finish()) this.resolve(value);
   }
 
   /** The monitor fired: the server is gone. */
   down(reason: unknown): void {
     this.monitored = false;
+    if (this.meta !== undefined && !this.done) this.emitEnd(reason);
     if (!this.finish()) return;
     const op = this.op;
     if (reason === "noproc") this.reject(new NoProcessError(op));
@@ -429,6 +452,7 @@ class PendingCall implements DownSink, TimerSink {
   /** The caller exited first: the call ends unanswered (its monitor is already gone). */
   ownerExited(): void {
     this.monitored = false;
+    if (this.meta !== undefined && !this.done) this.emitEnd("caller_exited");
     this.finish();
   }
 
@@ -440,6 +464,7 @@ class PendingCall implements DownSink, TimerSink {
   /** The timeout expired. */
   fire(): void {
     this.timer = undefined;
+    if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
     if (this.finish()) this.reject(new CallTimeoutError(this.op));
   }
 }
@@ -476,6 +501,7 @@ function request$(
   );
   capturedResolve = undefined;
   capturedReject = undefined;
+  if (rt.telemetry.enabled) callStart(call, caller);
   call.monitored = true;
   rt.monitor(caller, target, call, call.ref);
   if (call.done) return promise; // the target was already gone
@@ -485,12 +511,33 @@ function request$(
   }
   if (timeout !== Number.POSITIVE_INFINITY) call.timer = rt.callbackTimer(timeout, caller, call);
   try {
-    rt.sendPid(target, wrap(new From(caller?.pid, call.ref, rt, call)));
+    rt.sendPid(target, wrap(new From(caller?.pid, call.ref, rt, call, call.meta?.context)));
   } catch (e) {
     // a transport refused the request (it cannot cross to the target's node): the call ends
     call.fail(e);
   }
   return promise;
+}
+
+/** Emits a call's start event; a handler may set the metadata's `context`. */
+function callStart(call: PendingCall, caller: Proc | undefined): void {
+  const op = call.op;
+  const meta = {
+    caller: caller?.pid,
+    target: call.target,
+    module: op.module,
+    function: op.function,
+    args: op.args,
+    ref: call.ref,
+    context: undefined as unknown,
+  };
+  call.meta = meta;
+  call.started = call.rt.now();
+  call.rt.telemetry.execute(
+    ["trellis", "call", "start"],
+    { monotonicTime: call.started, systemTime: Date.now() },
+    meta,
+  );
 }
 
 /**

@@ -137,6 +137,7 @@ export {
 } from "./select.js";
 export {
   type Access,
+  all,
   type CounterOp,
   create,
   deleteAllObjects,

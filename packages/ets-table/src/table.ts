@@ -300,6 +300,8 @@ export const END_OF_TABLE: unique symbol = Symbol.for("trellis.ets.end_of_table"
 // Names, resolution and access
 
 const registries = new WeakMap<Runtime, Map<string, TableState>>();
+/** Every live table of each runtime, named or not, for {@link all}. */
+const everyTable = new WeakMap<Runtime, Set<TableState>>();
 
 function registry(rt: Runtime): Map<string, TableState> {
   let m = registries.get(rt);
@@ -408,6 +410,7 @@ function isBag(s: TableState): boolean {
 function destroy(s: TableState): void {
   if (!s.alive) return;
   s.alive = false;
+  everyTable.get(s.rt)?.delete(s);
   s.unhook();
   s.store = s.type === "ordered_set" ? new BTree() : new HashStore("set");
   if (s.named) {
@@ -551,7 +554,29 @@ export function create(name: string, options: TableOptions = {}): Table<Tuple, T
   const s = table.$;
   watch(s, owner);
   if (named) reg.set(name, s);
+  let tables = everyTable.get(rt);
+  if (tables === undefined) everyTable.set(rt, (tables = new Set()));
+  tables.add(s);
   return table;
+}
+
+/**
+ * Every live table of a runtime, oldest first (Erlang's `ets:all/0`): the calling process's
+ * runtime, the default runtime outside process code, or `runtime`. Introspection tools such
+ * as the observer use it; reading a table's rows still obeys its access.
+ *
+ * @example
+ * ```ts
+ * import * as Ets from "@trellis/ets-table";
+ * for (const t of Ets.all()) console.log(Ets.info(t)?.name, Ets.info(t)?.size);
+ * ```
+ * @since 0.1.0
+ * @category Tables
+ */
+export function all(runtime?: Runtime): Table<Tuple, Term, TableKind>[] {
+  const out: Table<Tuple, Term, TableKind>[] = [];
+  for (const s of everyTable.get(runtime ?? currentRuntime()) ?? []) out.push(s.table);
+  return out;
 }
 
 /**

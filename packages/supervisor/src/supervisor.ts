@@ -200,6 +200,13 @@ class SupervisorProcess implements SpecialProcess {
     if (restarted) child.restarts++;
     this.byPid.set(pid, child);
     this.progress(child, pid);
+    if (restarted && this.rt.telemetry.enabled) {
+      this.rt.telemetry.execute(
+        ["trellis", "supervisor", "child", "restart"],
+        { restarts: child.restarts, monotonicTime: this.rt.now() },
+        { supervisor: this.self, id: child.spec.id, pid },
+      );
+    }
   }
 
   private find(id: unknown): Child | undefined {
@@ -271,6 +278,13 @@ class SupervisorProcess implements SpecialProcess {
   private restart(child: Child): void | Promise<void> {
     if (!this.intensity.add(this.rt.now())) {
       this.error("shutdown", child, undefined, "reached_max_restart_intensity");
+      if (this.rt.telemetry.enabled) {
+        this.rt.telemetry.execute(
+          ["trellis", "supervisor", "intensity", "exceeded"],
+          { maxRestarts: this.flags.maxRestarts, maxSeconds: this.flags.maxSeconds },
+          { supervisor: this.self, id: child.spec.id },
+        );
+      }
       child.pid = undefined;
       return this.terminateAndExit("shutdown");
     }
@@ -320,6 +334,13 @@ class SupervisorProcess implements SpecialProcess {
     const [reason] = await shutdownChildren([{ pid, shutdown: child.spec.shutdown }]);
     if (!expectedShutdownReason(reason, child.spec))
       this.error("shutdown_error", child, pid, reason);
+    if (this.rt.telemetry.enabled) {
+      this.rt.telemetry.execute(
+        ["trellis", "supervisor", "child", "shutdown"],
+        { monotonicTime: this.rt.now() },
+        { supervisor: this.self, id: child.spec.id, pid, reason },
+      );
+    }
   }
 
   /** Stops every child, one at a time, newest first. */

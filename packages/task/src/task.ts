@@ -394,6 +394,14 @@ export function awaitTask<T>(task: Task<T>, timeout: number = DEFAULT_TIMEOUT): 
   });
 }
 
+/** The `trellis.task.timeout` event, once per task that did not answer in time. */
+function emitTimeout(tasks: readonly Task[], timeout: number): void {
+  const tel = currentRuntime().telemetry;
+  if (!tel.enabled) return;
+  for (const task of tasks)
+    tel.execute(["trellis", "task", "timeout"], { timeout }, { task: task.pid, owner: task.owner });
+}
+
 /** `Task.await` got the task's DOWN, or nothing in time. */
 async function awaitFailed<T>(task: Task<T>, msg: unknown, timeout: number): Promise<T> {
   if (msg instanceof DownMessage) {
@@ -401,6 +409,7 @@ async function awaitFailed<T>(task: Task<T>, msg: unknown, timeout: number): Pro
     throw new TaskExitError(noconnection(msg.reason, task), op("await", [task, timeout]));
   }
   // The timeout: let go of the task, so that nothing from it reaches the caller later.
+  emitTimeout([task], timeout);
   await abandon(task);
   throw new TaskTimeoutError(op("await", [task, timeout]));
 }
@@ -480,6 +489,10 @@ export async function awaitMany<const Ts extends readonly Task<unknown>[]>(
       timeout: infinite ? timeout : Math.max(0, deadline - rt.now()),
     });
     if (msg === TIMEOUT) {
+      emitTimeout(
+        [...pending.values()].map((i) => tasks[i] as Task),
+        timeout,
+      );
       await letGo();
       throw new TaskTimeoutError(operation);
     }

@@ -9,6 +9,7 @@
 import {
   type CallRequest,
   cancelTimer,
+  currentRuntime,
   ExitError,
   type From,
   formatReason,
@@ -22,6 +23,7 @@ import {
   self,
   send,
   sendAfter,
+  type TelemetryHub,
   TIMEOUT,
   yieldProcess,
 } from "@trellis/core";
@@ -145,6 +147,8 @@ export class Loop implements SpecialProcess {
   private chaining = false;
   /** The continue a synchronous handleContinue result asked for, for continueWith's loop. */
   private chained: { arg: unknown } | undefined = undefined;
+  /** The runtime's telemetry (set in init, which runs in the server process). */
+  private tel: TelemetryHub | undefined = undefined;
 
   constructor(callbacks: LooseCallbacks) {
     this.cb = callbacks;
@@ -230,6 +234,7 @@ export class Loop implements SpecialProcess {
    * A throw or rejection goes to the toolkit, which fails the start with it.
    */
   init(arg: unknown): unknown {
+    this.tel = currentRuntime().telemetry;
     const r = this.cb.init(arg);
     if (isThenable(r)) return Promise.resolve(r).then((v) => this.initDone(v));
     return this.initDone(r);
@@ -262,6 +267,7 @@ export class Loop implements SpecialProcess {
         ),
       );
     }
+    if (this.tel?.enabled === true) return this.tracedCall(msg, h, this.tel);
     let r: unknown;
     try {
       r = h.call(this.cb, msg.request, msg.from, this.state);
@@ -269,6 +275,53 @@ export class Loop implements SpecialProcess {
       return this.crash(e);
     }
     return this.result("call", r, msg.from);
+  }
+
+  /** handleCall between `trellis.genServer.handleCall` start and stop/exception events. */
+  private tracedCall(
+    msg: CallRequest,
+    h: NonNullable<LooseCallbacks["handleCall"]>,
+    tel: TelemetryHub,
+  ): Step {
+    const meta = { pid: self(), request: msg.request, from: msg.from, context: msg.from.context };
+    const rt = currentRuntime();
+    const t0 = rt.now();
+    tel.execute(
+      ["trellis", "genServer", "handleCall", "start"],
+      { monotonicTime: t0, systemTime: Date.now() },
+      meta,
+    );
+    const stop = (): void =>
+      tel.execute(
+        ["trellis", "genServer", "handleCall", "stop"],
+        { duration: rt.now() - t0, monotonicTime: rt.now() },
+        meta,
+      );
+    const fail = (e: unknown): Step => {
+      tel.execute(
+        ["trellis", "genServer", "handleCall", "exception"],
+        { duration: rt.now() - t0, monotonicTime: rt.now() },
+        { ...meta, kind: "error", reason: e },
+      );
+      return this.crash(e);
+    };
+    let r: unknown;
+    try {
+      r = h.call(this.cb, msg.request, msg.from, this.state);
+    } catch (e) {
+      return fail(e);
+    }
+    if (isThenable(r)) {
+      return r.then(
+        (v) => {
+          stop();
+          return this.apply("call", v, msg.from);
+        },
+        (e: unknown) => fail(e),
+      );
+    }
+    stop();
+    return this.apply("call", r, msg.from);
   }
 
   private info(msg: unknown): Step {

@@ -19,6 +19,7 @@ import {
   CastRequest,
   cancelTimer,
   reply as coreReply,
+  currentRuntime,
   ExitError,
   equals,
   From,
@@ -31,6 +32,7 @@ import {
   type SpecialProcess,
   self,
   sendAfter,
+  type TelemetryHub,
   type Term,
   TermMap,
   yieldProcess,
@@ -213,6 +215,8 @@ export class Machine implements SpecialProcess {
   private readonly tTimeouts: TimeoutEntry[] = [];
 
   private readonly drainFn = (): Step => this.drain();
+  /** The runtime's telemetry (set in init, which runs in the machine's process). */
+  private tel: TelemetryHub | undefined = undefined;
 
   constructor(spec: Spec) {
     this.spec = spec;
@@ -224,6 +228,7 @@ export class Machine implements SpecialProcess {
   /** Runs the user's init; returns what the toolkit's init returns (or a promise of it). */
   init(arg: unknown): unknown {
     this.pid = self();
+    this.tel = currentRuntime().telemetry;
     const r = this.spec.init(arg);
     if (isThenable(r)) return Promise.resolve(r).then((v) => this.initDone(v));
     return this.initDone(r);
@@ -619,6 +624,7 @@ export class Machine implements SpecialProcess {
       this.eventTimer = undefined;
       this.cancelSlot(et);
     }
+    if (this.tChanged && this.tel?.enabled === true) this.emitTransition(ev);
     this.state = this.pState;
     this.data = this.pData;
     if (this.tTimeouts.length > 0) this.applyTimeouts();
@@ -627,6 +633,19 @@ export class Machine implements SpecialProcess {
       this.tNext.length = 0;
     }
     return undefined;
+  }
+
+  private emitTransition(ev: Ev | undefined): void {
+    (this.tel as TelemetryHub).execute(
+      ["trellis", "stateMachine", "transition"],
+      { monotonicTime: currentRuntime().now() },
+      {
+        pid: this.pid,
+        from: this.state,
+        to: this.pState,
+        event: ev === undefined ? undefined : { type: ev.type, content: ev.content },
+      },
+    );
   }
 
   // ----------------------------------------------------------------------------------
