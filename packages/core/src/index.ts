@@ -137,3 +137,4 @@ export {
   type Term,
   TermMap,
 } from "./terms.js";
+export { onUncaughtError, type UncaughtOrigin } from "./uncaught.js";

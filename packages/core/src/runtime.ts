@@ -24,6 +24,7 @@ import {
   TimeoutMessage,
 } from "./messages.js";
 import { Pid, Ref } from "./pid.js";
+import { installUncaughtListeners, onBehalfOf } from "./uncaught.js";
 
 // ---------------------------------------------------------------------------------------
 // Public types
@@ -589,6 +590,8 @@ export class Runtime implements ClockHost {
       throw new BadArgumentError(`createRuntime: budget must be >= 1, got ${this.budget}`);
     if (!(this.sliceMs > 0))
       throw new BadArgumentError(`createRuntime: sliceMs must be > 0, got ${this.sliceMs}`);
+    // Errors escaping process code crash their process (see uncaught.ts).
+    installUncaughtListeners(currentProc);
   }
 
   // -------------------------------------------------------------------------------------
@@ -1139,7 +1142,8 @@ export class Runtime implements ClockHost {
     }
     if (p.abortCtl !== undefined) {
       const ctl = p.abortCtl;
-      this.deferred.push(() => ctl.abort(new ExitError(reason)));
+      // On behalf of the dead process: a listener that throws is reported, not fatal.
+      this.deferred.push(() => onBehalfOf(p, () => ctl.abort(new ExitError(reason))));
     }
     if (p.settle !== undefined) {
       const settle = p.settle;
