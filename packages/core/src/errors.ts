@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { safeFormat } from "./format.js";
 import type { Pid } from "./pid.js";
 
 const ERROR_BRAND = Symbol.for("trellis.error");
@@ -394,7 +395,10 @@ export function exitReasonOf(thrown: unknown): unknown {
 
 /**
  * Formats an exit reason (or any term) for messages and logs: strings as they are, Errors by
- * their message, other values as compact JSON-like text.
+ * their message, other values as compact JSON-like text. It never throws, whatever the value:
+ * nesting is cut at a fixed depth, long output is cut with `…`, cycles print as
+ * `"[Circular]"` and parts that throw when read (a revoked Proxy, a throwing getter or
+ * `toJSON`) print as `"[unprintable]"`.
  *
  * @example
  * ```ts
@@ -405,16 +409,5 @@ export function exitReasonOf(thrown: unknown): unknown {
  * @category Errors
  */
 export function formatReason(reason: unknown): string {
-  if (typeof reason === "string") return reason;
-  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
-  if (typeof reason === "bigint") return `${reason}n`;
-  if (typeof reason === "symbol" || typeof reason === "function") return String(reason);
-  try {
-    const text = JSON.stringify(reason, (_k, v: unknown) =>
-      typeof v === "bigint" ? `${v}n` : v instanceof Error ? `${v.name}: ${v.message}` : v,
-    );
-    return text ?? String(reason);
-  } catch {
-    return String(reason);
-  }
+  return safeFormat(reason);
 }

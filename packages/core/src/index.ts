@@ -147,3 +147,4 @@ export {
   type Term,
   TermMap,
 } from "./terms.js";
+export { onUncaughtError, type UncaughtOrigin } from "./uncaught.js";

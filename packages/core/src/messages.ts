@@ -61,14 +61,17 @@ export interface ShutdownWith {
  * @category Signals
  */
 export function isShutdownReason(reason: unknown): reason is "shutdown" | ShutdownWith {
-  return (
-    reason === "shutdown" ||
-    (typeof reason === "object" &&
-      reason !== null &&
+  if (reason === "shutdown") return true;
+  if (typeof reason !== "object" || reason === null) return false;
+  try {
+    return (
       Object.getPrototypeOf(reason) === Object.prototype &&
       Object.keys(reason).length === 1 &&
-      "shutdown" in reason)
-  );
+      "shutdown" in reason
+    );
+  } catch {
+    return false; // a hostile reason (a revoked Proxy…) is not a shutdown
+  }
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 } from "./messages.js";
 import { Pid, Ref } from "./pid.js";
 import { TelemetryHub } from "./telemetry.js";
+import { installUncaughtListeners, onBehalfOf } from "./uncaught.js";
 
 // ---------------------------------------------------------------------------------------
 // Public types
@@ -607,6 +608,8 @@ export class Runtime implements ClockHost {
       throw new BadArgumentError(`createRuntime: budget must be >= 1, got ${this.budget}`);
     if (!(this.sliceMs > 0))
       throw new BadArgumentError(`createRuntime: sliceMs must be > 0, got ${this.sliceMs}`);
+    // Errors escaping process code crash their process (see uncaught.ts).
+    installUncaughtListeners(currentProc);
   }
 
   // -------------------------------------------------------------------------------------
@@ -1240,7 +1243,8 @@ export class Runtime implements ClockHost {
     }
     if (p.abortCtl !== undefined) {
       const ctl = p.abortCtl;
-      this.deferred.push(() => ctl.abort(new ExitError(reason)));
+      // On behalf of the dead process: a listener that throws is reported, not fatal.
+      this.deferred.push(() => onBehalfOf(p, () => ctl.abort(new ExitError(reason))));
     }
     if (p.settle !== undefined) {
       const settle = p.settle;
