@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 export const REPO = "https://github.com/trellis-otp/trellis";
 export const NODE_RANGE = ">=22.12";
 export const AUTHOR = "The Trellis authors";
+export const CORE_PEER = "workspace:0.x";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const fix = process.argv.includes("--fix");
@@ -91,6 +92,12 @@ for (const dir of readdirSync(packagesDir).sort()) {
   }
   if (typeof pkg.description !== "string" || pkg.description.length < 20) {
     problems.push(`${where}: add a "description" of one sentence (what the package is for)`);
+  }
+  const corePeer = pkg.peerDependencies?.["@trellis/core"];
+  if (corePeer !== undefined && corePeer !== CORE_PEER) {
+    problems.push(
+      `${where}: set "peerDependencies": { "@trellis/core": "${CORE_PEER}" } (one version for all packages, docs/adr/0003-versioning.md), and keep "@trellis/core": "workspace:*" in devDependencies`,
+    );
   }
   if (pkg.license !== "MIT") problems.push(`${where}: add "license": "MIT"`);
   if (!Array.isArray(pkg.files) || !pkg.files.includes("README.md")) {
