@@ -1,7 +1,7 @@
 import { defineConfig, type UserConfig } from "tsdown";
 
 /**
- * The build every package shares: ESM for Node 20.19, `.js` + `.d.ts` (from
+ * The build every package shares: ESM for Node 22.12, `.js` + `.d.ts` (from
  * `isolatedDeclarations`) into `dist/`, with source maps. A package's `tsdown.config.ts`
  * names only its entry points.
  */
@@ -10,7 +10,7 @@ export function packageConfig(entry: string[]): UserConfig {
     entry,
     format: "esm",
     platform: "node",
-    target: "node20.19",
+    target: "node22.12",
     dts: true,
     fixedExtension: false,
     sourcemap: true,

@@ -3,7 +3,9 @@ import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 // One vitest project per package (and per example that has tests), resolved
 // through the "@trellis/source" export condition so tests run against src/
-// without a build.
+// without a build. Type tests (test/*.test-d.ts) are not run here: the root
+// `tsc -p .` (pnpm typecheck) checks them with everything else, so types are
+// checked once.
 const conditions = ["@trellis/source"];
 const dirs = ["packages", "examples"].flatMap((group) =>
   readdirSync(group, { withFileTypes: true })
@@ -21,11 +23,6 @@ const config: ViteUserConfig = defineConfig({
         name: dir.split("/")[1] ?? dir,
         root: dir,
         include: ["test/**/*.test.ts"],
-        typecheck: {
-          enabled: true,
-          include: ["test/**/*.test-d.ts"],
-          tsconfig: "../../tsconfig.json",
-        },
       },
     })),
     coverage: {

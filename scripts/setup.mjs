@@ -30,7 +30,11 @@ const upToDate =
 if (upToDate && !process.argv.includes("--force")) process.exit(0);
 
 const local = join(root, "node_modules", ".bin", "pnpm");
-const [cmd, args] = existsSync(local) ? [local, []] : ["npx", ["--yes", `pnpm@${pinned[1]}`]];
+// --package names what to fetch even under an outer `npx -p node@N` (which leaves its own
+// package in npm_config_package for nested npx calls)
+const [cmd, args] = existsSync(local)
+  ? [local, []]
+  : ["npx", ["--yes", `--package=pnpm@${pinned[1]}`, "--", "pnpm"]];
 console.log(`setup: installing the workspace with pnpm ${pinned[1]}`);
 execFileSync(cmd, [...args, "install", "--frozen-lockfile"], {
   cwd: root,

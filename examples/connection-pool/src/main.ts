@@ -1,13 +1,17 @@
 import { pathToFileURL } from "node:url";
-import { createRuntime, downFor, exit, monitor, receive } from "@trellis/core";
+import { createRuntime, downFor, exit, monitor, type RuntimeOptions, receive } from "@trellis/core";
 import * as Supervisor from "@trellis/supervisor";
 import { query, served, slotFor, startPool, workerAt } from "./pool.js";
 
 const SIZE = 3;
 
 /** Starts a pool of three, runs queries by key, crashes one worker and uses it again. */
-export async function main(log: (line: string) => void): Promise<void> {
-  const rt = createRuntime();
+/** Runs the example, printing through `log`; `options` go to the runtime (tests pass a logger). */
+export async function main(
+  log: (line: string) => void,
+  options: RuntimeOptions = {},
+): Promise<void> {
+  const rt = createRuntime(options);
   await rt.run(async () => {
     const pool = await startPool(SIZE);
     for (const user of ["alice", "frank", "grace"]) {

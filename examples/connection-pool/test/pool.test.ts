@@ -1,4 +1,4 @@
-import { downFor, exit, monitor, receive } from "@trellis/core";
+import { downFor, exit, type LogReport, monitor, receive } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import * as Supervisor from "@trellis/supervisor";
 import { expect, test } from "vitest";
@@ -40,10 +40,15 @@ test("a crashed worker comes back under the same name, with fresh state, and the
 
 test("main prints the run", async () => {
   const lines: string[] = [];
-  await main((line) => lines.push(line));
+  const reports: LogReport[] = [];
+  await main((line) => lines.push(line), { logger: { log: (r) => void reports.push(r) } });
   expect(lines).toHaveLength(8);
   expect(new Set(lines.slice(0, 3).map((line) => line.split(" ")[3])).size).toBe(3);
   expect(lines[4]).toMatch(/went down: killed$/);
   expect(lines[6]).toMatch(/is a new process: true$/);
   expect(lines[7]).toMatch(/served 1 query since its restart$/);
+  // the supervisor reports the crash it handled (an error report, like Erlang's child_terminated)
+  expect(reports.filter((r) => r.kind === "error").map((r) => [r.childId, r.reason])).toEqual([
+    ["conn-1", "killed"],
+  ]);
 });

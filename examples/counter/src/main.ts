@@ -1,12 +1,24 @@
 // Runs the counter under a supervisor: calls and casts, then a crash and a restart.
 // `pnpm --filter @trellis-examples/counter start`
 import { pathToFileURL } from "node:url";
-import { createRuntime, downFor, exit, monitor, receive, whereis } from "@trellis/core";
+import {
+  createRuntime,
+  downFor,
+  exit,
+  monitor,
+  type RuntimeOptions,
+  receive,
+  whereis,
+} from "@trellis/core";
 import * as Supervisor from "@trellis/supervisor";
 import * as Counter from "./counter.js";
 
-export async function main(log: (line: string) => void): Promise<void> {
-  const rt = createRuntime();
+/** Runs the example, printing through `log`; `options` go to the runtime (tests pass a logger). */
+export async function main(
+  log: (line: string) => void,
+  options: RuntimeOptions = {},
+): Promise<void> {
+  const rt = createRuntime(options);
   await rt.run(async () => {
     const sup = await Supervisor.startLink([Counter.childSpec("visits", 10)], {
       strategy: "one_for_one",

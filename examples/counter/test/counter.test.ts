@@ -1,4 +1,4 @@
-import { downFor, exit, monitor, receive, whereis } from "@trellis/core";
+import { downFor, exit, type LogReport, monitor, receive, whereis } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import * as Supervisor from "@trellis/supervisor";
 import { expect, test } from "vitest";
@@ -42,7 +42,8 @@ test("a supervised counter comes back with its initial value after a crash", () 
 
 test("main runs and prints what happens", async () => {
   const lines: string[] = [];
-  await main((line) => lines.push(line));
+  const reports: LogReport[] = [];
+  await main((line) => lines.push(line), { logger: { log: (r) => void reports.push(r) } });
   expect(lines).toEqual([
     "increment -> 11",
     "after add 5 -> 16",
@@ -50,5 +51,9 @@ test("main runs and prints what happens", async () => {
     "counter crashed (killed)",
     "restarted by the supervisor: true",
     "value after restart -> 10",
+  ]);
+  // the supervisor reports the crash it handled (an error report, like Erlang's child_terminated)
+  expect(reports.filter((r) => r.kind === "error").map((r) => [r.childId, r.reason])).toEqual([
+    ["visits", "killed"],
   ]);
 });

@@ -1,7 +1,15 @@
 // The code of docs/guides/getting-started.md, run by examples/hello/test/getting-started.test.ts.
 
 // #region server
-import { createRuntime, downFor, exit, monitor, receive, whereis } from "@trellis/core";
+import {
+  createRuntime,
+  downFor,
+  exit,
+  monitor,
+  type RuntimeOptions,
+  receive,
+  whereis,
+} from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import * as Supervisor from "@trellis/supervisor";
 
@@ -19,8 +27,12 @@ const Stack = GenServer.define({
 });
 // #endregion server
 
-export async function main(log: (line: string) => void): Promise<void> {
-  const rt = createRuntime();
+/** Runs the example, printing through `log`; `options` go to the runtime (tests pass a logger). */
+export async function main(
+  log: (line: string) => void,
+  options: RuntimeOptions = {},
+): Promise<void> {
+  const rt = createRuntime(options);
   await rt.run(async () => {
     // #region supervise
     const sup = await Supervisor.startLink([GenServer.childSpec(Stack, ["a"], { name: "stack" })], {

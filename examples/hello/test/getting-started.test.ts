@@ -1,9 +1,11 @@
+import type { LogReport } from "@trellis/core";
 import { expect, test } from "vitest";
 import { main } from "../src/getting-started.js";
 
 test("the getting-started guide's code does what the guide says", async () => {
   const lines: string[] = [];
-  await main((line) => lines.push(line));
+  const reports: LogReport[] = [];
+  await main((line) => lines.push(line), { logger: { log: (r) => void reports.push(r) } });
   expect(lines).toEqual([
     "pushed, size 2",
     "popped b",
@@ -11,4 +13,6 @@ test("the getting-started guide's code does what the guide says", async () => {
     "restarted as a new process: true",
     "state back to the initial one: a",
   ]);
+  // the supervisor reports the crash it handled (an error report, like Erlang's child_terminated)
+  expect(reports.filter((r) => r.kind === "error").map((r) => r.reason)).toEqual(["killed"]);
 });

@@ -1,11 +1,15 @@
 import { pathToFileURL } from "node:url";
-import { createRuntime } from "@trellis/core";
+import { createRuntime, type RuntimeOptions } from "@trellis/core";
 import * as Task from "@trellis/task";
 import { after, failing, fetchPartialProfile, fetchProfile } from "./aggregator.js";
 
 /** Fetches a full profile, then a partial one from a slow and a crashing backend. */
-export async function main(log: (line: string) => void): Promise<void> {
-  const rt = createRuntime();
+/** Runs the example, printing through `log`; `options` go to the runtime (tests pass a logger). */
+export async function main(
+  log: (line: string) => void,
+  options: RuntimeOptions = {},
+): Promise<void> {
+  const rt = createRuntime(options);
   await rt.run(async () => {
     const full = await fetchProfile("ada", {
       account: after(30, "account"),

@@ -1,4 +1,4 @@
-import { isExit, trapExit } from "@trellis/core";
+import { isExit, type LogReport, trapExit } from "@trellis/core";
 import { assertReceive, withRuntime } from "@trellis/core/testing";
 import * as Task from "@trellis/task";
 import { expect, test } from "vitest";
@@ -49,12 +49,21 @@ test("asyncNolink + yieldMany gives a partial profile at the deadline and kills 
 
 test("main prints the full and the partial profile", async () => {
   const lines: string[] = [];
-  await main((line) => lines.push(line));
+  const reports: LogReport[] = [];
+  await main((line) => lines.push(line), { logger: { log: (r) => void reports.push(r) } });
   expect(lines).toEqual([
     'full profile: {"account":"account of ada","orders":"orders of ada","prefs":"prefs of ada"}',
     'partial profile: {"account":"account of ada"}',
     "missing orders: timed out",
     "missing prefs: crashed: Error: prefs service is down",
     "tasks still running: 0",
+  ]);
+  // the failed lookup is reported (the crash, then the supervisor's child_terminated), and so
+  // is the lookup killed when the deadline passed
+  const errors = reports.filter((r) => r.kind === "error" || r.kind === "crash");
+  expect(errors.map((r) => (r.reason instanceof Error ? r.reason.message : r.reason))).toEqual([
+    "prefs service is down",
+    "prefs service is down",
+    "killed",
   ]);
 });
