@@ -37,6 +37,7 @@ import {
   checkChildSpec,
   type ResolvedChildSpec,
   RestartIntensity,
+  StartChildError,
   type StartOptions,
   type SupervisorAnswer,
   SupervisorFlagsError,
@@ -238,6 +239,8 @@ class StartFailure {
 }
 
 function startFailureReason(e: unknown): unknown {
+  // A child supervisor that failed to start keeps the path down to the failing grandchild.
+  if (e instanceof StartChildError && e.exitReason !== undefined) return e.exitReason;
   if (e instanceof InitError) return e.reason;
   if (e instanceof ExitError) return e.exitReason;
   if (e instanceof Error) return e;

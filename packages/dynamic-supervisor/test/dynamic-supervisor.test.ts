@@ -218,6 +218,26 @@ describe("startChild (items 3-8)", () => {
       expect((await DynamicSupervisor.countChildren(sup)).specs).toBe(0);
     }));
 
+  // BEAM (Elixir 1.14): DynamicSupervisor.start_child of a supervisor whose child :db_conn
+  // fails with :db_down returns {:error, {:shutdown, {:failed_to_start_child, :db_conn, :db_down}}}.
+  test("a child supervisor's start failure keeps the path to the failing grandchild", () =>
+    withRuntime(async () => {
+      const sup = await DynamicSupervisor.startLink({ strategy: "one_for_one" });
+      const db = {
+        id: "db_conn",
+        start: async (): Promise<never> => {
+          throw new InitError("db_down");
+        },
+      };
+      const inner = Supervisor.childSpec([db], { strategy: "one_for_one", id: "inner" });
+      const err = await DynamicSupervisor.startChild(sup, inner).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Supervisor.StartChildError);
+      expect((err as Supervisor.StartChildError).reason).toEqual({
+        shutdown: { failed_to_start_child: "db_conn", reason: "db_down" },
+      });
+      expect((await DynamicSupervisor.countChildren(sup)).specs).toBe(0);
+    }));
+
   test("maxChildren, restarting children included (item 7)", () =>
     withRuntime(async () => {
       let fail = false;
