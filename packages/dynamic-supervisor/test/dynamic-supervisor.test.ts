@@ -584,6 +584,18 @@ describe("supervised by a Supervisor (item 16)", () => {
       expect(isAlive(second as Pid)).toBe(true);
     }));
 
+  // BEAM (Elixir 1.14): the id of {DynamicSupervisor, name: Foo} is Foo.
+  test("a named one's id is its name, so two named ones start side by side", () =>
+    withRuntime(async () => {
+      expect(DynamicSupervisor.childSpec({ name: "a" }).id).toBe("a");
+      expect(DynamicSupervisor.childSpec({ name: "a", id: "x" }).id).toBe("x");
+      const root = await Supervisor.startLink(
+        [DynamicSupervisor.childSpec({ name: "a" }), DynamicSupervisor.childSpec({ name: "b" })],
+        { strategy: "one_for_one" },
+      );
+      expect((await Supervisor.whichChildren(root)).map((c) => c.id).sort()).toEqual(["a", "b"]);
+    }));
+
   test("Supervisor's introspection works on it, and the whole tree is visible", () =>
     withRuntime(async () => {
       const Sessions = DynamicSupervisor.define(() => DynamicSupervisor.init({ maxChildren: 10 }));

@@ -577,7 +577,8 @@ export function start<K extends Term = Term, V extends Term = Term>(
 /**
  * A child spec that starts the registry under a supervisor (Elixir's
  * `{Registry, keys: …, name: …}`). Give it a `name`, so that the rest of the tree can
- * reach it after a restart. Its id is `["Registry", name]`.
+ * reach it after a restart. Its id is its name (as in Elixir, so two named registries start
+ * side by side under one supervisor), or `"Registry"` without one.
  *
  * @param options - as for {@link startLink}
  * @returns the child spec (a `"supervisor"` child)
@@ -597,7 +598,7 @@ export function start<K extends Term = Term, V extends Term = Term>(
 export function childSpec(options: RegistryOptions): ChildSpec {
   parseOptions(options);
   return {
-    id: ["Registry", options.name ?? null],
+    id: options.name ?? "Registry",
     type: "supervisor",
     start: async () => (await startLink(options)).pid,
   };
