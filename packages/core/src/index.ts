@@ -74,6 +74,7 @@ export {
   self,
   send,
   sendAfter,
+  sendInterval,
   sleep,
   spawn,
   spawnLink,
