@@ -30,6 +30,7 @@ export {
   ProcessExitedError,
   TrellisError,
 } from "./errors.js";
+export { processes, processInfo } from "./introspection.js";
 export { logReport } from "./log.js";
 export {
   CancelTimerMessage,
@@ -73,6 +74,7 @@ export {
   self,
   send,
   sendAfter,
+  sendInterval,
   sleep,
   spawn,
   spawnLink,

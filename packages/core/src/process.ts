@@ -645,6 +645,29 @@ export function sendAfter(dest: Dest, msg: unknown, ms: number, options?: TimerO
 }
 
 /**
+ * Sends `msg` to `dest` every `ms` milliseconds, until the timer is cancelled with
+ * {@link cancelTimer} (Erlang's `timer:send_interval/3`). Returns the timer reference,
+ * which stays the same for every period; {@link readTimer} gives the time to the next
+ * message. A timer aimed at a pid dies with that process; one aimed at a name resolves the
+ * name each time and skips the periods when nobody holds it. The messages come at a fixed
+ * rate (each `ms` after the previous due time, without drift).
+ *
+ * @example
+ * ```ts
+ * import { cancelTimer, receive, self, sendInterval } from "@trellis/core";
+ * const ref = sendInterval(self(), "tick", 1000);
+ * await receive((m) => m === "tick"); // after 1 s, again after 2 s, …
+ * cancelTimer(ref);
+ * ```
+ * @throws {BadArgumentError} for a period that is not a finite number >= 1, or a bad destination
+ * @since 0.1.0
+ * @category Timers
+ */
+export function sendInterval(dest: Dest, msg: unknown, ms: number): Ref {
+  return runtimeFor("sendInterval").interval(dest, msg, ms);
+}
+
+/**
  * Like {@link sendAfter}, but delivers a {@link TimeoutMessage} carrying the timer
  * reference and `msg` (Erlang's `start_timer`).
  *

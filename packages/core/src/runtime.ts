@@ -373,16 +373,19 @@ const WAKE_BATCH = 64;
 const T_SEND = 0;
 const T_START = 1;
 const T_CALLBACK = 2;
+const T_INTERVAL = 3;
 
 /** @internal */
 export interface TimerEntry extends HeapEntry {
   readonly ref: Ref;
-  readonly kind: number;
+  kind: number;
   readonly dest: Dest | undefined;
   readonly msg: unknown;
   readonly fn: TimerSink | undefined;
   /** The process whose death cancels this timer. */
   readonly owner: Proc | undefined;
+  /** For a `sendInterval` timer: the period, after which it fires again. */
+  period?: number;
 }
 
 /** @internal One process. */
@@ -1553,6 +1556,7 @@ export class Runtime implements ClockHost {
       (t.fn as TimerSink).fire();
       return;
     }
+    if (t.kind === T_INTERVAL) this.rearmInterval(t);
     const msg = t.kind === T_START ? new TimeoutMessage(t.ref, t.msg) : t.msg;
     const dest = t.dest as Dest;
     if (dest instanceof Pid) {
@@ -1593,6 +1597,36 @@ export class Runtime implements ClockHost {
       }
     }
     return this.addTimer(start ? T_START : T_SEND, due, dest, msg, owner).ref;
+  }
+
+  /** @internal sendInterval: a message timer that fires every `ms`, under one reference. */
+  interval(dest: Dest, msg: unknown, ms: number): Ref {
+    if (typeof ms !== "number" || !Number.isFinite(ms) || !(ms >= 1)) {
+      throw new BadArgumentError(
+        `sendInterval: the period must be a finite number of milliseconds >= 1, got ${formatReason(ms)}`,
+      );
+    }
+    const ref = this.timer(false, dest, msg, ms, false, "sendInterval");
+    const t = this.timerRefs.get(ref);
+    if (t === undefined) return ref; // aimed at a dead pid: cancelled at once
+    // Re-kind it: same entry, same reference, fired again every period.
+    t.kind = T_INTERVAL;
+    t.period = ms;
+    return ref;
+  }
+
+  /** Puts an interval timer that is firing back, `period` after its last due time. */
+  private rearmInterval(t: TimerEntry): void {
+    if (t.owner !== undefined && !t.owner.alive) return;
+    t.due += t.period as number;
+    t.seq = this.timerSeq++;
+    this.heap.push(t);
+    this.timerRefs.set(t.ref, t);
+    if (t.owner !== undefined) (t.owner.timers ??= new Set()).add(t);
+    if (t.due < this.alarmAt) {
+      this.alarmAt = t.due;
+      this.clock.setAlarm(this, t.due, this.onAlarm);
+    }
   }
 
   /** @internal A callback timer (for behaviours), cancelled if `owner` dies. */

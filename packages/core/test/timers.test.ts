@@ -13,6 +13,7 @@ import {
   self,
   send,
   sendAfter,
+  sendInterval,
   sleep,
   spawn,
   startTimer,
@@ -332,5 +333,64 @@ describe("scale", () => {
       }
       expect(inOrder).toBe(true);
       expect(delayOf(prev)).toBe(1000);
+    }));
+});
+
+// BEAM (OTP 25): {ok, TRef} = timer:send_interval(10, Pid, tick) sends tick every 10 ms
+// until timer:cancel(TRef); it keeps going after the process that set it up has died.
+describe("sendInterval", () => {
+  it("sends every period at a fixed rate until cancelled, under one reference", () =>
+    withRuntime(async ({ clock, runtime }) => {
+      const ref = sendInterval(self(), "tick", 100);
+      const at: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await assertReceive((m) => m === "tick", { timeout: 1000 });
+        at.push(clock.now());
+      }
+      expect(at).toEqual([100, 200, 300]);
+      expect(readTimer(ref)).toBe(100);
+      await sleep(50);
+      expect(readTimer(ref)).toBe(50);
+      expect(cancelTimer(ref)).toBe(50);
+      expect(cancelTimer(ref)).toBe(false);
+      expect(runtime.pendingTimers()).toBe(0);
+      await refuteReceive((m) => m === "tick", { timeout: 500 });
+    }));
+
+  it("outlives the process that set it up, and dies with its target", () =>
+    withRuntime(async ({ runtime }) => {
+      const me = self();
+      const target = spawn(async () => {
+        for (;;) send(me, { got: await receive() });
+      });
+      const setter = spawn(() => void send(me, { ref: sendInterval(target, "tick", 10) }));
+      const { ref } = await assertReceive(
+        (m): m is { ref: Ref } => typeof m === "object" && m !== null && "ref" in m,
+      );
+      expect(runtime.isAlive(setter)).toBe(false);
+      await assertReceive((m) => typeof m === "object" && m !== null && "got" in m, {
+        timeout: 100,
+      });
+      await assertReceive((m) => typeof m === "object" && m !== null && "got" in m, {
+        timeout: 100,
+      });
+      exit(target, "kill");
+      await sleep(1);
+      expect(readTimer(ref)).toBe(false);
+      expect(runtime.pendingTimers()).toBe(0);
+    }));
+
+  it("to a name skips the periods when nobody holds it; bad periods are rejected", () =>
+    withRuntime(async () => {
+      const ref = sendInterval("ticker", "tick", 10);
+      await sleep(25); // two periods with nobody registered
+      register("ticker", self());
+      await assertReceive((m) => m === "tick", { timeout: 10 });
+      unregister("ticker");
+      cancelTimer(ref);
+      for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, "1"]) {
+        expect(() => sendInterval(self(), "x", bad as number)).toThrow(BadArgumentError);
+      }
+      expect(() => sendInterval(42 as never, "x", 10)).toThrow(BadArgumentError);
     }));
 });

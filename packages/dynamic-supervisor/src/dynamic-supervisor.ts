@@ -37,6 +37,7 @@ import {
   checkChildSpec,
   type ResolvedChildSpec,
   RestartIntensity,
+  StartChildError,
   type StartOptions,
   type SupervisorAnswer,
   SupervisorFlagsError,
@@ -238,6 +239,8 @@ class StartFailure {
 }
 
 function startFailureReason(e: unknown): unknown {
+  // A child supervisor that failed to start keeps the path down to the failing grandchild.
+  if (e instanceof StartChildError && e.exitReason !== undefined) return e.exitReason;
   if (e instanceof InitError) return e.reason;
   if (e instanceof ExitError) return e.exitReason;
   if (e instanceof Error) return e;
@@ -690,15 +693,16 @@ export function init(flags: DynamicSupervisorFlags = {}): InitFlags {
 
 /**
  * A child spec that runs a DynamicSupervisor under a Supervisor: `type` `"supervisor"`,
- * `shutdown` `Infinity`, `restart` `"permanent"`, and `id` `"DynamicSupervisor"` unless
- * overridden (so two of them under one supervisor need distinct ids).
+ * `shutdown` `Infinity`, `restart` `"permanent"`, and as `id` its `name` (as in Elixir,
+ * so two named ones start side by side under one supervisor), else `"DynamicSupervisor"`,
+ * unless overridden.
  *
  * @example
  * ```ts
  * import * as Supervisor from "@trellis/supervisor";
  * import * as DynamicSupervisor from "@trellis/dynamic-supervisor";
  * const app = await Supervisor.startLink(
- *   [DynamicSupervisor.childSpec({ name: "sessions", id: "sessions" })],
+ *   [DynamicSupervisor.childSpec({ name: "sessions" })], // id "sessions"
  *   { strategy: "one_for_one" },
  * );
  * ```
@@ -728,7 +732,7 @@ export function childSpec(
   const start = definition
     ? () => startLink(first as Definition<unknown>, second, startOptions)
     : () => startLink(startOptions);
-  return supervisorChildSpec(MODULE, start, all);
+  return supervisorChildSpec(startOptions.name ?? MODULE, start, all);
 }
 
 // ---------------------------------------------------------------------------------------

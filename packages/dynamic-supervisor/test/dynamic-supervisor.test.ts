@@ -218,6 +218,26 @@ describe("startChild (items 3-8)", () => {
       expect((await DynamicSupervisor.countChildren(sup)).specs).toBe(0);
     }));
 
+  // BEAM (Elixir 1.14): DynamicSupervisor.start_child of a supervisor whose child :db_conn
+  // fails with :db_down returns {:error, {:shutdown, {:failed_to_start_child, :db_conn, :db_down}}}.
+  test("a child supervisor's start failure keeps the path to the failing grandchild", () =>
+    withRuntime(async () => {
+      const sup = await DynamicSupervisor.startLink({ strategy: "one_for_one" });
+      const db = {
+        id: "db_conn",
+        start: async (): Promise<never> => {
+          throw new InitError("db_down");
+        },
+      };
+      const inner = Supervisor.childSpec([db], { strategy: "one_for_one", id: "inner" });
+      const err = await DynamicSupervisor.startChild(sup, inner).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Supervisor.StartChildError);
+      expect((err as Supervisor.StartChildError).reason).toEqual({
+        shutdown: { failed_to_start_child: "db_conn", reason: "db_down" },
+      });
+      expect((await DynamicSupervisor.countChildren(sup)).specs).toBe(0);
+    }));
+
   test("maxChildren, restarting children included (item 7)", () =>
     withRuntime(async () => {
       let fail = false;
@@ -562,6 +582,18 @@ describe("supervised by a Supervisor (item 16)", () => {
         DynamicSupervisor.childSpec({ id: "second" }),
       );
       expect(isAlive(second as Pid)).toBe(true);
+    }));
+
+  // BEAM (Elixir 1.14): the id of {DynamicSupervisor, name: Foo} is Foo.
+  test("a named one's id is its name, so two named ones start side by side", () =>
+    withRuntime(async () => {
+      expect(DynamicSupervisor.childSpec({ name: "a" }).id).toBe("a");
+      expect(DynamicSupervisor.childSpec({ name: "a", id: "x" }).id).toBe("x");
+      const root = await Supervisor.startLink(
+        [DynamicSupervisor.childSpec({ name: "a" }), DynamicSupervisor.childSpec({ name: "b" })],
+        { strategy: "one_for_one" },
+      );
+      expect((await Supervisor.whichChildren(root)).map((c) => c.id).sort()).toEqual(["a", "b"]);
     }));
 
   test("Supervisor's introspection works on it, and the whole tree is visible", () =>

@@ -122,6 +122,10 @@ interface ContState {
  * `safe_fixtable`, changes to the table between chunks may or may not be seen, but no
  * object is returned twice.
  *
+ * A continuation is a value, as in Erlang: resuming the same one again returns the same
+ * chunk (and the same next continuation), for every table type. The chunk is read from the
+ * table the first time the continuation is resumed and kept for later resumptions.
+ *
  * @typeParam R - the result type
  * @example
  * ```ts
@@ -141,6 +145,8 @@ interface ContState {
 export class Continuation<R = Term> {
   /** @internal */
   readonly $: ContState;
+  /** @internal The chunk this continuation leads to, once read (a bookmark, not a cursor). */
+  $next: unknown = undefined;
   /** @internal Phantom: the result type. */
   declare readonly $result: R;
   /** @internal */
@@ -238,7 +244,10 @@ function resume(cont: Continuation<unknown>, op: string): unknown {
   const s = state.table;
   if (!s.alive) throw new NoTableError(`Ets.${op}`, s.name, false);
   readable(s.table, op);
-  return nextChunk(state);
+  // The shared cursor only ever moves forward: each continuation reads its chunk once, in
+  // order (the next continuation exists only after this one was read), and keeps it.
+  if (cont.$next === undefined) cont.$next = nextChunk(state);
+  return cont.$next;
 }
 
 function isContinuation(v: unknown): v is Continuation<unknown> {

@@ -255,6 +255,36 @@ describe("select with a limit, selectCount, selectDelete, selectReplace, matchDe
       expect(more !== Ets.END_OF_TABLE && more[0]).toEqual([[4, "dee", 17]]);
     }));
 
+  // BEAM (OTP 25): for set, ordered_set, bag and duplicate_bag, ets:select(K) twice on the
+  // same continuation K returns the same chunk.
+  it("a continuation is a value: resuming it twice gives the same chunk, for every type", () =>
+    withRuntime(() => {
+      for (const type of ["set", "ordered_set", "bag", "duplicate_bag"] as const) {
+        const t = Ets.create<[number, number]>("t", { type });
+        for (let i = 0; i < 10; i++) Ets.insert(t, [i, i]);
+        const first = Ets.select(t, [[_, [], [$_]]], 3);
+        if (first === Ets.END_OF_TABLE) throw new Error("expected a chunk");
+        const a = Ets.select(first[1]);
+        const b = Ets.select(first[1]);
+        if (a === Ets.END_OF_TABLE || b === Ets.END_OF_TABLE) throw new Error("expected chunks");
+        expect(b[0]).toEqual(a[0]);
+        // going on from either gives the same rest, and every object exactly once
+        const rest = (c: Ets.Continuation<[number, number]>): number[] => {
+          const out: number[] = [];
+          for (let x = Ets.select(c); x !== Ets.END_OF_TABLE; x = Ets.select(x[1]))
+            out.push(...x[0].map((o) => o[0]));
+          return out;
+        };
+        const fromA = rest(a[1]);
+        expect(rest(b[1])).toEqual(fromA);
+        const all = [...first[0], ...a[0]].map((o) => o[0]).concat(fromA);
+        expect(all.sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        // the first chunk's continuation still gives its chunk after the rest was read
+        const again = Ets.select(first[1]);
+        expect(again !== Ets.END_OF_TABLE && again[0]).toEqual(a[0]);
+      }
+    }));
+
   it("a continuation of a deleted table fails", () =>
     withRuntime(() => {
       const t = people();

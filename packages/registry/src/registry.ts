@@ -487,9 +487,17 @@ const definition = Supervisor.define<RegistryState>((st) => {
   });
   const children: ChildSpec[] = [];
   for (let i = 0; i < st.n; i++) {
-    children.push({ id: i, start: () => startPartition(st, i), shutdown: "brutal_kill" });
+    // A partition traps exits and leaves with its parent's reason, so stopping the registry
+    // stops the registrants linked to it with "shutdown" (transient workers stay stopped,
+    // nothing is reported as a crash), as in Elixir.
+    children.push({ id: i, start: () => startPartition(st, i), shutdown: 5000 });
   }
-  return Supervisor.init(children, { strategy: "one_for_one" });
+  // As in Elixir: the partitions of a unique registry are restarted together. A unique key
+  // lives in its key's partition while its holder is linked to its pid's partition, so a
+  // lone restart would leave live holders without their names and their names free to take.
+  return Supervisor.init(children, {
+    strategy: st.kind === "unique" ? "one_for_all" : "one_for_one",
+  });
 });
 
 async function launch<K extends Term, V extends Term>(
@@ -569,7 +577,8 @@ export function start<K extends Term = Term, V extends Term = Term>(
 /**
  * A child spec that starts the registry under a supervisor (Elixir's
  * `{Registry, keys: …, name: …}`). Give it a `name`, so that the rest of the tree can
- * reach it after a restart. Its id is `["Registry", name]`.
+ * reach it after a restart. Its id is its name (as in Elixir, so two named registries start
+ * side by side under one supervisor), or `"Registry"` without one.
  *
  * @param options - as for {@link startLink}
  * @returns the child spec (a `"supervisor"` child)
@@ -589,7 +598,7 @@ export function start<K extends Term = Term, V extends Term = Term>(
 export function childSpec(options: RegistryOptions): ChildSpec {
   parseOptions(options);
   return {
-    id: ["Registry", options.name ?? null],
+    id: options.name ?? "Registry",
     type: "supervisor",
     start: async () => (await startLink(options)).pid,
   };

@@ -1,8 +1,10 @@
 // Exits and crashes: CONFORMANCE §9 items 9 and 20, and processes killed mid-registration.
 import {
+  downFor,
   exit,
   isAlive,
   isExit,
+  monitor,
   type Pid,
   receive,
   Sys,
@@ -14,6 +16,7 @@ import {
 } from "@trellis/core";
 import { assertReceive, withRuntime } from "@trellis/core/testing";
 import * as Registry from "@trellis/registry";
+import * as Supervisor from "@trellis/supervisor";
 import { describe, expect, it } from "vitest";
 import { holder, partitions, settle } from "./support.js";
 
@@ -138,5 +141,87 @@ describe("a partition that crashes takes its processes with it (item 20)", () =>
       expect(await assertReceive((m): m is { reason: unknown } => typeof m === "object")).toEqual({
         reason: "killed",
       });
+    }));
+});
+
+// Checked on the BEAM (Elixir 1.14): with `keys: :unique, partitions: 4` and 8 registrants,
+// killing one partition kills every registrant (:killed for those linked to it, :shutdown
+// for the others), and `count` is 0 afterwards; with `keys: :duplicate` the registrants
+// linked to the other partitions live on. `Supervisor.stop` of a registry stops its
+// registrants with :shutdown.
+describe("unique registries with several partitions restart them together", () => {
+  it("a partition crash takes down every registrant, and no live process loses its name", () =>
+    withRuntime(async () => {
+      const reg = await Registry.startLink({ keys: "unique", partitions: 4 });
+      const before = await partitions(reg.pid);
+      const pids: Pid[] = [];
+      for (let i = 0; i < 16; i++) {
+        pids.push(
+          spawn(async () => {
+            Registry.register(reg, `k${i}`, i);
+            await receive();
+          }),
+        );
+      }
+      const refs = pids.map((p) => monitor(p));
+      await settle();
+      expect(Registry.count(reg)).toBe(16);
+      exit(before[0] as Pid, "kill");
+      const reasons = [];
+      for (const ref of refs) reasons.push((await assertReceive(downFor(ref))).reason);
+      // every registrant is gone, through whichever partition it was linked to
+      expect(reasons.every((r) => r === "killed" || r === "shutdown")).toBe(true);
+      expect(reasons).toContain("shutdown");
+      await settle();
+      const after = await partitions(reg.pid);
+      expect(after.every((p, i) => p !== before[i])).toBe(true);
+      expect(Registry.count(reg)).toBe(0);
+      for (let i = 0; i < 16; i++) expect(Registry.lookup(reg, `k${i}`)).toEqual([]);
+    }));
+
+  it("a duplicate registry restarts only the crashed partition", () =>
+    withRuntime(async () => {
+      const reg = await Registry.startLink({ keys: "duplicate", partitions: 4 });
+      const before = await partitions(reg.pid);
+      const pids: Pid[] = [];
+      for (let i = 0; i < 16; i++) {
+        pids.push(
+          spawn(async () => {
+            Registry.register(reg, "topic", i);
+            await receive();
+          }),
+        );
+      }
+      await settle();
+      exit(before[0] as Pid, "kill");
+      await settle();
+      const after = await partitions(reg.pid);
+      expect(after[0]).not.toBe(before[0]);
+      expect(after.slice(1)).toEqual(before.slice(1));
+      const alive = pids.filter((p) => isAlive(p));
+      expect(alive.length).toBeGreaterThan(0);
+      expect(Registry.count(reg)).toBe(alive.length);
+      for (const p of alive) exit(p, "kill");
+    }));
+});
+
+describe("stopping a registry", () => {
+  it("stops its registrants with shutdown and reports no crash", () =>
+    withRuntime(async ({ logs }) => {
+      const reg = await Registry.start({ keys: "unique", partitions: 2 });
+      const pids: Pid[] = [];
+      for (let i = 0; i < 6; i++) {
+        pids.push(
+          spawn(async () => {
+            Registry.register(reg, `w${i}`, i);
+            await receive();
+          }),
+        );
+      }
+      const refs = pids.map((p) => monitor(p));
+      await settle();
+      await Supervisor.stop(reg.pid);
+      for (const ref of refs) expect((await assertReceive(downFor(ref))).reason).toBe("shutdown");
+      expect(logs.filter((r) => r.kind === "crash")).toEqual([]);
     }));
 });

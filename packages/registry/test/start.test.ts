@@ -126,4 +126,19 @@ describe("a supervisor with one partition per partition (item 2)", () => {
       expect(child?.type).toBe("supervisor");
       expect(Registry.count("tree")).toBe(0);
     }));
+
+  // BEAM (Elixir 1.14): Supervisor.child_spec({Registry, keys: :unique, name: Foo}, []).id is Foo.
+  it("the child id is the name, so two named registries start side by side", () =>
+    withRuntime(async () => {
+      expect(Registry.childSpec({ keys: "unique", name: "a" }).id).toBe("a");
+      expect(Registry.childSpec({ keys: "unique" }).id).toBe("Registry");
+      const sup = await Supervisor.startLink(
+        [
+          Registry.childSpec({ keys: "unique", name: "a" }),
+          Registry.childSpec({ keys: "duplicate", name: "b" }),
+        ],
+        { strategy: "one_for_one" },
+      );
+      expect((await Supervisor.whichChildren(sup)).map((c) => c.id).sort()).toEqual(["a", "b"]);
+    }));
 });

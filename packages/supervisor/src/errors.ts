@@ -276,11 +276,22 @@ export class ChildAlreadyStartedError extends AlreadyStartedError {
 export class StartChildError extends InitError {
   /** The id of the child that failed to start. */
   readonly childId: unknown;
+  /**
+   * When a supervisor's own start failed: the reason its process exited with,
+   * `{ shutdown: { failed_to_start_child: childId, reason } }` (Erlang's `{error, Reason}` of
+   * `start_link`). A supervisor above it takes this as the child's reason, so a failure deep
+   * in a tree keeps its whole path. `undefined` for `startChild` / `restartChild`.
+   */
+  readonly exitReason: unknown;
 
-  /** @param childId the child's id @param reason why it failed */
-  constructor(childId: unknown, reason: unknown) {
+  /**
+   * @param childId the child's id @param reason why it failed
+   * @param exitReason the failed supervisor's exit reason, for a failed supervisor start
+   */
+  constructor(childId: unknown, reason: unknown, exitReason?: unknown) {
     super(reason, reason instanceof Error ? { cause: reason } : undefined);
     this.message = `the child ${describeId(childId)} failed to start: ${formatReason(reason)}`;
     this.childId = childId;
+    this.exitReason = exitReason;
   }
 }

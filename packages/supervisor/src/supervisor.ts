@@ -557,11 +557,9 @@ async function launchSupervisor(
     const sup = new SupervisorProcess(self, flags, options.name);
     const failed = await sup.startInitial(specs);
     if (failed !== undefined) {
-      failure = new StartChildError(failed.id, failed.reason);
-      return {
-        type: "stop",
-        reason: { shutdown: { failed_to_start_child: failed.id, reason: failed.reason } },
-      };
+      const reason = { shutdown: { failed_to_start_child: failed.id, reason: failed.reason } };
+      failure = new StartChildError(failed.id, failed.reason, reason);
+      return { type: "stop", reason };
     }
     return { type: "ok", process: sup };
   };

@@ -103,6 +103,39 @@ describe("start", () => {
       await refuteReceive(isEvent);
     }));
 
+  // BEAM (Elixir 1.14): a supervisor whose child :inner is a supervisor whose child :db_conn
+  // fails with :db_down returns {:error, {:shutdown, {:failed_to_start_child, :inner,
+  // {:shutdown, {:failed_to_start_child, :db_conn, :db_down}}}}}.
+  test("a grandchild's start failure keeps the whole path in the root's error", () =>
+    withRuntime(async () => {
+      const db = custom("db_conn", () => {
+        throw new InitError("db_down");
+      });
+      const inner = Supervisor.childSpec([db], { strategy: "one_for_one", id: "inner" });
+      const middle = Supervisor.childSpec([inner], { strategy: "one_for_one", id: "middle" });
+      const err = await Supervisor.startLink([middle], { strategy: "one_for_one" }).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Supervisor.StartChildError);
+      const e = err as Supervisor.StartChildError;
+      const innerReason = { shutdown: { failed_to_start_child: "db_conn", reason: "db_down" } };
+      const middleReason = { shutdown: { failed_to_start_child: "inner", reason: innerReason } };
+      expect(e.childId).toBe("middle");
+      expect(e.reason).toEqual(middleReason);
+      expect(e.exitReason).toEqual({
+        shutdown: { failed_to_start_child: "middle", reason: middleReason },
+      });
+      expect(e.message).toContain("db_down");
+      // a startChild failure has no exitReason of its own
+      const sup = await Supervisor.startLink([], { strategy: "one_for_one" });
+      const viaStartChild = (await Supervisor.startChild(sup, inner).catch(
+        (x: unknown) => x,
+      )) as Supervisor.StartChildError;
+      expect(viaStartChild.childId).toBe("inner");
+      expect(viaStartChild.reason).toEqual(innerReason);
+      expect(viaStartChild.exitReason).toBeUndefined();
+    }));
+
   test("a start function that returns something else than a pid or ignore fails the start", () =>
     withRuntime(async () => {
       const bad = custom("bad", () => 42 as unknown as Pid);

@@ -77,7 +77,7 @@ export interface TaskSupervisorOptions {
  * @category Options
  */
 export interface TaskSupervisorChildSpecOptions extends TaskSupervisorOptions {
-  /** The child id. Default `"Task.Supervisor"`. */
+  /** The child id. Default: the `name`, else `"Task.Supervisor"` (as in Elixir). */
   readonly id?: unknown;
   /** Default `"permanent"`. */
   readonly restart?: RestartType;
@@ -288,8 +288,9 @@ function flags(options: TaskSupervisorOptions): DynamicSupervisor.DynamicSupervi
 }
 
 /**
- * A child spec that runs a Task.Supervisor under a Supervisor: `id` `"Task.Supervisor"`,
- * `type` `"supervisor"`, `shutdown` `Infinity`.
+ * A child spec that runs a Task.Supervisor under a Supervisor: `id` its `name` (as in
+ * Elixir, so two named ones start side by side), else `"Task.Supervisor"`; `type`
+ * `"supervisor"`, `shutdown` `Infinity`.
  *
  * @example
  * ```ts
@@ -306,7 +307,7 @@ export function childSpec(options: TaskSupervisorChildSpecOptions = {}): ChildSp
   const { id, restart, shutdown, ...rest } = options;
   return DynamicSupervisor.childSpec({
     ...flags(rest),
-    id: id === undefined ? "Task.Supervisor" : id,
+    id: id === undefined ? (rest.name ?? "Task.Supervisor") : id,
     ...(restart === undefined ? {} : { restart }),
     ...(shutdown === undefined ? {} : { shutdown }),
   });

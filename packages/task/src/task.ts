@@ -44,7 +44,7 @@ import {
   TaskReply,
   takeReply,
 } from "./internal/core.js";
-import { ancestorsOf, callersOf, type Origin, setOrigin } from "./internal/meta.js";
+import { ancestorsOf, dictionaryCallers, type Origin, setOrigin } from "./internal/meta.js";
 
 // ---------------------------------------------------------------------------------------
 // Types
@@ -821,12 +821,12 @@ export async function ignore<T>(task: Task<T>): Promise<TaskResult<T> | null> {
 
 /**
  * The chain of processes that asked for the task `pid` (default: the calling process),
- * nearest first: Elixir's `$callers`. For a task started by process A inside a task
- * started by B, it is `[A, B]`. Empty for a process that is not a task. Use it to route
- * logs or test doubles to the process that wanted the work done.
- *
- * Elixir keeps the chain in the process dictionary; Trellis keeps it in a table of this
- * package (core has no process dictionary), so `processInfo` does not show it.
+ * nearest first: the `$callers` entry of its process dictionary, as in Elixir (also shown
+ * by `processInfo(pid).dictionary`). For a task started by process A inside a task
+ * started by B, it is `[A, B]`. A task started by any process P gets `[P, ...P's
+ * $callers]`, so a process that sets `$callers` itself (`putProcessData`) passes it on.
+ * Empty for a process without one. Use it to route logs or test doubles to the process
+ * that wanted the work done.
  *
  * @example
  * ```ts
@@ -841,7 +841,7 @@ export async function ignore<T>(task: Task<T>): Promise<TaskResult<T> | null> {
  * @category Introspection
  */
 export function callers(pid?: Pid): Pid[] {
-  return callersOf(pid ?? self());
+  return dictionaryCallers(pid ?? self());
 }
 
 /**

@@ -7,10 +7,12 @@ import {
   downFor,
   type ExitError,
   exit,
+  getProcessData,
   isExit,
   monitor,
   NotInProcessError,
   type Pid,
+  putProcessData,
   receive,
   self,
   send,
@@ -369,6 +371,30 @@ describe("callers and ancestors (item 14)", () => {
       expect(r.seen?.["$ancestors"]).toEqual([r.mine, me]);
     }));
 
+  // BEAM (Elixir 1.14): a plain process that did Process.put(:"$callers", [test]) starts a
+  // task; in the task, Process.get(:"$callers") == [that process, test].
+  it("a task started by a plain process prepends it to that process's own $callers", () =>
+    withRuntime(async () => {
+      const me = self();
+      const plain = spawn(async () => {
+        putProcessData("$callers", [me]);
+        const t = Task.async(() => ({ dict: getProcessData("$callers"), fn: Task.callers() }));
+        send(me, { got: await Task.await(t), from: self() });
+      });
+      const { got, from } = await assertReceive(
+        (m): m is { got: { dict: unknown; fn: Pid[] }; from: Pid } =>
+          typeof m === "object" && m !== null && "got" in m,
+      );
+      expect(from).toBe(plain);
+      expect(got.dict).toEqual([plain, me]);
+      expect(got.fn).toEqual([plain, me]);
+      // Task.callers reads any process's dictionary, and is empty without one
+      putProcessData("$callers", [plain]);
+      expect(Task.callers()).toEqual([plain]);
+      putProcessData("$callers", undefined);
+      expect(Task.callers()).toEqual([]);
+    }));
+
   it("keeps working after many tasks were killed (their entries are swept)", () =>
     withRuntime(async () => {
       const me = self();
@@ -393,7 +419,12 @@ describe("callers and ancestors (item 14)", () => {
       expect(r.inner.ancestors).toEqual([r.mine, me]);
       expect(Task.callers()).toEqual([]); // the test process is no task
       expect(Task.callers(outer.pid)).toEqual([]); // a task that has returned keeps nothing
-      const live = Task.async(forever);
+      const live = Task.async(async () => {
+        send(me, "running");
+        await forever();
+      });
+      // the task publishes its $callers when it starts running, as in Elixir
+      await assertReceive((m) => m === "running");
       expect(Task.callers(live.pid)).toEqual([me]);
       expect(Task.ancestors(live.pid)).toEqual([me]);
       await Task.shutdown(live);

@@ -405,8 +405,15 @@ describe("starting and naming", () => {
       const app = await Supervisor.startLink([Task.Supervisor.childSpec({ name: "jobs" })], {
         strategy: "one_for_one",
       });
+      // BEAM (Elixir 1.14): the id of {Task.Supervisor, name: Foo} is Foo, else Task.Supervisor
       expect(await Supervisor.whichChildren(app)).toMatchObject([
-        { id: "Task.Supervisor", type: "supervisor" },
+        { id: "jobs", type: "supervisor" },
+      ]);
+      expect(Task.Supervisor.childSpec().id).toBe("Task.Supervisor");
+      await Supervisor.startChild(app, Task.Supervisor.childSpec({ name: "more_jobs" }));
+      expect((await Supervisor.whichChildren(app)).map((c) => c.id).sort()).toEqual([
+        "jobs",
+        "more_jobs",
       ]);
       const task = await Task.Supervisor.async("jobs", () => "named");
       expect(await Task.await(task)).toBe("named");

@@ -9,6 +9,7 @@ import {
   isQuietReason,
   Pid,
 } from "@trellis/core";
+import { StartChildError } from "../errors.js";
 import type { ResolvedChildSpec } from "../types.js";
 import { describeId } from "./describe.js";
 
@@ -22,6 +23,9 @@ export class StartFailure {
 
 /** The reason of a start function that threw `e` (Erlang's `{error, Reason}`). */
 export function startFailureReason(e: unknown): unknown {
+  // A child supervisor that failed to start: its exit reason names the path down to the
+  // failing grandchild ({shutdown, {failed_to_start_child, Id, Reason}}), as in OTP.
+  if (e instanceof StartChildError && e.exitReason !== undefined) return e.exitReason;
   if (e instanceof InitError) return e.reason;
   if (e instanceof ExitError) return e.exitReason;
   if (e instanceof Error) return e;

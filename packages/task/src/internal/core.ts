@@ -22,7 +22,7 @@ import {
   trapExit,
 } from "@trellis/core";
 import { AlreadyAwaitedError, describeValue, NotOwnerError, TaskOptionError } from "../errors.js";
-import { ancestorsOf, callersOf, dropOrigin, type Origin } from "./meta.js";
+import { ancestorsOf, dropOrigin, type Origin } from "./meta.js";
 
 /**
  * Where a task stands, shared by its owner and its process (one JavaScript heap): the
@@ -175,7 +175,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * `processInfo(pid).dictionary` shows them (Elixir's `$callers` and `$ancestors`).
  */
 function publishOrigin(origin: Origin): void {
-  putProcessData("$callers", callersOf(origin.pid));
+  putProcessData("$callers", [...origin.callers]);
   putProcessData("$ancestors", ancestorsOf(origin.pid));
 }
 

@@ -1,13 +1,14 @@
 /**
- * The caller and parent of each task process: what Elixir keeps in the process dictionary
- * as `$callers` and `$ancestors`. Core has no process dictionary, so the package keeps its
- * own table, keyed by pid number (a `WeakMap` keyed by pid costs more than the rest of a
- * task's start). An entry is removed when its task returns; those of tasks that crashed
- * or were killed are swept out, a batch at a time, as the table grows.
+ * The caller and parent of each task process, from which the task publishes `$callers` and
+ * `$ancestors` in its process dictionary. The origins are kept in a table keyed by pid
+ * number (a `WeakMap` keyed by pid costs more than the rest of a task's start), so that the
+ * ancestors of a task can be followed through tasks that have returned. An entry is removed
+ * when its task returns; those of tasks that crashed or were killed are swept out, a batch
+ * at a time, as the table grows.
  *
  * @module
  */
-import { isAlive, type Pid, parentOf } from "@trellis/core";
+import { getProcessData, isAlive, Pid, parentOf } from "@trellis/core";
 
 /** Where a task comes from. The `up` links keep the chain of callers alive. */
 export interface Origin {
@@ -19,6 +20,11 @@ export interface Origin {
   readonly parent: Pid;
   /** The origin of the caller, when the caller is a task itself. */
   readonly up: Origin | undefined;
+  /**
+   * `$callers`: the caller, then the `$callers` in the caller's dictionary when the task
+   * was started (Elixir: `[self() | Process.get(:"$callers", [])]`), whatever the caller is.
+   */
+  readonly callers: readonly Pid[];
 }
 
 const origins = new Map<number, Origin>();
@@ -37,6 +43,7 @@ export function setOrigin(pid: Pid, caller: Pid | undefined, parent: Pid): Origi
     caller,
     parent,
     up: caller === undefined ? undefined : originOf(caller),
+    callers: caller === undefined ? [] : [caller, ...dictionaryCallers(caller)],
   };
   if (origins.size >= sweepAt) sweep();
   origins.set(pid.id, o);
@@ -53,13 +60,13 @@ function sweep(): void {
   sweepAt = Math.max(1024, origins.size * 2);
 }
 
-/** The chain of callers of `pid`, nearest first (Elixir's `$callers`). */
-export function callersOf(pid: Pid): Pid[] {
-  const out: Pid[] = [];
-  for (let o = originOf(pid); o !== undefined && o.caller !== undefined; o = o.up) {
-    out.push(o.caller);
-  }
-  return out;
+/**
+ * The `$callers` in the dictionary of `pid` (Elixir: `Process.get(:"$callers", [])`): any
+ * process may carry one, a task or not. Only the pids of a list are taken.
+ */
+export function dictionaryCallers(pid: Pid): Pid[] {
+  const v = getProcessData("$callers", pid);
+  return Array.isArray(v) ? v.filter((x): x is Pid => x instanceof Pid) : [];
 }
 
 /** The chain of parents of `pid`, nearest first (Elixir's `$ancestors`). */
