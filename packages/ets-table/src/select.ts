@@ -116,6 +116,8 @@ interface ContState {
   done: boolean;
 }
 
+let readCont: (cont: Continuation<unknown>) => ContState;
+
 /**
  * Where a select with a limit stopped (Erlang's continuation): pass it to {@link select}
  * (or {@link match}, {@link matchObject}) to get the next chunk. Like ETS without
@@ -139,15 +141,20 @@ interface ContState {
  * @category Matching
  */
 export class Continuation<R = Term> {
-  /** @internal */
-  readonly $: ContState;
+  /** Private: a continuation gives no way to the table behind it. */
+  readonly #state: ContState;
   /** @internal Phantom: the result type. */
   declare readonly $result: R;
   /** @internal */
   constructor(state: ContState) {
-    this.$ = state;
+    this.#state = state;
+  }
+
+  static {
+    readCont = (cont) => cont.#state;
   }
 }
+
 
 function compile(s: TableState, spec: unknown, op: string): CompiledSpec {
   return compileSpec(spec, s.keyPos, s.store.ordered, `Ets.${op}`);
@@ -234,7 +241,7 @@ function nextChunk(state: ContState): unknown {
 }
 
 function resume(cont: Continuation<unknown>, op: string): unknown {
-  const state = cont.$;
+  const state = readCont(cont as Continuation<unknown>);
   const s = state.table;
   if (!s.alive) throw new NoTableError(`Ets.${op}`, s.name, false);
   readable(s.table, op);
