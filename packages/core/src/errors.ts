@@ -388,8 +388,12 @@ function describeCallReason(reason: unknown): string {
  * @category Errors
  */
 export function exitReasonOf(thrown: unknown): unknown {
-  if (thrown instanceof ExitError) return thrown.exitReason;
-  if (thrown instanceof Error) return thrown;
+  try {
+    if (thrown instanceof ExitError) return thrown.exitReason;
+    if (thrown instanceof Error) return thrown;
+  } catch {
+    // a hostile value (a revoked Proxy…) whose prototype cannot be read: not an Error
+  }
   return { nocatch: thrown };
 }
 

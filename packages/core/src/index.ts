@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export { isInstanceOf } from "./brand.js";
 export type { ChildSpec, ChildStartResult, RestartType, Shutdown } from "./child-spec.js";
 export {
   type Clock,
@@ -92,6 +93,7 @@ export {
   createRuntime,
   type Dest,
   defaultRuntime,
+  type Inbound,
   type Logger,
   type LogReport,
   type NameRegistry,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { hasBrand } from "./brand.js";
 import type { Pid, Ref } from "./pid.js";
 
 const EXIT_BRAND = Symbol.for("trellis.exit-message");
@@ -119,6 +120,14 @@ export class ExitMessage {
     this.from = from;
     this.reason = reason;
   }
+
+  /**
+   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a
+   * hostile message is just not an ExitMessage.
+   */
+  static [Symbol.hasInstance](value: unknown): value is ExitMessage {
+    return hasBrand(value, EXIT_BRAND);
+  }
 }
 Object.defineProperty(ExitMessage.prototype, EXIT_BRAND, { value: true });
 
@@ -167,6 +176,14 @@ export class DownMessage {
     this.pid = pid;
     this.reason = reason;
   }
+
+  /**
+   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a
+   * hostile message is just not a DownMessage.
+   */
+  static [Symbol.hasInstance](value: unknown): value is DownMessage {
+    return hasBrand(value, DOWN_BRAND);
+  }
 }
 Object.defineProperty(DownMessage.prototype, DOWN_BRAND, { value: true });
 
@@ -195,6 +212,14 @@ export class TimeoutMessage<M = unknown> {
   constructor(ref: Ref, message: M) {
     this.ref = ref;
     this.message = message;
+  }
+
+  /**
+   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a
+   * hostile message is just not a TimeoutMessage.
+   */
+  static [Symbol.hasInstance](value: unknown): value is TimeoutMessage {
+    return hasBrand(value, TIMEOUT_BRAND);
   }
 }
 Object.defineProperty(TimeoutMessage.prototype, TIMEOUT_BRAND, { value: true });
@@ -228,11 +253,19 @@ export class CancelTimerMessage {
     this.ref = ref;
     this.remaining = remaining;
   }
+
+  /**
+   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a
+   * hostile message is just not a CancelTimerMessage.
+   */
+  static [Symbol.hasInstance](value: unknown): value is CancelTimerMessage {
+    return hasBrand(value, CANCEL_BRAND);
+  }
 }
 Object.defineProperty(CancelTimerMessage.prototype, CANCEL_BRAND, { value: true });
 
 function branded(value: unknown, brand: symbol): boolean {
-  return typeof value === "object" && value !== null && brand in value;
+  return hasBrand(value, brand);
 }
 
 /**

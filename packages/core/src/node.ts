@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { BadArgumentError } from "./errors.js";
-import type { Runtime, Signal, Transport } from "./runtime.js";
+import { BadArgumentError, formatReason } from "./errors.js";
+import { type Inbound, Runtime, type Signal, type Transport } from "./runtime.js";
 
 /**
  * A live in-memory connection between two runtimes, as made by {@link connectInMemory}.
@@ -24,9 +24,12 @@ export interface Connection {
  * reference, not copied. `disconnect()` (or shutting either runtime down) delivers
  * `"noconnection"` to every link and monitor that crosses the connection, on both sides.
  *
- * This is where the Erlang distribution protocol will plug in: every signal to another node
- * leaves a runtime through one routing point ({@link Runtime.connect} and
- * {@link Runtime.receiveSignal}).
+ * This is where the Erlang distribution protocol plugs in: every signal to another node
+ * leaves a runtime through one routing point (the {@link Transport} given to
+ * {@link Runtime.connect}) and enters the other through the {@link Inbound} that `connect`
+ * returned. What this in-memory transport trusts: both runtimes live in the same OS process
+ * and pass messages by reference (not copied, not serialised); each side accepts from the
+ * other only signals whose senders are on that other node.
  *
  * @example
  * ```ts
@@ -41,29 +44,42 @@ export interface Connection {
  * });
  * link.disconnect();
  * ```
- * @throws {BadArgumentError} if both runtimes have the same node name
+ * @throws {BadArgumentError} if `a` or `b` is not a runtime, both have the same node name, or
+ * they are already connected
  * @since 0.1.0
  * @category Nodes
  */
 export function connectInMemory(a: Runtime, b: Runtime): Connection {
+  if (!(a instanceof Runtime) || !(b instanceof Runtime)) {
+    throw new BadArgumentError(
+      `connectInMemory: expected two runtimes, got ${formatReason(a)} and ${formatReason(b)}`,
+    );
+  }
   if (a.node === b.node) {
     throw new BadArgumentError(
       `connectInMemory: both runtimes are named ${a.node}; give them different node names`,
     );
   }
   let connected = true;
+  // Each side's receiving end: only this function holds them (see Runtime.connect).
+  const inbound = new Map<Runtime, Inbound>();
   // Either side dropping the connection (disconnect, shutdown) drops it on the other too.
   const half = (from: Runtime, to: Runtime): Transport => ({
     deliver: (signal: Signal) => {
-      if (connected) to.receiveSignal(signal);
+      if (connected) inbound.get(to)?.receive(signal);
     },
     close: () => {
       connected = false;
       to.disconnect(from.node);
     },
   });
-  a.connect(b.node, half(a, b));
-  b.connect(a.node, half(b, a));
+  if (a.nodes().includes(b.node) || b.nodes().includes(a.node)) {
+    throw new BadArgumentError(
+      `connectInMemory: ${a.node} and ${b.node} are already connected; disconnect them first`,
+    );
+  }
+  inbound.set(a, a.connect(b.node, half(a, b)));
+  inbound.set(b, b.connect(a.node, half(b, a)));
   return {
     disconnect(): void {
       a.disconnect(b.node);

@@ -5,6 +5,19 @@
  */
 
 const PID_BRAND = Symbol.for("trellis.pid");
+
+let getProc: (pid: Pid) => unknown;
+let putProc: (pid: Pid, proc: unknown) => void;
+
+/** @internal The runtime's process behind a pid of this copy of core, or `undefined`. */
+export function procOf(pid: Pid): unknown {
+  return getProc(pid);
+}
+
+/** @internal Attaches (or, with `undefined`, detaches) the runtime's process to a pid. */
+export function setProc(pid: Pid, proc: unknown): void {
+  putProc(pid, proc);
+}
 const REF_BRAND = Symbol.for("trellis.ref");
 
 /**
@@ -36,16 +49,25 @@ export class Pid {
   readonly serial: number;
   /** The node's creation number: tells pids of a restarted node apart. */
   readonly creation: number;
-  /** @internal The live process behind this pid (local fast path); `undefined` once it is dead. */
-  $proc: unknown;
+  /**
+   * The live process behind this pid (local fast path); `undefined` once it is dead. Private:
+   * only the runtime reaches it (through `procOf`), so a pid gives no access to a mailbox.
+   */
+  #proc: unknown;
 
   /** @internal Pids are made by runtimes; do not construct them yourself. */
-  constructor(node: string, id: number, serial: number, creation: number, proc?: unknown) {
+  constructor(node: string, id: number, serial: number, creation: number) {
     this.node = node;
     this.id = id;
     this.serial = serial;
     this.creation = creation;
-    this.$proc = proc;
+  }
+
+  static {
+    getProc = (pid) => (#proc in pid ? pid.#proc : undefined);
+    putProc = (pid, proc) => {
+      pid.#proc = proc;
+    };
   }
 
   /**

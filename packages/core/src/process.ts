@@ -12,7 +12,7 @@ import {
   NotInProcessError,
   ProcessExitedError,
 } from "./errors.js";
-import { Pid, type Ref } from "./pid.js";
+import { Pid, procOf, type Ref } from "./pid.js";
 import {
   currentProc,
   type Dest,
@@ -187,7 +187,7 @@ export function send<M>(dest: Dest, msg: M): M {
     return p.rt.send(dest, msg);
   }
   if (dest instanceof Pid) {
-    const target = dest.$proc as Proc | undefined;
+    const target = procOf(dest) as Proc | undefined;
     if (target?.alive) target.rt.deliver(target, msg);
     return msg;
   }
@@ -226,7 +226,8 @@ export interface ReceiveOptions {
  * none === TIMEOUT; // true
  * ```
  * @throws {NotInProcessError} outside process code
- * @throws {BadArgumentError} for a negative or NaN timeout, or a second receive while one is pending
+ * @throws {BadArgumentError} for a negative or NaN timeout, options that are not an object (a
+ * bare number: write `{ timeout: ms }`), or a second receive while one is pending
  * @since 0.1.0
  * @category Processes
  */
@@ -248,6 +249,11 @@ export function receive(
   if (match !== undefined && typeof match !== "function") {
     throw new BadArgumentError(`receive: match must be a function, got ${formatReason(match)}`);
   }
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new BadArgumentError(
+      `receive: options must be an object such as { timeout: ms }, got ${formatReason(options)}${typeof options === "number" ? ` (write receive(match, { timeout: ${options} }))` : ""}`,
+    );
+  }
   const timeout =
     options?.timeout === undefined
       ? Number.POSITIVE_INFINITY
@@ -264,12 +270,13 @@ export function receive(
  * import { sleep } from "@trellis/core";
  * await sleep(100);
  * ```
- * @throws {BadArgumentError} for a negative or NaN time
+ * @throws {BadArgumentError} (as a rejection) for a time that is not a number, negative or NaN;
+ * `Infinity` sleeps forever
  * @since 0.1.0
  * @category Processes
  */
 export async function sleep(ms: number): Promise<void> {
-  await receive(() => false, { timeout: ms });
+  await receive(() => false, { timeout: validTimeout("sleep", ms) });
 }
 
 /**
@@ -446,7 +453,7 @@ export function exit(...args: [unknown] | [Pid, unknown]): void {
     throw new BadArgumentError(`exit: expected a pid, got ${formatReason(pid)}`);
   const p = currentProc();
   if (p === undefined) {
-    const target = pid.$proc as Proc | undefined;
+    const target = procOf(pid) as Proc | undefined;
     if (target !== undefined) target.rt.exit(pid, reason);
     return;
   }
@@ -469,7 +476,7 @@ export function exit(...args: [unknown] | [Pid, unknown]): void {
 export function isAlive(pid: Pid): boolean {
   if (!(pid instanceof Pid))
     throw new BadArgumentError(`isAlive: expected a pid, got ${formatReason(pid)}`);
-  return (pid.$proc as Proc | undefined)?.alive === true;
+  return (procOf(pid) as Proc | undefined)?.alive === true;
 }
 
 /**
@@ -795,6 +802,6 @@ export function getProcessData(key: string, pid?: Pid): unknown {
   if (pid === undefined) return current("getProcessData").data?.get(key);
   if (!(pid instanceof Pid))
     throw new BadArgumentError(`getProcessData: expected a pid, got ${formatReason(pid)}`);
-  const p = pid.$proc as Proc | undefined;
+  const p = procOf(pid) as Proc | undefined;
   return p?.alive === true ? p.data?.get(key) : undefined;
 }

@@ -6,6 +6,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
+import { types } from "node:util";
+import { isInstanceOf } from "./brand.js";
 import { type Clock, type ClockHost, RealClock, VirtualClock } from "./clock.js";
 import {
   BadArgumentError,
@@ -23,7 +25,7 @@ import {
   isQuietReason,
   TimeoutMessage,
 } from "./messages.js";
-import { Pid, Ref } from "./pid.js";
+import { Pid, procOf, Ref, setProc } from "./pid.js";
 import { TelemetryHub } from "./telemetry.js";
 import { installUncaughtListeners, onBehalfOf } from "./uncaught.js";
 
@@ -253,6 +255,74 @@ export interface Transport {
   deliver(signal: Signal): void;
   /** Called once when this runtime drops the connection (disconnect, shutdown): tell the peer. */
   close?(): void;
+}
+
+/**
+ * The receiving end of a connection, returned by {@link Runtime.connect}: the transport
+ * hands it every signal the peer node sends. Whoever holds it can inject signals as that
+ * peer, so a transport keeps it to itself.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, type Signal } from "@trellis/core";
+ * const rt = createRuntime({ node: "a@host" });
+ * const inbound = rt.connect("b@host", { deliver: (signal: Signal) => void signal });
+ * // later, for each signal decoded from the wire:
+ * // inbound.receive(signal);
+ * ```
+ * @since 0.1.0
+ * @category Nodes
+ */
+export interface Inbound {
+  /**
+   * Hands over one signal from the peer. Dropped (and reported as a warning) when it is
+   * malformed, names a sender that is not on the peer node or a target that is not on this
+   * one; ignored once the connection has been dropped.
+   */
+  receive(signal: Signal): void;
+}
+
+const SIGNAL_TYPES = new Set([
+  "message",
+  "link",
+  "unlink",
+  "exit",
+  "monitor",
+  "demonitor",
+  "down",
+  "reply",
+]);
+
+/** What is wrong with a signal from node `peer` to node `here`, or undefined. Never throws. */
+function inboundProblem(signal: unknown, peer: string, here: string): string | undefined {
+  try {
+    if (typeof signal !== "object" || signal === null || types.isProxy(signal))
+      return "not a signal object";
+    const s = signal as Record<string, unknown>;
+    const type = s["type"];
+    if (typeof type !== "string" || !SIGNAL_TYPES.has(type))
+      return `unknown type ${formatReason(type)}`;
+    if (type === "reply") {
+      const ref = s["ref"];
+      return isInstanceOf(ref, Ref) && ref.node === here
+        ? undefined
+        : "a reply to a call not made here";
+    }
+    const to = s["to"];
+    if (!isInstanceOf(to, Pid) || to.node !== here) return `${type} to a pid not on this node`;
+    if (type === "message") return undefined;
+    const from = s["from"];
+    if (!isInstanceOf(from, Pid) || from.node !== peer) return `${type} from a pid not on ${peer}`;
+    if (
+      (type === "monitor" || type === "demonitor" || type === "down") &&
+      !isInstanceOf(s["ref"], Ref)
+    )
+      return `${type} without a reference`;
+    if (type === "exit" && typeof s["link"] !== "boolean") return "exit without a link flag";
+    return undefined;
+  } catch {
+    return "unreadable";
+  }
 }
 
 /**
@@ -489,13 +559,43 @@ export function reasonFromThrown(e: unknown): unknown {
   return exitReasonOf(e);
 }
 
+/** Writes a report the configured logger could not take to stderr. Never throws. */
+function fallbackLog(r: LogReport, error: unknown): void {
+  try {
+    console.error(
+      `[trellis] the logger threw ${formatReason(error)}; the report was: ${formatReason(r.message)}`,
+    );
+  } catch {
+    // nothing left to write to
+  }
+}
+
+function reportFailure(rt: Runtime, e: unknown): void {
+  try {
+    rt.logger.log({
+      kind: "error",
+      message: `runtime callback failed: ${formatReason(e)}`,
+      reason: e,
+    });
+  } catch (error) {
+    fallbackLog({ kind: "error", message: "runtime callback failed" }, error);
+  }
+}
+
+function stackOf(reason: unknown): string | undefined {
+  try {
+    return reason instanceof Error && typeof reason.stack === "string"
+      ? reason.stack.split("\n").slice(1).join("\n")
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const consoleLogger: Logger = {
   log(report) {
     if (report.kind === "crash" || report.kind === "error") {
-      const stack =
-        report.reason instanceof Error
-          ? report.reason.stack?.split("\n").slice(1).join("\n")
-          : undefined;
+      const stack = stackOf(report.reason);
       console.error(
         `[trellis] ${report.message}${stack === undefined || stack === "" ? "" : `\n${stack}`}`,
       );
@@ -504,6 +604,55 @@ const consoleLogger: Logger = {
     }
   },
 };
+
+const CLOCK_METHODS = ["now", "setAlarm", "clearAlarm", "idle", "detach"] as const;
+
+/** Rejects options that would fail later, far from their cause. */
+function checkRuntimeOptions(options: unknown): void {
+  if (typeof options !== "object" || options === null) {
+    throw new BadArgumentError(
+      `createRuntime: options must be an object, got ${formatReason(options)}`,
+    );
+  }
+  const o = options as Record<string, unknown>;
+  const clock = o["clock"];
+  if (clock !== undefined && clock !== "real" && clock !== "virtual") {
+    const c = clock as Record<string, unknown> | null;
+    if (
+      typeof c !== "object" ||
+      c === null ||
+      (c["kind"] !== "real" && c["kind"] !== "virtual") ||
+      CLOCK_METHODS.some((m) => typeof c[m] !== "function")
+    ) {
+      throw new BadArgumentError(
+        `createRuntime: clock must be "real", "virtual" or a Clock (kind, ${CLOCK_METHODS.join(", ")}), got ${formatReason(clock)}`,
+      );
+    }
+  }
+  const logger = o["logger"] as { log?: unknown } | undefined | null;
+  if (
+    logger !== undefined &&
+    (typeof logger !== "object" || logger === null || typeof logger.log !== "function")
+  ) {
+    throw new BadArgumentError(
+      `createRuntime: logger must be an object with a log(report) method, got ${formatReason(logger)}`,
+    );
+  }
+  const creation = o["creation"];
+  if (creation !== undefined && (!Number.isSafeInteger(creation) || (creation as number) < 0)) {
+    throw new BadArgumentError(
+      `createRuntime: creation must be an integer >= 0, got ${formatReason(creation)}`,
+    );
+  }
+  for (const key of ["budget", "sliceMs"]) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) {
+      throw new BadArgumentError(
+        `createRuntime: ${key} must be a finite number, got ${formatReason(v)}`,
+      );
+    }
+  }
+}
 
 function checkTimeout(what: string, ms: unknown, allowInfinity: boolean): number {
   if (
@@ -593,6 +742,7 @@ export class Runtime implements ClockHost {
 
   /** Use {@link createRuntime}. */
   constructor(options: RuntimeOptions = {}) {
+    checkRuntimeOptions(options);
     this.node = options.node ?? "nonode@nohost";
     if (typeof this.node !== "string" || !/^[^@\s]+@[^@\s]+$/.test(this.node)) {
       throw new BadArgumentError(
@@ -698,7 +848,7 @@ export class Runtime implements ClockHost {
     const id = this.nextPid++;
     const pid = new Pid(this.node, id, 0, this.creation);
     const p = new Proc(this, pid);
-    pid.$proc = p;
+    setProc(pid, p);
     p.start = fn as (self: Pid) => unknown;
     this.procs.set(id, p);
     if (link && parent !== undefined) {
@@ -731,7 +881,7 @@ export class Runtime implements ClockHost {
 
   /** @internal The live local process behind a pid, or undefined. */
   lookup(pid: Pid): Proc | undefined {
-    const p = pid.$proc as Proc | undefined;
+    const p = procOf(pid) as Proc | undefined;
     return p?.alive && p.rt === this ? p : undefined;
   }
 
@@ -882,7 +1032,13 @@ export class Runtime implements ClockHost {
       p.queued = false;
       if (p.alive) {
         this.running = p;
-        this.step(p);
+        try {
+          this.step(p);
+        } catch (e) {
+          // Whatever user code or user values threw past the step, the loop goes on.
+          syncCurrent = undefined;
+          this.stepFailed(p, e);
+        }
         this.running = undefined;
       }
       if (this.wakes >= WAKE_BATCH) break;
@@ -897,6 +1053,15 @@ export class Runtime implements ClockHost {
     } else {
       this.scheduled = false;
       this.clock.idle(this);
+    }
+  }
+
+  /** A step threw past its own guards: the process crashes, the runtime stays consistent. */
+  private stepFailed(p: Proc, e: unknown): void {
+    try {
+      this.crash(p, e);
+    } catch {
+      if (p.alive) this.exitProc(p, "killed");
     }
   }
 
@@ -1017,8 +1182,9 @@ export class Runtime implements ClockHost {
     this.deferred.push(() => {
       try {
         this.logger.log(r);
-      } catch {
-        // a logger must not take the runtime down
+      } catch (e) {
+        // a logger must not take the runtime down, nor lose the report silently
+        fallbackLog(r, e);
       }
     });
     if (!this.draining) this.flushDeferred();
@@ -1067,7 +1233,7 @@ export class Runtime implements ClockHost {
 
   /** @internal */
   sendPid(pid: Pid, msg: unknown): void {
-    const p = pid.$proc as Proc | undefined;
+    const p = procOf(pid) as Proc | undefined;
     if (p !== undefined && p.rt === this) {
       if (p.alive) this.deliver(p, msg);
     } else if (pid.node !== this.node) {
@@ -1254,7 +1420,7 @@ export class Runtime implements ClockHost {
       p.settle = undefined;
       this.deferred.push(() => settle(false, new ExitError(reason)));
     }
-    p.pid.$proc = undefined;
+    setProc(p.pid, undefined);
     this.drain();
   }
 
@@ -1270,7 +1436,16 @@ export class Runtime implements ClockHost {
     try {
       for (let i = 0; i < this.sigs.length; i++) {
         const s = this.sigs[i] as ExitSig;
-        this.applyExitSignal(s.to, s.from, s.reason, s.link);
+        try {
+          this.applyExitSignal(s.to, s.from, s.reason, s.link);
+        } catch (e) {
+          // one signal failing (a transport that throws…) must not drop the others
+          this.report({
+            kind: "error",
+            message: `exit signal to ${s.to} failed: ${formatReason(e)}`,
+            reason: e,
+          });
+        }
       }
     } finally {
       this.sigs = [];
@@ -1284,13 +1459,20 @@ export class Runtime implements ClockHost {
       const d = this.deferred;
       this.deferred = [];
       outsideProcesses(() => {
-        for (const f of d) f();
+        for (const f of d) {
+          try {
+            f();
+          } catch (e) {
+            // a settle or abort that throws must not drop the rest of the batch
+            reportFailure(this, e);
+          }
+        }
       });
     }
   }
 
   private applyExitSignal(to: Pid, from: Pid, reason: unknown, link: boolean): void {
-    const t = to.$proc as Proc | undefined;
+    const t = procOf(to) as Proc | undefined;
     if (t === undefined || t.rt !== this) {
       if (to.node !== this.node) this.route({ type: "exit", from, to, reason, link });
       return;
@@ -1335,7 +1517,7 @@ export class Runtime implements ClockHost {
   /** @internal */
   link(p: Proc, target: Pid): void {
     if (target === p.pid) return;
-    const t = target.$proc as Proc | undefined;
+    const t = procOf(target) as Proc | undefined;
     if (t !== undefined && t.rt === this) {
       if (!t.alive) {
         this.exitSignal(p.pid, target, "noproc", false);
@@ -1357,7 +1539,7 @@ export class Runtime implements ClockHost {
   /** @internal */
   unlink(p: Proc, target: Pid): void {
     if (p.links === undefined || !p.links.delete(target)) return;
-    const t = target.$proc as Proc | undefined;
+    const t = procOf(target) as Proc | undefined;
     if (t !== undefined && t.rt === this) t.links?.delete(p.pid);
     else if (target.node !== this.node) this.route({ type: "unlink", from: p.pid, to: target });
   }
@@ -1386,7 +1568,7 @@ export class Runtime implements ClockHost {
       );
     }
     const m: Monitor = { ref, watcher: p, watcherPid: p?.pid, target: pid, name, callback };
-    const t = pid.$proc as Proc | undefined;
+    const t = procOf(pid) as Proc | undefined;
     if (t !== undefined && t.rt === this) {
       if (!t.alive) {
         this.downNow(
@@ -1449,12 +1631,12 @@ export class Runtime implements ClockHost {
 
   /** @internal Removes a callback monitor that has no owner process. */
   demonitorCallback(target: Pid, ref: Ref): void {
-    const t = target.$proc as Proc | undefined;
+    const t = procOf(target) as Proc | undefined;
     if (t !== undefined && t.rt === this) t.watchers?.delete(ref);
   }
 
   private unwatch(m: Monitor): void {
-    const t = m.target.$proc as Proc | undefined;
+    const t = procOf(m.target) as Proc | undefined;
     if (t !== undefined && t.rt === this) t.watchers?.delete(m.ref);
     else if (m.target.node !== this.node && m.watcherPid !== undefined) {
       this.route({ type: "demonitor", from: m.watcherPid, to: m.target, ref: m.ref });
@@ -1590,7 +1772,7 @@ export class Runtime implements ClockHost {
     const due = abs ? ms : this.clock.now() + ms;
     let owner: Proc | undefined;
     if (dest instanceof Pid) {
-      owner = dest.$proc as Proc | undefined;
+      owner = procOf(dest) as Proc | undefined;
       if (owner === undefined || owner.rt !== this) {
         owner = undefined;
         if (dest.node === this.node) return this.makeRef(); // dead local pid: cancelled at once
@@ -1750,21 +1932,62 @@ export class Runtime implements ClockHost {
   // Nodes
 
   /**
-   * Connects this runtime to node `node` through `transport`. Usually called by
-   * `connectInMemory` (or, later, a distribution transport).
+   * Connects this runtime to node `node` through `transport`, and returns the receiving end
+   * of the connection: the {@link Inbound} through which the transport hands over what the
+   * peer sends. It is the only way in for signals from another node, so only the code that
+   * made the connection can inject them; it accepts only signals whose senders live on
+   * `node` and whose targets live here (others are dropped and reported), and it goes dead
+   * once the connection is dropped. Usually called by `connectInMemory` or a distribution
+   * transport.
    *
    * @example
    * ```ts
-   * import { createRuntime } from "@trellis/core";
+   * import { createRuntime, type Inbound } from "@trellis/core";
    * const a = createRuntime({ node: "a@host" });
    * const b = createRuntime({ node: "b@host" });
-   * a.connect("b@host", { deliver: (signal) => b.receiveSignal(signal) });
+   * let intoA: Inbound | undefined;
+   * const intoB = b.connect("a@host", { deliver: (signal) => intoA?.receive(signal) });
+   * intoA = a.connect("b@host", { deliver: (signal) => intoB.receive(signal) });
    * ```
+   * @throws {BadArgumentError} for a node name not like `name@host`, this runtime's own node,
+   * a node it is already connected to (disconnect first), or a transport without `deliver`
    */
-  connect(node: string, transport: Transport): void {
+  connect(node: string, transport: Transport): Inbound {
+    if (typeof node !== "string" || !/^[^@\s]+@[^@\s]+$/.test(node))
+      throw new BadArgumentError(
+        `connect: node must look like "name@host", got ${formatReason(node)}`,
+      );
     if (node === this.node)
       throw new BadArgumentError(`connect: a runtime cannot connect to its own node ${node}`);
+    if (
+      typeof transport !== "object" ||
+      transport === null ||
+      typeof transport.deliver !== "function"
+    ) {
+      throw new BadArgumentError(
+        `connect: expected a transport with deliver(signal), got ${formatReason(transport)}`,
+      );
+    }
+    if (this.peers.has(node)) {
+      throw new BadArgumentError(
+        `connect: already connected to ${node}; disconnect it first (a live connection is never replaced)`,
+      );
+    }
     this.peers.set(node, transport);
+    return {
+      receive: (signal: Signal): void => {
+        if (this.peers.get(node) !== transport) return; // this connection is gone
+        const problem = inboundProblem(signal, node, this.node);
+        if (problem !== undefined) {
+          this.report({
+            kind: "warning",
+            message: `dropped a signal from ${node}: ${problem}`,
+          });
+          return;
+        }
+        this.#receiveSignal(signal);
+      },
+    };
   }
 
   /**
@@ -1829,18 +2052,8 @@ export class Runtime implements ClockHost {
     return true;
   }
 
-  /**
-   * Entry point for signals arriving from another node (called by transports).
-   *
-   * @example
-   * ```ts
-   * import { createRuntime } from "@trellis/core";
-   * const a = createRuntime({ node: "a@host" });
-   * const b = createRuntime({ node: "b@host" });
-   * b.connect("a@host", { deliver: (s) => a.receiveSignal(s) });
-   * ```
-   */
-  receiveSignal(signal: Signal): void {
+  /** Applies a signal from another node; reached only through an {@link Inbound}. */
+  #receiveSignal(signal: Signal): void {
     switch (signal.type) {
       case "message":
         this.sendPid(signal.to, signal.message);
@@ -1973,7 +2186,9 @@ export function defaultRuntime(): Runtime {
  * import { createRuntime } from "@trellis/core";
  * const rt = createRuntime({ clock: "virtual", node: "a@localhost" });
  * ```
- * @throws {BadArgumentError} for an invalid node name, budget or slice
+ * @throws {BadArgumentError} for invalid options: a node name not like `name@host`, a clock
+ * that is not `"real"`, `"virtual"` or a `Clock`, a logger without `log`, a creation that is
+ * not an integer >= 0, a budget or slice that is not a positive finite number
  * @since 0.1.0
  * @category Runtime
  */

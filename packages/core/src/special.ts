@@ -13,6 +13,8 @@
  *
  * @module
  */
+
+import { hasBrand } from "./brand.js";
 import {
   AlreadyStartedError,
   BadArgumentError,
@@ -27,7 +29,7 @@ import {
   NotInProcessError,
 } from "./errors.js";
 import { ExitMessage } from "./messages.js";
-import { Pid, type Ref } from "./pid.js";
+import { Pid, procOf, type Ref } from "./pid.js";
 import {
   currentProc,
   type Dest,
@@ -43,6 +45,26 @@ import {
   type TimerSink,
   validTimeout,
 } from "./runtime.js";
+
+const FROM_BRAND = Symbol.for("trellis.from");
+const CALL_BRAND = Symbol.for("trellis.call-request");
+const CAST_BRAND = Symbol.for("trellis.cast-request");
+const SYSTEM_BRAND = Symbol.for("trellis.system-request");
+
+/** Set by `From`'s static block: the only way to make a `From` that carries a pending call. */
+let makeFrom: (
+  pid: Pid | undefined,
+  ref: Ref,
+  rt: Runtime,
+  call: { answer(value: unknown): void },
+  context: unknown,
+) => From;
+/** Set by `From`'s static block: the toolkit's view of a `From` (undefined if not ours). */
+let fromInternals: (
+  from: From,
+) =>
+  | { runtime: Runtime | undefined; call: { answer(value: unknown): void } | undefined }
+  | undefined;
 
 /**
  * Who is waiting for a reply: Erlang's `From` in `handle_call(Request, From, State)`.
@@ -65,34 +87,50 @@ export class From {
   readonly pid: Pid | undefined;
   /** The call's unique tag. */
   readonly ref: Ref;
-  /** @internal */
-  readonly $runtime: Runtime;
-
-  /** @internal The pending local call, answered directly (no lookup). */
-  readonly $call: { answer(value: unknown): void } | undefined;
+  /** The runtime the call was made from; only the toolkit sets it. */
+  #runtime: Runtime | undefined;
+  /** The pending local call, answered directly (no lookup); only the toolkit sets it. */
+  #call: { answer(value: unknown): void } | undefined;
+  /** What travels with the call for telemetry; only the toolkit sets it. */
+  #context: unknown = undefined;
 
   /**
    * What travels with the call for telemetry, e.g. a trace context: set by a handler of the
    * `["trellis", "call", "start"]` event (its metadata's `context`), `undefined` otherwise.
    * Behaviours pass it on in the metadata of their server-side events.
    */
-  readonly context: unknown;
+  get context(): unknown {
+    return this.#context;
+  }
 
-  /** @internal */
-  constructor(
-    pid: Pid | undefined,
-    ref: Ref,
-    rt: Runtime,
-    call?: { answer(value: unknown): void },
-    context?: unknown,
-  ) {
+  /**
+   * @internal A `From` made by anyone but the toolkit carries no pending call: a reply to it
+   * goes to a remote caller by `ref`, or nowhere. Replies can never be diverted to whoever
+   * built the envelope.
+   */
+  constructor(pid: Pid | undefined, ref: Ref) {
     this.pid = pid;
     this.ref = ref;
-    this.$runtime = rt;
-    this.$call = call;
-    this.context = context;
+  }
+
+  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter). */
+  static [Symbol.hasInstance](value: unknown): value is From {
+    return hasBrand(value, FROM_BRAND);
+  }
+
+  static {
+    makeFrom = (pid, ref, rt, call, context) => {
+      const from = new From(pid, ref);
+      from.#runtime = rt;
+      from.#call = call;
+      from.#context = context;
+      return from;
+    };
+    fromInternals = (from) =>
+      #runtime in from ? { runtime: from.#runtime, call: from.#call } : undefined;
   }
 }
+Object.defineProperty(From.prototype, FROM_BRAND, { value: true });
 
 /**
  * A synchronous request in a mailbox (Erlang's `{'$gen_call', From, Request}`). A special
@@ -120,7 +158,13 @@ export class CallRequest<Req = unknown> {
     this.from = from;
     this.request = request;
   }
+
+  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter). */
+  static [Symbol.hasInstance](value: unknown): value is CallRequest {
+    return hasBrand(value, CALL_BRAND);
+  }
 }
+Object.defineProperty(CallRequest.prototype, CALL_BRAND, { value: true });
 
 /**
  * An asynchronous request in a mailbox (Erlang's `{'$gen_cast', Request}`), as {@link cast}
@@ -146,7 +190,13 @@ export class CastRequest<Req = unknown> {
   constructor(request: Req) {
     this.request = request;
   }
+
+  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter). */
+  static [Symbol.hasInstance](value: unknown): value is CastRequest {
+    return hasBrand(value, CAST_BRAND);
+  }
 }
+Object.defineProperty(CastRequest.prototype, CAST_BRAND, { value: true });
 
 /**
  * A system command, handled by the toolkit for every special process.
@@ -210,7 +260,13 @@ export class SystemRequest {
     this.from = from;
     this.command = command;
   }
+
+  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter). */
+  static [Symbol.hasInstance](value: unknown): value is SystemRequest {
+    return hasBrand(value, SYSTEM_BRAND);
+  }
 }
+Object.defineProperty(SystemRequest.prototype, SYSTEM_BRAND, { value: true });
 
 /**
  * Whether `msg` is a {@link CallRequest}.
@@ -260,7 +316,7 @@ export function isSystemRequest(msg: unknown): msg is SystemRequest {
 function runtimeOf(caller: Proc | undefined, dest: Dest): Runtime {
   if (caller !== undefined) return caller.rt;
   if (dest instanceof Pid) {
-    const p = dest.$proc as Proc | undefined;
+    const p = procOf(dest) as Proc | undefined;
     if (p !== undefined) return p.rt;
   }
   return defaultRuntime();
@@ -310,6 +366,11 @@ export function call<R = unknown>(
   request: unknown,
   options: CallOptions = {},
 ): Promise<R> {
+  if (typeof options !== "object" || options === null) {
+    throw new BadArgumentError(
+      `call: options must be an object such as { timeout: ms }, got ${formatReason(options)}`,
+    );
+  }
   const timeout = options.timeout === undefined ? 5000 : validTimeout("call", options.timeout);
   const op: CallOperation = {
     module: options.module ?? "gen",
@@ -511,7 +572,7 @@ function request$(
   }
   if (timeout !== Number.POSITIVE_INFINITY) call.timer = rt.callbackTimer(timeout, caller, call);
   try {
-    rt.sendPid(target, wrap(new From(caller?.pid, call.ref, rt, call, call.meta?.context)));
+    rt.sendPid(target, wrap(makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context)));
   } catch (e) {
     // a transport refused the request (it cannot cross to the target's node): the call ends
     call.fail(e);
@@ -558,17 +619,26 @@ function callStart(call: PendingCall, caller: Proc | undefined): void {
 export function reply(from: From, value: unknown): void {
   if (!(from instanceof From))
     throw new BadArgumentError(`reply: expected a From, got ${formatReason(from)}`);
-  const home = from.$runtime;
   const p = currentProc();
-  const here = p === undefined ? home : p.rt;
   if (p !== undefined) ensureAlive(p, "reply");
-  // A From revived from another node's message has this runtime as home but a foreign
-  // reference: its reply goes back as a signal.
-  if (here === home && from.ref.node === home.node) {
-    const local = from.$call;
-    if (local !== undefined) local.answer(value);
-    else home.replies.get(from.ref)?.(value);
-  } else here.route({ type: "reply", ref: from.ref, value });
+  const mine = fromInternals(from);
+  const home = mine?.runtime;
+  const here = p?.rt ?? home;
+  if (mine?.call !== undefined && (here === home || here === undefined)) {
+    // the pending call itself: the reply reaches the process that made it, nobody else
+    mine.call.answer(value);
+  } else if (here !== undefined && here === home) {
+    home.replies.get(from.ref)?.(value);
+  } else if (here !== undefined) {
+    here.route({ type: "reply", ref: from.ref, value });
+  } else {
+    // a From the toolkit did not make, outside process code: only a remote caller can own it
+    const pid = from.pid;
+    if (Pid.is(pid)) {
+      const rt = defaultRuntime();
+      if (pid.node !== rt.node) rt.route({ type: "reply", ref: from.ref, value });
+    }
+  }
 }
 
 /**
@@ -1157,7 +1227,7 @@ export function setMessageHandler(handler: (message: unknown) => void | PromiseL
  * @category Toolkit
  */
 export function addExitHook(pid: Pid, hook: (reason: unknown) => void): () => void {
-  const p = pid instanceof Pid ? (pid.$proc as Proc | undefined) : undefined;
+  const p = pid instanceof Pid ? (procOf(pid) as Proc | undefined) : undefined;
   if (p === undefined || !p.alive)
     throw new BadArgumentError(`addExitHook: ${formatReason(pid)} is not a live process`);
   if (typeof hook !== "function")
@@ -1184,6 +1254,6 @@ export function addExitHook(pid: Pid, hook: (reason: unknown) => void): () => vo
  * @category Toolkit
  */
 export function parentOf(pid: Pid): Pid | undefined {
-  const p = pid instanceof Pid ? (pid.$proc as Proc | undefined) : undefined;
+  const p = pid instanceof Pid ? (procOf(pid) as Proc | undefined) : undefined;
   return p?.alive === true ? p.parent : undefined;
 }

@@ -16,6 +16,7 @@ import {
   formatReason,
   InitError,
   type InitResult,
+  isInstanceOf,
   isQuietReason,
   type LogReport,
   logReport,
@@ -344,7 +345,7 @@ class DynamicSupervisorProcess implements SpecialProcess {
     if (msg instanceof ExitMessage) return this.exited(msg.from, msg.reason);
     if (msg instanceof CallRequest)
       return this.handleCall(msg as CallRequestType<SupervisorRequest>);
-    if (msg instanceof RetryRestart) return this.retry(msg);
+    if (isInstanceOf(msg, RetryRestart)) return this.retry(msg);
     logReport({
       kind: "warning",
       message: `${this.label} received an unexpected message: ${formatReason(msg)}`,

@@ -116,6 +116,10 @@ interface ContState {
   done: boolean;
 }
 
+let readCont: (cont: Continuation<unknown>) => ContState;
+/** Set by `Continuation`'s static block: the continuation's chunk, read once and kept. */
+let chunkOf: (cont: Continuation<unknown>, read: () => unknown) => unknown;
+
 /**
  * Where a select with a limit stopped (Erlang's continuation): pass it to {@link select}
  * (or {@link match}, {@link matchObject}) to get the next chunk. Like ETS without
@@ -143,17 +147,26 @@ interface ContState {
  * @category Matching
  */
 export class Continuation<R = Term> {
-  /** @internal */
-  readonly $: ContState;
-  /** @internal The chunk this continuation leads to, once read (a bookmark, not a cursor). */
-  $next: unknown = undefined;
+  /** Private: a continuation gives no way to the table behind it. */
+  readonly #state: ContState;
+  /** The chunk this continuation leads to, once read (a bookmark, not a cursor). */
+  #next: unknown = undefined;
   /** @internal Phantom: the result type. */
   declare readonly $result: R;
   /** @internal */
   constructor(state: ContState) {
-    this.$ = state;
+    this.#state = state;
+  }
+
+  static {
+    readCont = (cont) => cont.#state;
+    chunkOf = (cont, read) => {
+      if (cont.#next === undefined) cont.#next = read();
+      return cont.#next;
+    };
   }
 }
+
 
 function compile(s: TableState, spec: unknown, op: string): CompiledSpec {
   return compileSpec(spec, s.keyPos, s.store.ordered, `Ets.${op}`);
@@ -240,14 +253,13 @@ function nextChunk(state: ContState): unknown {
 }
 
 function resume(cont: Continuation<unknown>, op: string): unknown {
-  const state = cont.$;
+  const state = readCont(cont as Continuation<unknown>);
   const s = state.table;
   if (!s.alive) throw new NoTableError(`Ets.${op}`, s.name, false);
   readable(s.table, op);
   // The shared cursor only ever moves forward: each continuation reads its chunk once, in
   // order (the next continuation exists only after this one was read), and keeps it.
-  if (cont.$next === undefined) cont.$next = nextChunk(state);
-  return cont.$next;
+  return chunkOf(cont, () => nextChunk(state));
 }
 
 function isContinuation(v: unknown): v is Continuation<unknown> {

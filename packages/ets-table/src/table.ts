@@ -177,6 +177,13 @@ export interface TableState {
 
 let nextId = 1;
 
+let readState: (table: Table<Tuple, Term, TableKind>) => TableState;
+
+/** @internal The state behind a table handle: for this package's own modules only. */
+export function stateOf(table: Table<Tuple, Term, TableKind>): TableState {
+  return readState(table);
+}
+
 /**
  * A table handle, as returned by {@link create} (Erlang's table identifier). Every function
  * of this package takes it (or, for a named table, its name) as its first argument.
@@ -202,8 +209,8 @@ export class Table<
   Key extends Term = Row[0],
   Kind extends TableKind = "set",
 > {
-  /** @internal */
-  readonly $: TableState;
+  /** Private: a handle gives no way around the table's access rights (see `stateOf`). */
+  readonly #state: TableState;
   /** @internal Phantom: the row type. */
   declare readonly $row: Row;
   /** @internal Phantom: the key type. */
@@ -213,17 +220,21 @@ export class Table<
 
   /** @internal Tables are made by {@link create}. */
   constructor(state: Omit<TableState, "table">) {
-    this.$ = { ...state, table: this as unknown as Table<Tuple, Term, TableKind> };
+    this.#state = { ...state, table: this as unknown as Table<Tuple, Term, TableKind> };
+  }
+
+  static {
+    readState = (table) => table.#state;
   }
 
   /** The table's current name (see {@link rename}). */
   get name(): string {
-    return this.$.name;
+    return this.#state.name;
   }
 
   /** A number unique among the tables of this package copy. */
   get id(): number {
-    return this.$.id;
+    return this.#state.id;
   }
 
   /**
@@ -232,7 +243,7 @@ export class Table<
    * @returns the text
    */
   toString(): string {
-    return `#Table<${this.$.name}.${this.$.id}>`;
+    return `#Table<${this.#state.name}.${this.#state.id}>`;
   }
 }
 Object.defineProperty(Table.prototype, Symbol.for("nodejs.util.inspect.custom"), {
@@ -317,7 +328,7 @@ function caller(): Pid | undefined {
 /** @internal The live state behind a table or a name; throws if there is none. */
 export function resolve(t: unknown, op: string): TableState {
   if (t instanceof Table) {
-    const s = t.$;
+    const s = stateOf(t);
     if (!s.alive) throw new NoTableError(`Ets.${op}`, s.name, false);
     return s;
   }
@@ -551,7 +562,7 @@ export function create(name: string, options: TableOptions = {}): Table<Tuple, T
     alive: true,
     unhook: () => {},
   });
-  const s = table.$;
+  const s = stateOf(table);
   watch(s, owner);
   if (named) reg.set(name, s);
   let tables = everyTable.get(rt);
@@ -628,8 +639,10 @@ export function info<I extends keyof TableInfo>(table: TableRef, item: I): Table
 export function info(table: TableRef): TableInfo | undefined;
 export function info(table: TableRef, item?: keyof TableInfo): unknown {
   let s: TableState | undefined;
-  if (table instanceof Table) s = table.$.alive ? table.$ : undefined;
-  else if (typeof table === "string") s = registries.get(currentRuntime())?.get(table);
+  if (table instanceof Table) {
+    const st = stateOf(table);
+    s = st.alive ? st : undefined;
+  } else if (typeof table === "string") s = registries.get(currentRuntime())?.get(table);
   else resolve(table, "info");
   if (item !== undefined && !INFO_ITEMS.has(item)) {
     throw new BadArgumentError(

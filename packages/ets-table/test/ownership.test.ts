@@ -332,3 +332,23 @@ describe("setOptions (item 21)", () => {
       expect(Ets.info(t, "heir")).toBe("none");
     }));
 });
+
+describe("a handle gives no way around access rights (issue #16, item 5)", () => {
+  it("setting $, $.access or $.owner on a handle changes nothing", () =>
+    withRuntime(async () => {
+      const t = Ets.create<[string, number]>("secret", { access: "private", named: true });
+      Ets.insert(t, ["k", 1]);
+      const found = Ets.whereis("secret");
+      expect(found).toBeDefined();
+      const attack = (): unknown => {
+        const h = found as unknown as Record<string, unknown>;
+        expect(h["$"]).toBeUndefined();
+        h["$"] = { access: "public", owner: self(), alive: true };
+        return Ets.lookup(found as Ets.Table<[string, number]>, "k");
+      };
+      await deniedTo(attack);
+      expect(Ets.info(t, "access")).toBe("private");
+      const chunk = Ets.select(t, [[Ets._, [], [Ets.$_]]], 1);
+      expect(Object.keys(chunk === Ets.END_OF_TABLE ? {} : chunk[1])).toEqual([]);
+    }));
+});

@@ -14,6 +14,7 @@ import {
   ExitMessage,
   formatReason,
   type InitResult,
+  isInstanceOf,
   isQuietReason,
   type LogReport,
   logReport,
@@ -222,7 +223,7 @@ class SupervisorProcess implements SpecialProcess {
   handleMessage(msg: unknown): void | Promise<void> {
     if (msg instanceof ExitMessage) return this.exited(msg.from, msg.reason);
     if (msg instanceof CallRequest) return this.handleCall(msg as SupervisorCall);
-    if (msg instanceof RetryRestart) return this.retry(msg.child);
+    if (isInstanceOf(msg, RetryRestart)) return this.retry(msg.child);
     logReport({
       kind: "warning",
       message: `${this.label} received an unexpected message: ${formatReason(msg)}`,

@@ -12,6 +12,7 @@ import {
   downFor,
   exit,
   exitFrom,
+  isInstanceOf,
   type Pid,
   type Ref,
   type Runtime,
@@ -240,7 +241,7 @@ class Run<I, R> implements AsyncIterator<StreamResult<R, I>> {
   private closed = false;
   private busy = false;
   private readonly ours = (m: unknown): m is TaskReply | DownMessage =>
-    (m instanceof TaskReply || m instanceof DownMessage) && this.running.has(m.ref);
+    (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && this.running.has(m.ref);
 
   constructor(
     inputs: Iterable<I> | AsyncIterable<I>,

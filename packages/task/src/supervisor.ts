@@ -11,6 +11,7 @@ import {
   demonitor,
   ExitError,
   inProcess,
+  isInstanceOf,
   link,
   monitor,
   Pid,
@@ -201,7 +202,8 @@ async function startUnder(sup: Dest, spec: ChildSpec, operation: string): Promis
 async function supervisedBody(owner: Pid, fn: () => unknown, origin: Origin): Promise<unknown> {
   const mon = monitor(owner);
   const msg = await receive(
-    (m): m is Go | DownMessage => m instanceof Go || (m instanceof DownMessage && m.ref === mon),
+    (m): m is Go | DownMessage =>
+      isInstanceOf(m, Go) || (m instanceof DownMessage && m.ref === mon),
   );
   if (msg instanceof DownMessage) throw new ExitError({ shutdown: msg.reason });
   demonitor(mon, { flush: true });

@@ -13,6 +13,7 @@ import {
   downFor,
   exit,
   inProcess,
+  isInstanceOf,
   makeRef,
   monitor,
   type Pid,
@@ -477,7 +478,7 @@ export async function awaitMany<const Ts extends readonly Task<unknown>[]>(
   const rt = currentRuntime();
   const deadline = rt.now() + timeout;
   const ours = (m: unknown): m is TaskReply | DownMessage =>
-    (m instanceof TaskReply || m instanceof DownMessage) && pending.has(m.ref);
+    (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && pending.has(m.ref);
   const operation = op("awaitMany", [tasks, timeout]);
   const letGo = async (): Promise<void> => {
     for (const i of pending.values()) await abandon(tasks[i] as Task);
@@ -661,7 +662,7 @@ export async function yieldMany<const Ts extends readonly Task<unknown>[]>(
   const rt = currentRuntime();
   const deadline = rt.now() + timeout;
   const ours = (m: unknown): m is TaskReply | DownMessage =>
-    (m instanceof TaskReply || m instanceof DownMessage) && pending.has(m.ref);
+    (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && pending.has(m.ref);
   let timedOut = false;
   while (pending.size > 0 && finished < limit) {
     const wait = timeout === Number.POSITIVE_INFINITY ? timeout : Math.max(0, deadline - rt.now());

@@ -12,6 +12,7 @@ import {
   type From,
   formatReason,
   isExit,
+  isInstanceOf,
   link,
   logReport,
   type Pid,
@@ -110,8 +111,8 @@ export class EventManager implements SpecialProcess {
   }
 
   handleMessage(msg: unknown): void | Promise<void> {
-    if (msg instanceof Notification) return this.dispatch(EVENT, msg.event, 0);
-    if (msg instanceof ManagerRequest) return this.command(msg.from, msg.command);
+    if (isInstanceOf(msg, Notification)) return this.dispatch(EVENT, msg.event, 0);
+    if (isInstanceOf(msg, ManagerRequest)) return this.command(msg.from, msg.command);
     if (isExit(msg)) return this.exitSignal(msg.from, msg.reason, msg);
     return this.dispatch(INFO, msg, 0);
   }

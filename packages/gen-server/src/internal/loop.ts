@@ -15,6 +15,7 @@ import {
   formatReason,
   isCallRequest,
   isCastRequest,
+  isInstanceOf,
   isQuietReason,
   logReport,
   type Ref,
@@ -45,7 +46,9 @@ export interface LooseCallbacks {
 type Step = undefined | PromiseLike<void>;
 
 /** The message an idle timeout sends to its own server. */
-class IdleTick {}
+class IdleTick {
+  readonly idleTick = true;
+}
 
 /** Which callback a result came from. */
 type Kind = "init" | "call" | "cast" | "info" | "continue";
@@ -158,7 +161,7 @@ export class Loop implements SpecialProcess {
   // SpecialProcess
 
   handleMessage(msg: unknown): Step {
-    if (msg instanceof IdleTick) {
+    if (isInstanceOf(msg, IdleTick)) {
       if (msg !== this.tick) return undefined; // a tick whose timeout was cancelled
       this.tick = undefined;
       this.tickTimer = undefined;

@@ -24,6 +24,7 @@ import {
   equals,
   From,
   formatReason,
+  isInstanceOf,
   isQuietReason,
   isTerm,
   logReport,
@@ -283,7 +284,7 @@ export class Machine implements SpecialProcess {
       ev = new Ev("call", msg.request, msg.from);
     } else if (msg instanceof CastRequest) {
       ev = new Ev("cast", msg.request);
-    } else if (msg instanceof Slot) {
+    } else if (isInstanceOf(msg, Slot)) {
       if (!this.claim(msg)) return undefined; // a timer cancelled after it fired
       ev = new Ev(msg.kind, msg.content, undefined, msg.name);
     } else {

@@ -10,6 +10,7 @@ import {
   downFor,
   ExitError,
   formatReason,
+  isInstanceOf,
   isQuietReason,
   logReport,
   type Pid,
@@ -148,11 +149,11 @@ export function isTaskReply(msg: unknown): msg is TaskReply {
 /** Whether the owner of a task (or a stream) should get a message: the reply or the DOWN. */
 export function eventFor(ref: Ref): (msg: unknown) => msg is TaskReply | DownMessage {
   return (msg: unknown): msg is TaskReply | DownMessage =>
-    (msg instanceof TaskReply || msg instanceof DownMessage) && msg.ref === ref;
+    (isInstanceOf(msg, TaskReply) || msg instanceof DownMessage) && msg.ref === ref;
 }
 
 function replyFor(ref: Ref): (msg: unknown) => msg is TaskReply {
-  return (msg: unknown): msg is TaskReply => msg instanceof TaskReply && msg.ref === ref;
+  return (msg: unknown): msg is TaskReply => isInstanceOf(msg, TaskReply) && msg.ref === ref;
 }
 
 /** Runs in the task process: sends the reply unless the owner has let go. */
