@@ -113,7 +113,7 @@ class BroadcastInstance<E> implements DispatcherInstance<E> {
  * @since 0.1.0
  * @category Dispatchers
  */
-export function broadcastDispatcher<E = unknown>(): Dispatcher<E> {
+export function broadcastDispatcher<E = never>(): Dispatcher<E> {
   return {
     name: "BroadcastDispatcher",
     create: (context: DispatchContext<E>): DispatcherInstance<E> => new BroadcastInstance(context),
