@@ -185,6 +185,21 @@ it("no stage receives more events than it asked for", async () => {
         expect(logs.filter((r) => r.message.includes("in excess"))).toEqual([]);
       }),
     ),
-    { numRuns: 60 },
+    {
+      numRuns: 60,
+      examples: [
+        [
+          {
+            dispatcher: "broadcast",
+            producerQuarters: [0],
+            middle: null,
+            consumers: [
+              { maxDemand: 1, minDemand: 0, manual: 2 },
+              { maxDemand: 1, minDemand: 0, manual: null },
+            ],
+          },
+        ],
+      ],
+    },
   );
 });
