@@ -8,10 +8,8 @@ import type { DispatchContext, Dispatcher, DispatcherInstance } from "./dispatch
 import type { SubscribeOptions, Subscription } from "./types.js";
 
 interface Entry<E> {
-  /** Demand beyond what is already waiting to be produced. */
+  /** Demand beyond what is already waiting to be produced (negative: it owes events). */
   counter: number;
-  /** Events asked before it subscribed, still to come, that are not for it. */
-  skip: number;
   readonly from: Subscription;
   readonly selector: ((event: E) => boolean) | undefined;
 }
@@ -41,8 +39,7 @@ class BroadcastInstance<E> implements DispatcherInstance<E> {
     }
     this.subscribed.add(from.pid);
     this.demands.push({
-      counter: 0,
-      skip: this.waiting,
+      counter: -this.waiting,
       from,
       selector: selector as ((event: E) => boolean) | undefined,
     });
@@ -86,20 +83,13 @@ class BroadcastInstance<E> implements DispatcherInstance<E> {
       this.waiting = 0;
     }
     for (const e of this.demands) {
-      let mine = now;
-      if (e.skip > 0) {
-        const skipped = Math.min(e.skip, now.length);
-        e.skip -= skipped;
-        if (skipped === now.length) continue;
-        mine = now.slice(skipped);
-      }
       if (e.selector === undefined) {
-        this.context.send(e.from, mine);
+        this.context.send(e.from, now);
         continue;
       }
       const selector = e.selector;
-      const selected = mine.filter((event) => selector(event));
-      const discarded = mine.length - selected.length;
+      const selected = now.filter((event) => selector(event));
+      const discarded = now.length - selected.length;
       if (discarded > 0) this.context.askAgain(e.from, discarded);
       this.context.send(e.from, selected);
     }
@@ -111,9 +101,11 @@ class BroadcastInstance<E> implements DispatcherInstance<E> {
  * Elixir's `GenStage.BroadcastDispatcher`: every event goes to every consumer, as fast as the
  * slowest one asks. A consumer may subscribe with a `selector` (a predicate on events) to
  * receive only some of them; the events it filters out count as delivered and are asked
- * again on its behalf. A process may subscribe only once to the same producer. A consumer
- * that subscribes while events are already asked for (by the others) receives the events
- * produced after those, never more than it asked for.
+ * again on its behalf. A process may subscribe only once to the same producer. As in
+ * Elixir, a consumer that subscribes while events are already asked for (by the others)
+ * receives those events too, counted against its own demand: give every consumer the same
+ * `maxDemand`, or subscribe them all before demand flows (a producer started with
+ * `demand: "accumulate"`), so that none receives more than it asked for.
  *
  * @example
  * ```ts

@@ -156,14 +156,24 @@ it("no stage receives more events than it asked for", async () => {
             return GenStage.Result.noreply([], { ...s, received, asked: s.asked + s.manual });
           },
         });
+        // A broadcast consumer that subscribes while events are asked for gets them too
+        // (Elixir's rule): every consumer then starts with the same demand.
+        const first = scenario.consumers[0] as Scenario["consumers"][number];
+        const consumers =
+          scenario.dispatcher === "broadcast" && scenario.middle === null
+            ? scenario.consumers.map((c) => ({
+                ...c,
+                maxDemand: first.maxDemand,
+                minDemand: Math.min(c.minDemand, first.maxDemand - 1),
+                manual: c.manual === null ? null : first.maxDemand,
+              }))
+            : scenario.consumers;
         const sinks = await Promise.all(
-          scenario.consumers.map((c, index) =>
-            GenStage.startLink(Sink, { index, manual: c.manual }),
-          ),
+          consumers.map((c, index) => GenStage.startLink(Sink, { index, manual: c.manual })),
         );
         // subscribe everyone before any demand reaches the producer
         await Promise.all(
-          scenario.consumers.map((c, index) =>
+          consumers.map((c, index) =>
             GenStage.syncSubscribe(sinks[index] as Pid, {
               to: upstream,
               maxDemand: c.maxDemand,
