@@ -70,6 +70,15 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type BridgeOptions,
+  fromIterable,
+  IterableProducer,
+  type Source,
+  toWritable,
+  WritableConsumer,
+} from "./bridges.js";
 export { broadcastDispatcher } from "./broadcast-dispatcher.js";
 export {
   ask,
@@ -100,6 +109,7 @@ export {
   start,
   startLink,
 } from "./stage.js";
+export { type StreamOptions, stream } from "./stream.js";
 export type {
   Awaitable,
   Callbacks,

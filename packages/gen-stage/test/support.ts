@@ -73,6 +73,11 @@ export const Probe: GenStage.Definition<
     return noreply([], arg);
   },
   handleCall: (_request: "ping", _from, arg) => GenStage.Result.reply("pong", [], arg),
+  /** Asks for more on a manual subscription. */
+  handleCast(request: { ask: number; from: GenStage.Subscription }, arg) {
+    GenStage.ask(request.from, request.ask);
+    return noreply([], arg);
+  },
 });
 
 /** A producer-consumer that doubles what it receives. */
