@@ -93,6 +93,16 @@ export {
   stop,
   syncSubscribe,
 } from "./client.js";
+export {
+  type ChildTemplate,
+  ConsumerSupervisor,
+  type ConsumerSupervisorArg,
+  type ConsumerSupervisorOptions,
+  consumerSupervisorChildSpec,
+  countConsumerChildren,
+  startConsumerSupervisor,
+  whichConsumerChildren,
+} from "./consumer-supervisor.js";
 export { demandDispatcher } from "./demand-dispatcher.js";
 export type { DispatchContext, Dispatcher, DispatcherInstance } from "./dispatcher.js";
 export { ConsumerEventsError, NotAProducerError } from "./errors.js";
