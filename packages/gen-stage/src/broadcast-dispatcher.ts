@@ -101,7 +101,11 @@ class BroadcastInstance<E> implements DispatcherInstance<E> {
  * Elixir's `GenStage.BroadcastDispatcher`: every event goes to every consumer, as fast as the
  * slowest one asks. A consumer may subscribe with a `selector` (a predicate on events) to
  * receive only some of them; the events it filters out count as delivered and are asked
- * again on its behalf. A process may subscribe only once to the same producer.
+ * again on its behalf. A process may subscribe only once to the same producer. As in
+ * Elixir, a consumer that subscribes while events are already asked for (by the others)
+ * receives those events too, counted against its own demand: give every consumer the same
+ * `maxDemand`, or subscribe them all before demand flows (a producer started with
+ * `demand: "accumulate"`), so that none receives more than it asked for.
  *
  * @example
  * ```ts
@@ -113,7 +117,7 @@ class BroadcastInstance<E> implements DispatcherInstance<E> {
  * @since 0.1.0
  * @category Dispatchers
  */
-export function broadcastDispatcher<E = unknown>(): Dispatcher<E> {
+export function broadcastDispatcher<E = never>(): Dispatcher<E> {
   return {
     name: "BroadcastDispatcher",
     create: (context: DispatchContext<E>): DispatcherInstance<E> => new BroadcastInstance(context),

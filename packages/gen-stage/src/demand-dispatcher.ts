@@ -44,8 +44,9 @@ class DemandInstance<E> implements DispatcherInstance<E> {
         message: `GenStage producer DemandDispatcher expects a maximum demand of ${this.max}. Using different maximum demands will overload greedy consumers. Got demand for ${count} events from ${String(from.pid)}`,
       });
     }
-    const entry = this.take(from.ref);
-    this.insert(entry === undefined ? { counter: count, from } : ((entry.counter += count), entry));
+    const entry = this.take(from.ref) ?? { counter: 0, from };
+    entry.counter += count;
+    this.insert(entry);
     const alreadySent = Math.min(this.pending, count);
     this.pending -= alreadySent;
     return count - alreadySent;
@@ -107,7 +108,7 @@ class DemandInstance<E> implements DispatcherInstance<E> {
  * @since 0.1.0
  * @category Dispatchers
  */
-export function demandDispatcher<E = unknown>(): Dispatcher<E> {
+export function demandDispatcher<E = never>(): Dispatcher<E> {
   return {
     name: "DemandDispatcher",
     create: (context: DispatchContext<E>): DispatcherInstance<E> => new DemandInstance(context),

@@ -70,6 +70,15 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type BridgeOptions,
+  fromIterable,
+  IterableProducer,
+  type Source,
+  toWritable,
+  WritableConsumer,
+} from "./bridges.js";
 export { broadcastDispatcher } from "./broadcast-dispatcher.js";
 export {
   ask,
@@ -84,6 +93,16 @@ export {
   stop,
   syncSubscribe,
 } from "./client.js";
+export {
+  type ChildTemplate,
+  ConsumerSupervisor,
+  type ConsumerSupervisorArg,
+  type ConsumerSupervisorOptions,
+  consumerSupervisorChildSpec,
+  countConsumerChildren,
+  startConsumerSupervisor,
+  whichConsumerChildren,
+} from "./consumer-supervisor.js";
 export { demandDispatcher } from "./demand-dispatcher.js";
 export type { DispatchContext, Dispatcher, DispatcherInstance } from "./dispatcher.js";
 export { ConsumerEventsError, NotAProducerError } from "./errors.js";
@@ -100,6 +119,7 @@ export {
   start,
   startLink,
 } from "./stage.js";
+export { type StreamOptions, stream } from "./stream.js";
 export type {
   Awaitable,
   Callbacks,

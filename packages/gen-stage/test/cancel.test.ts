@@ -6,7 +6,6 @@ import { describe, expect, it } from "vitest";
 import { has, Numbers, Probe, Pusher } from "./support.js";
 
 type Cancelled = { cancelled: GenStage.Cancellation; from: GenStage.Subscription };
-type Subscribed = { subscribed: string; from: GenStage.Subscription };
 
 async function downOf(pid: Pid, ref = monitor(pid)): Promise<unknown> {
   const d = await assertReceive((m) => isDown(m) && m.ref === ref);
