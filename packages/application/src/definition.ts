@@ -111,22 +111,20 @@ export interface ApplicationSpec<S extends EnvSchema, State> {
    * or reject to fail the start: the applications started with it are stopped again and
    * {@link start} rejects with an {@link ApplicationStartError}. Required.
    */
-  readonly start: (
-    context: StartContext<EnvOf<S>>,
-  ) => StartResult<State> | Promise<StartResult<State>>;
+  start(context: StartContext<EnvOf<S>>): StartResult<State> | Promise<StartResult<State>>;
   /**
    * Runs before the supervision tree is stopped (Erlang's `prep_stop`): stop taking new
    * work here. It gets the state from `start` and returns the state `stop` gets. Also runs
    * when the tree has terminated by itself. Optional; an error is logged and the stop goes
    * on.
    */
-  readonly prepStop?: (state: State) => State | Promise<State>;
+  prepStop?(state: State): State | Promise<State>;
   /**
    * Runs after the supervision tree has stopped (Erlang's `stop`): release what the
    * application holds outside its processes. Its result is ignored. Optional; an error is
    * logged.
    */
-  readonly stop?: (state: State) => void | Promise<void>;
+  stop?(state: State): void | Promise<void>;
 }
 
 /**
@@ -162,8 +160,7 @@ export interface Application<S extends EnvSchema = EnvSchema, State = unknown>
  * @since 0.1.0
  * @category Definitions
  */
-// biome-ignore lint/suspicious/noExplicitAny: the state is contravariant in prepStop/stop; any application fits here
-export type AnyApplication = Application<EnvSchema, any>;
+export type AnyApplication = Application<EnvSchema, unknown>;
 
 /**
  * The brand of application definitions.

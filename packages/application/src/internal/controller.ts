@@ -4,14 +4,7 @@
  * operation at a time; applies the start types' rules when an application terminates; holds
  * Node's event loop open while anything runs.
  */
-import {
-  addExitHook,
-  formatReason,
-  isQuietReason,
-  type LogReport,
-  type Pid,
-  type Runtime,
-} from "@trellis/core";
+import { addExitHook, formatReason, type LogReport, type Pid, type Runtime } from "@trellis/core";
 import type { AnyApplication, StartType } from "../definition.js";
 import { ApplicationStartError, ApplicationStateError, DefinitionError } from "../errors.js";
 import { startOrder } from "./graph.js";
@@ -277,7 +270,7 @@ export class Controller {
     if (r.stopping) return; // stop() is taking it down; its own exit is not a termination
     const fatal = r.type === "permanent" || (r.type === "transient" && reason !== "normal");
     this.report({
-      kind: fatal || !isQuietReason(reason) ? "error" : "info",
+      kind: fatal ? "error" : reason === "normal" ? "info" : "warning",
       message: `application ${r.app.name} exited: ${formatReason(reason)} (type ${r.type})${
         fatal ? "; stopping every application" : ""
       }`,
