@@ -1,7 +1,7 @@
 // What an application's own termination does to the others, by start type (checked on
 // Erlang/OTP 25: a permanent application takes every application down, whatever its reason;
 // a transient one unless its reason is normal; a temporary one never).
-import { type LogReport, send } from "@trellis/core";
+import { exit, type LogReport, type Pid, send } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import * as Supervisor from "@trellis/supervisor";
 import { describe, expect, test } from "vitest";
@@ -127,6 +127,20 @@ describe("the application's root terminates by itself", () => {
       expect(j).not.toContain("prepStop db (state of db)");
       expect(controllerOf(runtime).keepAlive.held).toBe(true);
       await settled(runtime, clock);
+    }));
+
+  test("a master that dies (an error escaped from code its start left behind) is a termination too", () =>
+    withRuntime(async ({ runtime, clock, logs }) => {
+      const j: string[] = [];
+      const db = testApp(j, "db");
+      const web = testApp(j, "web");
+      await Application.start([db, web], { type: "permanent" });
+      const master = controllerOf(runtime).find("web")?.master;
+      expect(master).toBeDefined();
+      exit(master as Pid, "kill");
+      await settled(runtime, clock);
+      expect(exitedReports(logs)).toEqual(["web: killed (error)", "db: stopped (info)"]);
+      expect(Application.whichApplications()).toEqual([]);
     }));
 
   test("stop() of a permanent application affects nobody else", () =>

@@ -251,8 +251,12 @@ export class Controller {
           settled = true;
           reject(new ApplicationStartError(app.name, reason));
         }
-        // A master that died some other way (killed, its runtime shut down): forget it.
-        if (running !== undefined) this.remove(running);
+        // A master that died some other way (an error escaped from code its start left
+        // behind, it was killed): the application has terminated with that reason.
+        if (running !== undefined && this.running.includes(running)) {
+          if (running.stopping) this.remove(running);
+          else this.terminated(running, reason);
+        }
       });
     });
   }
