@@ -16,9 +16,19 @@
  *
  * {@includeCode ../test/examples.ts#define}
  *
- * And the whole `main.ts` of the service:
+ * The whole `main.ts` of the service: it starts, stays up, and stops gracefully on SIGTERM
+ * or Ctrl-C.
  *
- * {@includeCode ../test/examples.ts#main}
+ * ```ts
+ * import * as Application from "@trellis/application";
+ * import { Greetings } from "./greetings.js";
+ *
+ * await Application.runMain(Greetings);
+ * ```
+ *
+ * Applications that depend on others, configured from a config object:
+ *
+ * {@includeCode ../test/examples.ts#dependencies}
  *
  * ## Definitions
  *
