@@ -38,8 +38,14 @@ const UNLINK_ID_ACK = 36;
 
 const NO_MESSAGE: unique symbol = Symbol("no message");
 
-/** @internal Messages to registered names that the node answers itself when nobody holds them. */
-export type SystemName = (name: string, from: Pid, message: ErlTerm, peer: PeerLink) => void;
+/**
+ * @internal Names the node answers itself when no process holds them (`net_kernel`):
+ * `handles` tells which, `message` gets what is sent to them. Monitors of them never fire.
+ */
+export interface SystemNames {
+  handles(name: string): boolean;
+  message(name: string, from: Pid, message: ErlTerm, peer: PeerLink): void;
+}
 
 /** @internal The protocol state of one connection. */
 export class PeerLink {
@@ -52,7 +58,7 @@ export class PeerLink {
     readonly port: RuntimePort,
     readonly wire: Wire,
     private readonly decodeOptions: DecodeOptions,
-    private readonly systemName: SystemName,
+    private readonly system: SystemNames,
   ) {}
 
   // -------------------------------------------------------------------------------------
@@ -181,7 +187,7 @@ export class PeerLink {
         const m = withMessage();
         const to = this.port.whereis(name.name);
         if (to !== undefined) this.message(to, m);
-        else this.systemName(name.name, from, m, this);
+        else if (this.system.handles(name.name)) this.system.message(name.name, from, m, this);
         return;
       }
       case ALIAS_SEND:
@@ -245,6 +251,7 @@ export class PeerLink {
         const target = c[2];
         if (target instanceof Atom) {
           const holder = this.port.whereis(target.name);
+          if (holder === undefined && this.system.handles(target.name)) return;
           if (holder === undefined) {
             this.wire.send([MONITOR_P_EXIT, target, from, ref, A.noproc], false);
             return;

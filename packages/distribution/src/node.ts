@@ -7,7 +7,7 @@
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { BadArgumentError, inProcess, type Pid, type Runtime, self } from "@trellis/core";
 import { Wire } from "./connection.js";
-import { PeerLink } from "./control.js";
+import { PeerLink, type SystemNames } from "./control.js";
 import { readErlangCookie } from "./cookie.js";
 import {
   type EpmdOptions,
@@ -160,14 +160,16 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const log = (kind: "warning" | "info", message: string): void =>
     port.log({ kind, message: `distribution: ${message}` });
 
-  const systemName = (target: string, from: Pid, m: ErlTerm, link: PeerLink): void => {
-    // net_adm:ping sends {'$gen_call', {Pid, Tag}, {is_auth, Node}} to net_kernel
-    if (target !== "net_kernel" || !Array.isArray(m) || m.length !== 3 || m[0] !== A.genCall)
-      return;
-    const request = m[2];
-    const fromTuple = m[1];
-    if (!Array.isArray(request) || request[0] !== A.isAuth || !Array.isArray(fromTuple)) return;
-    link.reply(from, fromTuple[1] as ErlTerm, A.yes, codec.nodePid);
+  const system: SystemNames = {
+    handles: (target) => target === "net_kernel",
+    message(_target: string, from: Pid, m: ErlTerm, link: PeerLink): void {
+      // net_adm:ping monitors net_kernel and sends {'$gen_call', {Pid, Tag}, {is_auth, Node}}
+      if (!Array.isArray(m) || m.length !== 3 || m[0] !== A.genCall) return;
+      const request = m[2];
+      const fromTuple = m[1];
+      if (!Array.isArray(request) || request[0] !== A.isAuth || !Array.isArray(fromTuple)) return;
+      link.reply(from, fromTuple[1] as ErlTerm, A.yes, codec.nodePid);
+    },
   };
 
   function up(socket: Socket, leftover: Uint8Array, peer: Peer): void {
@@ -190,7 +192,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         port.detach(peer.name);
       },
     });
-    link = new PeerLink(peer.name, port, wire, codec.decodeOptions, systemName);
+    link = new PeerLink(peer.name, port, wire, codec.decodeOptions, system);
     conns.set(peer.name, { wire, link });
     const live = link;
     port.attach(peer.name, {
