@@ -2,6 +2,7 @@
 // each other) through Trellis's built-in port mapper (ERL_EPMD_PORT), use a random cookie,
 // net_ticktime 4, and are killed by pid after each test.
 import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import {
   CallError,
   DownMessage,
@@ -19,6 +20,7 @@ import * as GenServer from "@trellis/gen-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { atom, type PortMapper, startPortMapper } from "../src/index.js";
 import { Beam } from "./support/beam.js";
+import { LinePeer } from "./support/erl.js";
 import { Cluster, until } from "./support/nodes.js";
 
 const TICK = 4;
@@ -257,4 +259,43 @@ describe("Trellis ↔ Erlang/OTP 25", () => {
     expect(t.node.nodes()).toEqual([]);
     expect(t.logs.map((r) => r.message).join("\n")).toMatch(/cookies differ|closed the connection/);
   }, 30_000);
+});
+
+describe("Trellis ↔ Elixir 1.14", () => {
+  it("Elixir calls and casts a Trellis GenServer by {name, node}; Trellis calls an Elixir GenServer", async () => {
+    const t = await cluster.start("tex");
+    const AddCounter = GenServer.define({
+      init: (n: number) => ok(n),
+      handleCall: (_req: unknown, _from, n: number) => reply(n, n),
+      handleCast: (req: unknown, n: number) =>
+        GenServer.Result.noreply(
+          Array.isArray(req) && req[0] === atom("add") ? n + (req[1] as number) : n,
+        ),
+    });
+    await t.rt.run(() => GenServer.start(AddCounter, 34, { name: "counter" }));
+    const got = inbox<[unknown, Pid]>(t.rt);
+    await until(() => t.rt.whereis("inbox") !== undefined);
+    const script = fileURLToPath(new URL("./elixir/two_way.exs", import.meta.url));
+    const ex = new LinePeer(
+      "elixir",
+      [
+        "--name",
+        "ex@127.0.0.1",
+        "--cookie",
+        cookie,
+        "--erl",
+        `-kernel net_ticktime ${TICK} -start_epmd false`,
+        script,
+      ],
+      { ERL_EPMD_PORT: String(mapper.port), TRELLIS_NODE: "tex@127.0.0.1" },
+    );
+    cluster.defer(() => ex.stop());
+    expect(await ex.line(20_000)).toBe("ping pong");
+    expect(await ex.line()).toBe("call 34");
+    expect(await ex.line()).toBe("after_cast 42");
+    const [tag, echo] = await got;
+    expect(tag).toBe(atom("echo_pid"));
+    const answer = await t.rt.run(() => GenServer.call(echo, [atom("add"), 2n ** 70n, 1], 5000));
+    expect(answer).toEqual([atom("sum"), 2n ** 70n + 1n, atom("ex@127.0.0.1")]);
+  }, 40_000);
 });
