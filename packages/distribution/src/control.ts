@@ -38,6 +38,14 @@ const UNLINK_ID_ACK = 36;
 
 const NO_MESSAGE: unique symbol = Symbol("no message");
 
+/** @internal A call to `{name, node}` waiting for its reply or its monitor. */
+export interface NameCall {
+  readonly caller: Pid;
+  readonly name: string;
+  answer(value: unknown): void;
+  down(reason: unknown): void;
+}
+
 /**
  * @internal Names the node answers itself when no process holds them (`net_kernel`):
  * `handles` tells which, `message` gets what is sent to them. Monitors of them never fire.
@@ -52,6 +60,8 @@ export class PeerLink {
   private nextUnlinkId = 1;
   /** Monitors a peer holds on local processes by name: ref → the name. */
   private readonly nameMonitors = new Map<Ref, { name: Atom; pid: Pid }>();
+  /** Calls this node made to `{name, node}` on the peer, by their monitor/alias reference. */
+  private readonly nameCalls = new Map<Ref, NameCall>();
 
   constructor(
     readonly peer: string,
@@ -133,6 +143,35 @@ export class PeerLink {
     else this.wire.send([SEND, A.empty, caller], true, [tag, value]);
   }
 
+  /**
+   * Calls the process registered as `name` on the peer, as `gen:call/4` does: monitor by
+   * name (the monitor reference is also the reply alias), then `{'$gen_call', {From,
+   * [alias | Ref]}, Request}`.
+   */
+  callName(caller: Pid, name: string, ref: Ref, request: unknown, pending: NameCall): void {
+    const target = Atom.of(name);
+    this.nameCalls.set(ref, pending);
+    this.wire.send([MONITOR_P, caller, target, ref], false);
+    this.regSend(caller, name, [
+      A.genCall,
+      [caller, new ImproperList([A.alias], ref)],
+      request as ErlTerm,
+    ]);
+  }
+
+  /** Gives up a name call (timeout): forget it and drop the monitor. */
+  cancelNameCall(caller: Pid, name: string, ref: Ref): void {
+    if (!this.nameCalls.delete(ref)) return;
+    this.wire.send([DEMONITOR_P, caller, Atom.of(name), ref], false);
+  }
+
+  /** The connection is gone: every name call in flight fails. */
+  lost(): void {
+    const calls = [...this.nameCalls.values()];
+    this.nameCalls.clear();
+    for (const c of calls) c.down("noconnection");
+  }
+
   /** Sends `message` to the process registered as `name` on the peer. */
   regSend(from: Pid, name: string, message: unknown): void {
     this.wire.send([REG_SEND, from, A.empty, Atom.of(name)], true, message);
@@ -199,7 +238,12 @@ export class PeerLink {
         const m = withMessage();
         // A reply to one of our calls: {[alias | Ref], Value} (or {Ref, Value})
         if (Array.isArray(m) && m.length === 2 && (aliasOf(m[0]) === alias || m[0] === alias)) {
-          this.port.signal({ type: "reply", ref: alias, value: m[1] });
+          const named = this.nameCalls.get(alias);
+          if (named !== undefined) {
+            this.nameCalls.delete(alias);
+            this.wire.send([DEMONITOR_P, named.caller, Atom.of(named.name), alias], false);
+            named.answer(m[1]);
+          } else this.port.signal({ type: "reply", ref: alias, value: m[1] });
         }
         return;
       }
@@ -277,6 +321,12 @@ export class PeerLink {
         arity(c, 5);
         const to = this.local(c[2]);
         const ref = refOf(c[3]);
+        const named = this.nameCalls.get(ref);
+        if (named !== undefined) {
+          this.nameCalls.delete(ref);
+          named.down(reasonFromTerm(c[4]));
+          return;
+        }
         const from = c[1] instanceof Pid ? c[1] : undefined;
         if (from !== undefined) {
           this.port.signal({ type: "down", from, to, ref, reason: reasonFromTerm(c[4]) });

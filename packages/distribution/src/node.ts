@@ -5,9 +5,20 @@
  * @module
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { BadArgumentError, inProcess, type Pid, type Runtime, self } from "@trellis/core";
+import {
+  BadArgumentError,
+  CallError,
+  type CallOperation,
+  CallTimeoutError,
+  formatReason,
+  inProcess,
+  NoProcessError,
+  type Pid,
+  type Runtime,
+  self,
+} from "@trellis/core";
 import { Wire } from "./connection.js";
-import { PeerLink, type SystemNames } from "./control.js";
+import { type NameCall, PeerLink, type SystemNames } from "./control.js";
 import { readErlangCookie } from "./cookie.js";
 import {
   type EpmdOptions,
@@ -85,6 +96,29 @@ export interface DistributionNode {
    * message to an unreachable node or an unknown name is dropped.
    */
   send(dest: { readonly name: string; readonly node: string }, message: unknown): void;
+  /**
+   * Calls the process registered as `name` on `node` (Erlang's `gen_server:call({Name,
+   * Node}, Request, Timeout)`), connecting first if needed: the server gets a
+   * `CallRequest` (or Erlang's `{'$gen_call', From, Request}`), and the promise resolves
+   * with its reply. Works inside and outside process code; the timeout runs on real time.
+   *
+   * Rejects with `NoProcessError` if nobody is registered under `name` there,
+   * `CallError` with the server's exit reason if it dies first, `CallError` with
+   * `{ nodedown: node }` if the node cannot be reached or the connection drops, and
+   * `CallTimeoutError` after `timeout` ms (a late reply is dropped).
+   */
+  call<R = unknown>(
+    dest: { readonly name: string; readonly node: string },
+    request: unknown,
+    options?: { readonly timeout?: number },
+  ): Promise<R>;
+  /**
+   * Monitors the connection to `node` for the calling process (Erlang's
+   * `monitor_node(Node, true)`): it gets the message `{ nodedown: node }` when the
+   * connection goes down, or at once if it cannot be made. Each call adds one monitor;
+   * `monitorNode(node, false)` removes one.
+   */
+  monitorNode(node: string, flag?: boolean): void;
   /** Closes every connection and the listener, and unregisters from EPMD. */
   stop(): Promise<void>;
 }
@@ -95,6 +129,22 @@ interface Live {
 }
 
 const NODE_NAME = /^[^@\s]{1,255}@[^@\s]{1,255}$/;
+
+function checkDest(what: string, dest: unknown): void {
+  const d = dest as { name?: unknown; node?: unknown } | null;
+  if (
+    typeof d !== "object" ||
+    d === null ||
+    typeof d.name !== "string" ||
+    d.name === "" ||
+    typeof d.node !== "string" ||
+    !NODE_NAME.test(d.node)
+  ) {
+    throw new BadArgumentError(
+      `${what}: expected { name, node } with a node like "app@host", got ${formatReason(dest)}`,
+    );
+  }
+}
 
 /**
  * Starts the Erlang distribution on a runtime: the runtime becomes a hidden Erlang node
@@ -147,7 +197,15 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const conns = new Map<string, Live>();
   const pending = new Map<string, Promise<boolean>>();
   const sockets = new Set<Socket>();
+  const nodeMonitors = new Map<string, Pid[]>();
   let stopped = false;
+
+  function nodeDown(node: string): void {
+    const watchers = nodeMonitors.get(node);
+    if (watchers === undefined) return;
+    nodeMonitors.delete(node);
+    for (const pid of watchers) rt.send(pid, { nodedown: node });
+  }
 
   const config: HandshakeConfig = {
     name,
@@ -190,6 +248,8 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         if (conns.get(peer.name)?.wire === wire) conns.delete(peer.name);
         log("info", `connection to ${peer.name} closed: ${reason}`);
         port.detach(peer.name);
+        link?.lost();
+        nodeDown(peer.name);
       },
     });
     link = new PeerLink(peer.name, port, wire, codec.decodeOptions, system);
@@ -324,13 +384,11 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       return true;
     },
     send(dest, message): void {
-      if (
-        typeof dest !== "object" ||
-        dest === null ||
-        typeof dest.name !== "string" ||
-        typeof dest.node !== "string"
-      ) {
-        throw new BadArgumentError(`send: expected { name, node }, got ${String(dest)}`);
+      checkDest("send", dest);
+      if (dest.node === name) {
+        const local = rt.whereis(dest.name);
+        if (local !== undefined) rt.send(local, message);
+        return;
       }
       const from = inProcess() ? self() : codec.nodePid;
       const live = conns.get(dest.node);
@@ -340,6 +398,74 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       }
       void connect(dest.node).then((ok) => {
         if (ok) conns.get(dest.node)?.link.regSend(from, dest.name, message);
+      });
+    },
+    async call<R>(
+      dest: { readonly name: string; readonly node: string },
+      request: unknown,
+      options: { readonly timeout?: number } = {},
+    ): Promise<R> {
+      checkDest("call", dest);
+      const timeout = options.timeout ?? 5000;
+      if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+        throw new BadArgumentError(
+          `call: the timeout must be a non-negative number of ms or Infinity`,
+        );
+      }
+      const op: CallOperation = {
+        module: "Distribution",
+        function: "call",
+        args: [dest, request, timeout],
+      };
+      const caller = inProcess() ? self() : codec.nodePid;
+      if (!(await connect(dest.node))) throw new CallError({ nodedown: dest.node }, op);
+      const live = conns.get(dest.node);
+      if (live === undefined) throw new CallError({ nodedown: dest.node }, op);
+      const ref = rt.makeRef();
+      return new Promise<R>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const pending: NameCall = {
+          caller,
+          name: dest.name,
+          answer: (value) => {
+            clearTimeout(timer);
+            resolve(value as R);
+          },
+          down: (reason) => {
+            clearTimeout(timer);
+            if (reason === "noproc") reject(new NoProcessError(op));
+            else if (reason === "noconnection") reject(new CallError({ nodedown: dest.node }, op));
+            else reject(new CallError(reason, op));
+          },
+        };
+        if (timeout !== Number.POSITIVE_INFINITY) {
+          timer = setTimeout(() => {
+            live.link.cancelNameCall(caller, dest.name, ref);
+            reject(new CallTimeoutError(op));
+          }, timeout);
+        }
+        live.link.callName(caller, dest.name, ref, request, pending);
+      });
+    },
+    monitorNode(node: string, flag = true): void {
+      if (typeof node !== "string" || !NODE_NAME.test(node)) {
+        throw new BadArgumentError(
+          `monitorNode: "${String(node)}" is not a node name like "app@host"`,
+        );
+      }
+      const me = self();
+      const list = nodeMonitors.get(node) ?? [];
+      if (!flag) {
+        const i = list.indexOf(me);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) nodeMonitors.delete(node);
+        return;
+      }
+      list.push(me);
+      nodeMonitors.set(node, list);
+      if (node === name) return;
+      void connect(node).then((ok) => {
+        if (!ok) nodeDown(node);
       });
     },
     async stop(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   exit,
   link,
   monitor,
+  NoProcessError,
   type Pid,
   receive,
   register,
@@ -115,6 +116,20 @@ describe("Trellis ↔ Erlang/OTP 25", () => {
     expect(failure).toBeInstanceOf(CallError);
     expect((failure as CallError).reason).toBe("bye");
     expect(t.rt.pendingCalls()).toBe(0);
+    // by name, as gen_server:call({echo, Node}, ...) does
+    const restarted = await e.eval(
+      "{ok, _} = gen_server:start({local, echo}, trellis_peer, [], []).",
+    );
+    expect(restarted).toMatch(/^\{ok,<\d+\.\d+\.\d+>\}$/);
+    expect(await t.node.call({ name: "echo", node: e.node }, 1.25)).toEqual([
+      atom("echo"),
+      1.25,
+      atom(e.node),
+    ]);
+    const missing = await t.node
+      .call({ name: "nobody", node: e.node }, 1)
+      .catch((err: unknown) => err);
+    expect(missing).toBeInstanceOf(NoProcessError);
   }, 30_000);
 
   it("links and monitors from Erlang to Trellis processes get Trellis's exit reasons", async () => {
