@@ -67,6 +67,35 @@ export interface NodeOptions {
 }
 
 /**
+ * A process registered under `name` on another node: Erlang's `{Name, Node}`.
+ *
+ * @example
+ * ```ts
+ * import type { RemoteName } from "@trellis/distribution";
+ * const counter: RemoteName = { name: "counter", node: "ex@127.0.0.1" };
+ * ```
+ * @since 0.1.0
+ * @category Nodes
+ */
+export interface RemoteName {
+  /** The registered name. */
+  readonly name: string;
+  /** The node, `"name@host"`. */
+  readonly node: string;
+}
+
+/**
+ * Options of {@link DistributionNode.call}.
+ *
+ * @since 0.1.0
+ * @category Nodes
+ */
+export interface RemoteCallOptions {
+  /** Milliseconds to wait for the reply. Default `5000`; `Infinity` waits forever. */
+  readonly timeout?: number;
+}
+
+/**
  * A running distributed node. Made by {@link startNode}.
  *
  * @since 0.1.0
@@ -95,7 +124,7 @@ export interface DistributionNode {
    * `{Name, Node} ! Msg`), connecting first if needed. Like Erlang, it never fails: a
    * message to an unreachable node or an unknown name is dropped.
    */
-  send(dest: { readonly name: string; readonly node: string }, message: unknown): void;
+  send(dest: RemoteName, message: unknown): void;
   /**
    * Calls the process registered as `name` on `node` (Erlang's `gen_server:call({Name,
    * Node}, Request, Timeout)`), connecting first if needed: the server gets a
@@ -107,11 +136,7 @@ export interface DistributionNode {
    * `{ nodedown: node }` if the node cannot be reached or the connection drops, and
    * `CallTimeoutError` after `timeout` ms (a late reply is dropped).
    */
-  call<R = unknown>(
-    dest: { readonly name: string; readonly node: string },
-    request: unknown,
-    options?: { readonly timeout?: number },
-  ): Promise<R>;
+  call<R = unknown>(dest: RemoteName, request: unknown, options?: RemoteCallOptions): Promise<R>;
   /**
    * Monitors the connection to `node` for the calling process (Erlang's
    * `monitor_node(Node, true)`): it gets the message `{ nodedown: node }` when the
@@ -400,11 +425,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         if (ok) conns.get(dest.node)?.link.regSend(from, dest.name, message);
       });
     },
-    async call<R>(
-      dest: { readonly name: string; readonly node: string },
-      request: unknown,
-      options: { readonly timeout?: number } = {},
-    ): Promise<R> {
+    async call<R>(dest: RemoteName, request: unknown, options: RemoteCallOptions = {}): Promise<R> {
       checkDest("call", dest);
       const timeout = options.timeout ?? 5000;
       if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
