@@ -38,21 +38,37 @@ const UNLINK_ID_ACK = 36;
 
 const NO_MESSAGE: unique symbol = Symbol("no message");
 
-/** @internal Messages to registered names that the node answers itself when nobody holds them. */
-export type SystemName = (name: string, from: Pid, message: ErlTerm, peer: PeerLink) => void;
+/** @internal A call to `{name, node}` waiting for its reply or its monitor. */
+export interface NameCall {
+  readonly caller: Pid;
+  readonly name: string;
+  answer(value: unknown): void;
+  down(reason: unknown): void;
+}
+
+/**
+ * @internal Names the node answers itself when no process holds them (`net_kernel`):
+ * `handles` tells which, `message` gets what is sent to them. Monitors of them never fire.
+ */
+export interface SystemNames {
+  handles(name: string): boolean;
+  message(name: string, from: Pid, message: ErlTerm, peer: PeerLink): void;
+}
 
 /** @internal The protocol state of one connection. */
 export class PeerLink {
   private nextUnlinkId = 1;
   /** Monitors a peer holds on local processes by name: ref → the name. */
   private readonly nameMonitors = new Map<Ref, { name: Atom; pid: Pid }>();
+  /** Calls this node made to `{name, node}` on the peer, by their monitor/alias reference. */
+  private readonly nameCalls = new Map<Ref, NameCall>();
 
   constructor(
     readonly peer: string,
     readonly port: RuntimePort,
     readonly wire: Wire,
     private readonly decodeOptions: DecodeOptions,
-    private readonly systemName: SystemName,
+    private readonly system: SystemNames,
   ) {}
 
   // -------------------------------------------------------------------------------------
@@ -127,6 +143,35 @@ export class PeerLink {
     else this.wire.send([SEND, A.empty, caller], true, [tag, value]);
   }
 
+  /**
+   * Calls the process registered as `name` on the peer, as `gen:call/4` does: monitor by
+   * name (the monitor reference is also the reply alias), then `{'$gen_call', {From,
+   * [alias | Ref]}, Request}`.
+   */
+  callName(caller: Pid, name: string, ref: Ref, request: unknown, pending: NameCall): void {
+    const target = Atom.of(name);
+    this.nameCalls.set(ref, pending);
+    this.wire.send([MONITOR_P, caller, target, ref], false);
+    this.regSend(caller, name, [
+      A.genCall,
+      [caller, new ImproperList([A.alias], ref)],
+      request as ErlTerm,
+    ]);
+  }
+
+  /** Gives up a name call (timeout): forget it and drop the monitor. */
+  cancelNameCall(caller: Pid, name: string, ref: Ref): void {
+    if (!this.nameCalls.delete(ref)) return;
+    this.wire.send([DEMONITOR_P, caller, Atom.of(name), ref], false);
+  }
+
+  /** The connection is gone: every name call in flight fails. */
+  lost(): void {
+    const calls = [...this.nameCalls.values()];
+    this.nameCalls.clear();
+    for (const c of calls) c.down("noconnection");
+  }
+
   /** Sends `message` to the process registered as `name` on the peer. */
   regSend(from: Pid, name: string, message: unknown): void {
     this.wire.send([REG_SEND, from, A.empty, Atom.of(name)], true, message);
@@ -181,7 +226,7 @@ export class PeerLink {
         const m = withMessage();
         const to = this.port.whereis(name.name);
         if (to !== undefined) this.message(to, m);
-        else this.systemName(name.name, from, m, this);
+        else if (this.system.handles(name.name)) this.system.message(name.name, from, m, this);
         return;
       }
       case ALIAS_SEND:
@@ -193,7 +238,12 @@ export class PeerLink {
         const m = withMessage();
         // A reply to one of our calls: {[alias | Ref], Value} (or {Ref, Value})
         if (Array.isArray(m) && m.length === 2 && (aliasOf(m[0]) === alias || m[0] === alias)) {
-          this.port.signal({ type: "reply", ref: alias, value: m[1] });
+          const named = this.nameCalls.get(alias);
+          if (named !== undefined) {
+            this.nameCalls.delete(alias);
+            this.wire.send([DEMONITOR_P, named.caller, Atom.of(named.name), alias], false);
+            named.answer(m[1]);
+          } else this.port.signal({ type: "reply", ref: alias, value: m[1] });
         }
         return;
       }
@@ -245,6 +295,7 @@ export class PeerLink {
         const target = c[2];
         if (target instanceof Atom) {
           const holder = this.port.whereis(target.name);
+          if (holder === undefined && this.system.handles(target.name)) return;
           if (holder === undefined) {
             this.wire.send([MONITOR_P_EXIT, target, from, ref, A.noproc], false);
             return;
@@ -270,6 +321,12 @@ export class PeerLink {
         arity(c, 5);
         const to = this.local(c[2]);
         const ref = refOf(c[3]);
+        const named = this.nameCalls.get(ref);
+        if (named !== undefined) {
+          this.nameCalls.delete(ref);
+          named.down(reasonFromTerm(c[4]));
+          return;
+        }
         const from = c[1] instanceof Pid ? c[1] : undefined;
         if (from !== undefined) {
           this.port.signal({ type: "down", from, to, ref, reason: reasonFromTerm(c[4]) });

@@ -13,6 +13,7 @@ export { readErlangCookie } from "./cookie.js";
 export {
   defaultEpmdPort,
   type EpmdEntry,
+  type EpmdName,
   type EpmdOptions,
   type EpmdRegistration,
   epmdNames,
@@ -21,9 +22,15 @@ export {
 } from "./epmd/client.js";
 export { type PortMapper, type PortMapperOptions, startPortMapper } from "./epmd/server.js";
 export { DecodeError } from "./errors.js";
-export { type DecodeOptions, decode, decodeAt } from "./etf/decode.js";
+export { type Decoded, type DecodeOptions, decode, decodeAt } from "./etf/decode.js";
 export { type EncodeOptions, encode } from "./etf/encode.js";
-export { type DistributionNode, type NodeOptions, startNode } from "./node.js";
+export {
+  type DistributionNode,
+  type NodeOptions,
+  type RemoteCallOptions,
+  type RemoteName,
+  startNode,
+} from "./node.js";
 export {
   Atom,
   atom,

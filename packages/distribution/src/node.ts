@@ -5,9 +5,20 @@
  * @module
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { BadArgumentError, inProcess, type Pid, type Runtime, self } from "@trellis/core";
+import {
+  BadArgumentError,
+  CallError,
+  type CallOperation,
+  CallTimeoutError,
+  formatReason,
+  inProcess,
+  NoProcessError,
+  type Pid,
+  type Runtime,
+  self,
+} from "@trellis/core";
 import { Wire } from "./connection.js";
-import { PeerLink } from "./control.js";
+import { type NameCall, PeerLink, type SystemNames } from "./control.js";
 import { readErlangCookie } from "./cookie.js";
 import {
   type EpmdOptions,
@@ -56,6 +67,35 @@ export interface NodeOptions {
 }
 
 /**
+ * A process registered under `name` on another node: Erlang's `{Name, Node}`.
+ *
+ * @example
+ * ```ts
+ * import type { RemoteName } from "@trellis/distribution";
+ * const counter: RemoteName = { name: "counter", node: "ex@127.0.0.1" };
+ * ```
+ * @since 0.1.0
+ * @category Nodes
+ */
+export interface RemoteName {
+  /** The registered name. */
+  readonly name: string;
+  /** The node, `"name@host"`. */
+  readonly node: string;
+}
+
+/**
+ * Options of {@link DistributionNode.call}.
+ *
+ * @since 0.1.0
+ * @category Nodes
+ */
+export interface RemoteCallOptions {
+  /** Milliseconds to wait for the reply. Default `5000`; `Infinity` waits forever. */
+  readonly timeout?: number;
+}
+
+/**
  * A running distributed node. Made by {@link startNode}.
  *
  * @since 0.1.0
@@ -84,7 +124,26 @@ export interface DistributionNode {
    * `{Name, Node} ! Msg`), connecting first if needed. Like Erlang, it never fails: a
    * message to an unreachable node or an unknown name is dropped.
    */
-  send(dest: { readonly name: string; readonly node: string }, message: unknown): void;
+  send(dest: RemoteName, message: unknown): void;
+  /**
+   * Calls the process registered as `name` on `node` (Erlang's `gen_server:call({Name,
+   * Node}, Request, Timeout)`), connecting first if needed: the server gets a
+   * `CallRequest` (or Erlang's `{'$gen_call', From, Request}`), and the promise resolves
+   * with its reply. Works inside and outside process code; the timeout runs on real time.
+   *
+   * Rejects with `NoProcessError` if nobody is registered under `name` there,
+   * `CallError` with the server's exit reason if it dies first, `CallError` with
+   * `{ nodedown: node }` if the node cannot be reached or the connection drops, and
+   * `CallTimeoutError` after `timeout` ms (a late reply is dropped).
+   */
+  call<R = unknown>(dest: RemoteName, request: unknown, options?: RemoteCallOptions): Promise<R>;
+  /**
+   * Monitors the connection to `node` for the calling process (Erlang's
+   * `monitor_node(Node, true)`): it gets the message `{ nodedown: node }` when the
+   * connection goes down, or at once if it cannot be made. Each call adds one monitor;
+   * `monitorNode(node, false)` removes one.
+   */
+  monitorNode(node: string, flag?: boolean): void;
   /** Closes every connection and the listener, and unregisters from EPMD. */
   stop(): Promise<void>;
 }
@@ -95,6 +154,22 @@ interface Live {
 }
 
 const NODE_NAME = /^[^@\s]{1,255}@[^@\s]{1,255}$/;
+
+function checkDest(what: string, dest: unknown): void {
+  const d = dest as { name?: unknown; node?: unknown } | null;
+  if (
+    typeof d !== "object" ||
+    d === null ||
+    typeof d.name !== "string" ||
+    d.name === "" ||
+    typeof d.node !== "string" ||
+    !NODE_NAME.test(d.node)
+  ) {
+    throw new BadArgumentError(
+      `${what}: expected { name, node } with a node like "app@host", got ${formatReason(dest)}`,
+    );
+  }
+}
 
 /**
  * Starts the Erlang distribution on a runtime: the runtime becomes a hidden Erlang node
@@ -147,7 +222,15 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const conns = new Map<string, Live>();
   const pending = new Map<string, Promise<boolean>>();
   const sockets = new Set<Socket>();
+  const nodeMonitors = new Map<string, Pid[]>();
   let stopped = false;
+
+  function nodeDown(node: string): void {
+    const watchers = nodeMonitors.get(node);
+    if (watchers === undefined) return;
+    nodeMonitors.delete(node);
+    for (const pid of watchers) rt.send(pid, { nodedown: node });
+  }
 
   const config: HandshakeConfig = {
     name,
@@ -160,14 +243,16 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const log = (kind: "warning" | "info", message: string): void =>
     port.log({ kind, message: `distribution: ${message}` });
 
-  const systemName = (target: string, from: Pid, m: ErlTerm, link: PeerLink): void => {
-    // net_adm:ping sends {'$gen_call', {Pid, Tag}, {is_auth, Node}} to net_kernel
-    if (target !== "net_kernel" || !Array.isArray(m) || m.length !== 3 || m[0] !== A.genCall)
-      return;
-    const request = m[2];
-    const fromTuple = m[1];
-    if (!Array.isArray(request) || request[0] !== A.isAuth || !Array.isArray(fromTuple)) return;
-    link.reply(from, fromTuple[1] as ErlTerm, A.yes, codec.nodePid);
+  const system: SystemNames = {
+    handles: (target) => target === "net_kernel",
+    message(_target: string, from: Pid, m: ErlTerm, link: PeerLink): void {
+      // net_adm:ping monitors net_kernel and sends {'$gen_call', {Pid, Tag}, {is_auth, Node}}
+      if (!Array.isArray(m) || m.length !== 3 || m[0] !== A.genCall) return;
+      const request = m[2];
+      const fromTuple = m[1];
+      if (!Array.isArray(request) || request[0] !== A.isAuth || !Array.isArray(fromTuple)) return;
+      link.reply(from, fromTuple[1] as ErlTerm, A.yes, codec.nodePid);
+    },
   };
 
   function up(socket: Socket, leftover: Uint8Array, peer: Peer): void {
@@ -188,9 +273,11 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         if (conns.get(peer.name)?.wire === wire) conns.delete(peer.name);
         log("info", `connection to ${peer.name} closed: ${reason}`);
         port.detach(peer.name);
+        link?.lost();
+        nodeDown(peer.name);
       },
     });
-    link = new PeerLink(peer.name, port, wire, codec.decodeOptions, systemName);
+    link = new PeerLink(peer.name, port, wire, codec.decodeOptions, system);
     conns.set(peer.name, { wire, link });
     const live = link;
     port.attach(peer.name, {
@@ -322,13 +409,11 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       return true;
     },
     send(dest, message): void {
-      if (
-        typeof dest !== "object" ||
-        dest === null ||
-        typeof dest.name !== "string" ||
-        typeof dest.node !== "string"
-      ) {
-        throw new BadArgumentError(`send: expected { name, node }, got ${String(dest)}`);
+      checkDest("send", dest);
+      if (dest.node === name) {
+        const local = rt.whereis(dest.name);
+        if (local !== undefined) rt.send(local, message);
+        return;
       }
       const from = inProcess() ? self() : codec.nodePid;
       const live = conns.get(dest.node);
@@ -338,6 +423,70 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       }
       void connect(dest.node).then((ok) => {
         if (ok) conns.get(dest.node)?.link.regSend(from, dest.name, message);
+      });
+    },
+    async call<R>(dest: RemoteName, request: unknown, options: RemoteCallOptions = {}): Promise<R> {
+      checkDest("call", dest);
+      const timeout = options.timeout ?? 5000;
+      if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+        throw new BadArgumentError(
+          `call: the timeout must be a non-negative number of ms or Infinity`,
+        );
+      }
+      const op: CallOperation = {
+        module: "Distribution",
+        function: "call",
+        args: [dest, request, timeout],
+      };
+      const caller = inProcess() ? self() : codec.nodePid;
+      if (!(await connect(dest.node))) throw new CallError({ nodedown: dest.node }, op);
+      const live = conns.get(dest.node);
+      if (live === undefined) throw new CallError({ nodedown: dest.node }, op);
+      const ref = rt.makeRef();
+      return new Promise<R>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const pending: NameCall = {
+          caller,
+          name: dest.name,
+          answer: (value) => {
+            clearTimeout(timer);
+            resolve(value as R);
+          },
+          down: (reason) => {
+            clearTimeout(timer);
+            if (reason === "noproc") reject(new NoProcessError(op));
+            else if (reason === "noconnection") reject(new CallError({ nodedown: dest.node }, op));
+            else reject(new CallError(reason, op));
+          },
+        };
+        if (timeout !== Number.POSITIVE_INFINITY) {
+          timer = setTimeout(() => {
+            live.link.cancelNameCall(caller, dest.name, ref);
+            reject(new CallTimeoutError(op));
+          }, timeout);
+        }
+        live.link.callName(caller, dest.name, ref, request, pending);
+      });
+    },
+    monitorNode(node: string, flag = true): void {
+      if (typeof node !== "string" || !NODE_NAME.test(node)) {
+        throw new BadArgumentError(
+          `monitorNode: "${String(node)}" is not a node name like "app@host"`,
+        );
+      }
+      const me = self();
+      const list = nodeMonitors.get(node) ?? [];
+      if (!flag) {
+        const i = list.indexOf(me);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) nodeMonitors.delete(node);
+        return;
+      }
+      list.push(me);
+      nodeMonitors.set(node, list);
+      if (node === name) return;
+      void connect(node).then((ok) => {
+        if (!ok) nodeDown(node);
       });
     },
     async stop(): Promise<void> {

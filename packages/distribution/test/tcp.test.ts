@@ -3,11 +3,13 @@
 import { createConnection } from "node:net";
 import {
   CallError,
+  CallTimeoutError,
   DownMessage,
   ExitMessage,
   exit,
   link,
   monitor,
+  NoProcessError,
   type Pid,
   receive,
   register,
@@ -247,5 +249,65 @@ describe("Trellis ↔ Trellis over TCP", () => {
     expect(took).toBeLessThan(tick * 1000 * 1.25 + 300);
     // b ticks and so stays connected, though no process said anything
     expect(a.node.nodes()).toEqual(["b@127.0.0.1"]);
+  });
+});
+
+describe("calls to { name, node } and monitorNode", () => {
+  it("calls a registered server on another node by name, with Erlang's failure reasons", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    await b.rt.run(() => GenServer.start(Counter, 7, { name: "counter" }));
+    const slow = b.rt.spawn(() => new Promise(() => {}));
+    b.rt.register("silent", slow);
+    const dest = { name: "counter", node: "b@127.0.0.1" };
+    // outside process code, and inside a process
+    expect(await a.node.call(dest, "get")).toBe(7);
+    expect(await a.rt.run(() => a.node.call(dest, "get"))).toBe(7);
+    const missing = await a.node
+      .call({ name: "nobody", node: "b@127.0.0.1" }, "get")
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NoProcessError);
+    const late = await a.node
+      .call({ name: "silent", node: "b@127.0.0.1" }, "get", { timeout: 100 })
+      .catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(CallTimeoutError);
+    // the monitor of the timed-out call was taken down on b
+    await until(() => b.rt.processInfo(slow)?.monitoredBy.length === 0, 2000, "the demonitor");
+    const crash = await a.node.call(dest, "crash").catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(CallError);
+    expect((crash as CallError).reason).toBe("boom");
+    const unreachable = await a.node
+      .call({ name: "x", node: "zz@127.0.0.1" }, "get")
+      .catch((e: unknown) => e);
+    expect((unreachable as CallError).reason).toEqual({ nodedown: "zz@127.0.0.1" });
+  });
+
+  it("a call in flight fails with nodedown when the connection drops", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    const slow = b.rt.spawn(() => new Promise(() => {}));
+    b.rt.register("silent", slow);
+    const pending = a.node.call({ name: "silent", node: "b@127.0.0.1" }, "get", {
+      timeout: Number.POSITIVE_INFINITY,
+    });
+    const failure = pending.catch((e: unknown) => e);
+    await until(() => b.rt.processInfo(slow)?.monitoredBy.length === 1, 5000, "the call's monitor");
+    await b.node.stop();
+    expect(((await failure) as CallError).reason).toEqual({ nodedown: "b@127.0.0.1" });
+  });
+
+  it("monitorNode delivers { nodedown } when the connection goes, or at once if it cannot be made", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    const got = await a.rt.run(async () => {
+      a.node.monitorNode("b@127.0.0.1");
+      a.node.monitorNode("nowhere@127.0.0.1");
+      const first = await receive(() => true, { timeout: 5000 });
+      await until(() => a.node.nodes().includes("b@127.0.0.1"));
+      void b.node.stop();
+      const second = await receive(() => true, { timeout: 5000 });
+      return [first, second];
+    });
+    expect(got).toEqual([{ nodedown: "nowhere@127.0.0.1" }, { nodedown: "b@127.0.0.1" }]);
   });
 });

@@ -56,6 +56,19 @@ export interface EpmdEntry {
 }
 
 /**
+ * A line of EPMD's name list.
+ *
+ * @since 0.1.0
+ * @category EPMD
+ */
+export interface EpmdName {
+  /** The short name. */
+  readonly name: string;
+  /** The distribution port. */
+  readonly port: number;
+}
+
+/**
  * A registration: EPMD keeps the node registered while this is open.
  *
  * @since 0.1.0
@@ -233,9 +246,7 @@ export async function epmdPortPlease(
  * @since 0.1.0
  * @category EPMD
  */
-export async function epmdNames(
-  options: EpmdOptions = {},
-): Promise<{ readonly name: string; readonly port: number }[]> {
+export async function epmdNames(options: EpmdOptions = {}): Promise<EpmdName[]> {
   const { host, port, timeout } = resolve(options);
   const deadline = Date.now() + timeout;
   const socket = await connectSocket(host, port, timeout, createConnection);
@@ -244,7 +255,7 @@ export async function epmdNames(
     socket.write(request(Buffer.of(NAMES_REQ)));
     await reader.read(4, deadline);
     const text = Buffer.from(await reader.readAll(1 << 20, deadline)).toString("utf8");
-    const out: { name: string; port: number }[] = [];
+    const out: EpmdName[] = [];
     for (const line of text.split("\n")) {
       const m = /^name (.+) at port (\d+)$/.exec(line);
       if (m !== null) out.push({ name: m[1] as string, port: Number(m[2]) });

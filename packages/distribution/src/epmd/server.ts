@@ -6,7 +6,14 @@
  */
 import { createServer, type Socket } from "node:net";
 import { BadArgumentError } from "@trellis/core";
-import { ALIVE2_REQ, ALIVE2_X_RESP, NAMES_REQ, PORT_PLEASE2_REQ, PORT2_RESP } from "./client.js";
+import {
+  ALIVE2_REQ,
+  ALIVE2_X_RESP,
+  type EpmdName,
+  NAMES_REQ,
+  PORT_PLEASE2_REQ,
+  PORT2_RESP,
+} from "./client.js";
 
 /**
  * Options of {@link startPortMapper}.
@@ -31,7 +38,7 @@ export interface PortMapper {
   /** The port it listens on. */
   readonly port: number;
   /** The names registered now, with their ports. */
-  names(): { readonly name: string; readonly port: number }[];
+  names(): EpmdName[];
   /** Stops listening and drops every registration. */
   close(): Promise<void>;
 }

@@ -486,6 +486,19 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): ErlTerm {
 }
 
 /**
+ * What {@link decodeAt} returns.
+ *
+ * @since 0.1.0
+ * @category Codec
+ */
+export interface Decoded {
+  /** The term. */
+  readonly term: ErlTerm;
+  /** The offset just after it. */
+  readonly end: number;
+}
+
+/**
  * Decodes the first versioned term in `bytes` from `offset`, and tells where it ended.
  *
  * @param bytes - the input
@@ -501,11 +514,7 @@ export function decode(bytes: Uint8Array, options?: DecodeOptions): ErlTerm {
  * @since 0.1.0
  * @category Codec
  */
-export function decodeAt(
-  bytes: Uint8Array,
-  offset: number,
-  options?: DecodeOptions,
-): { term: ErlTerm; end: number } {
+export function decodeAt(bytes: Uint8Array, offset: number, options?: DecodeOptions): Decoded {
   const d = new Decoder(bytes, offset, options);
   const term = d.versioned();
   return { term, end: d.pos };
