@@ -14,6 +14,15 @@ export {
   type VirtualClockOptions,
 } from "./clock.js";
 export {
+  type ConsoleLoggerOptions,
+  consoleLogger,
+  type FormatReportOptions,
+  formatReport,
+  isSaslReport,
+  type LogLevel,
+  levelOf,
+} from "./console-logger.js";
+export {
   AlreadyStartedError,
   BadArgumentError,
   CallError,
