@@ -16,6 +16,7 @@ export const REPO = "https://github.com/trellis-otp/trellis";
 export const NODE_RANGE = ">=22.12";
 export const AUTHOR = "The Trellis authors";
 export const CORE_PEER = "workspace:0.x";
+export const BUILD = "tsdown --config-loader unrun";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const fix = process.argv.includes("--fix");
@@ -92,6 +93,11 @@ for (const dir of readdirSync(packagesDir).sort()) {
   }
   if (typeof pkg.description !== "string" || pkg.description.length < 20) {
     problems.push(`${where}: add a "description" of one sentence (what the package is for)`);
+  }
+  if (pkg.scripts?.build !== undefined && pkg.scripts.build !== BUILD) {
+    problems.push(
+      `${where}: set "scripts": { "build": "${BUILD}" } (Node 22.18+ would load tsdown.config.ts natively and fail on its .js import of the shared config)`,
+    );
   }
   const corePeer = pkg.peerDependencies?.["@trellis/core"];
   if (corePeer !== undefined && corePeer !== CORE_PEER) {

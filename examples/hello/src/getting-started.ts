@@ -1,15 +1,9 @@
 // The code of docs/guides/getting-started.md, run by examples/hello/test/getting-started.test.ts.
 
+import type { RuntimeOptions } from "@trellis/core";
+
 // #region server
-import {
-  createRuntime,
-  downFor,
-  exit,
-  monitor,
-  type RuntimeOptions,
-  receive,
-  whereis,
-} from "@trellis/core";
+import { createRuntime, downFor, exit, monitor, receive, whereis } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import * as Supervisor from "@trellis/supervisor";
 

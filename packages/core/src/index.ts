@@ -15,6 +15,15 @@ export {
   type VirtualClockOptions,
 } from "./clock.js";
 export {
+  type ConsoleLoggerOptions,
+  consoleLogger,
+  type FormatReportOptions,
+  formatReport,
+  isSaslReport,
+  type LogLevel,
+  levelOf,
+} from "./console-logger.js";
+export {
   AlreadyStartedError,
   BadArgumentError,
   CallError,

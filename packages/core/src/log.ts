@@ -8,7 +8,8 @@ import { currentProc, defaultRuntime, type LogReport } from "./runtime.js";
 /**
  * Sends a report to the logger of the calling process's runtime (the default runtime
  * outside process code). Behaviours use it for their reports, e.g. GenServer's "unhandled
- * message" warning; the pid and registered name of the calling process are filled in.
+ * message" warning; the pid, registered name and behaviour of the calling process are
+ * filled in, so every record carries them.
  *
  * @example
  * ```ts
@@ -24,6 +25,7 @@ export function logReport(report: LogReport): void {
   rt.report({
     ...(p === undefined ? {} : { pid: p.pid }),
     ...(p?.name === undefined ? {} : { name: p.name }),
+    ...(p?.behaviour === undefined ? {} : { behaviour: p.behaviour }),
     ...report,
   });
 }

@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { types } from "node:util";
 import { isInstanceOf } from "./brand.js";
 import { type Clock, type ClockHost, RealClock, VirtualClock } from "./clock.js";
+import { consoleLogger, type LogLevel } from "./console-logger.js";
 import {
   BadArgumentError,
   ExitError,
@@ -116,12 +117,18 @@ export interface LogReport {
   readonly name?: string;
   /** The exit reason, for crashes. */
   readonly reason?: unknown;
+  /** The severity; when absent it follows `kind` (see {@link levelOf}). */
+  readonly level?: LogLevel;
+  /** The behaviour of the process concerned, if any (`"GenServer"`…). */
+  readonly behaviour?: string;
+  /** Where the report comes from; `["otp", "sasl"]` marks supervisor and crash reports. */
+  readonly domain?: readonly string[];
   /** Anything else a behaviour attaches (state, last message…). */
   readonly [extra: string]: unknown;
 }
 
 /**
- * Where a runtime sends its reports. The default writes crash reports to `console.error`.
+ * Where a runtime sends its reports. The default is {@link consoleLogger}.
  *
  * @example
  * ```ts
@@ -151,7 +158,7 @@ export interface RuntimeOptions {
   readonly creation?: number;
   /** `"real"` (default), `"virtual"` (a new {@link VirtualClock}), or a clock instance. */
   readonly clock?: Clock | "real" | "virtual";
-  /** Where reports go. Default: crash reports to `console.error`. */
+  /** Where reports go. Default: {@link consoleLogger} at level `"info"`, without SASL reports. */
   readonly logger?: Logger;
   /** Messages a process may handle in one turn before others get theirs. Default `200`. */
   readonly budget?: number;
@@ -582,29 +589,6 @@ function reportFailure(rt: Runtime, e: unknown): void {
   }
 }
 
-function stackOf(reason: unknown): string | undefined {
-  try {
-    return reason instanceof Error && typeof reason.stack === "string"
-      ? reason.stack.split("\n").slice(1).join("\n")
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const consoleLogger: Logger = {
-  log(report) {
-    if (report.kind === "crash" || report.kind === "error") {
-      const stack = stackOf(report.reason);
-      console.error(
-        `[trellis] ${report.message}${stack === undefined || stack === "" ? "" : `\n${stack}`}`,
-      );
-    } else if (report.kind === "warning") {
-      console.warn(`[trellis] ${report.message}`);
-    }
-  },
-};
-
 const CLOCK_METHODS = ["now", "setAlarm", "clearAlarm", "idle", "detach"] as const;
 
 /** Rejects options that would fail later, far from their cause. */
@@ -754,7 +738,7 @@ export class Runtime implements ClockHost {
     const clock = options.clock ?? "real";
     this.clock =
       clock === "real" ? new RealClock() : clock === "virtual" ? new VirtualClock() : clock;
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? consoleLogger();
     this.budget = options.budget ?? 200;
     this.sliceMs = options.sliceMs ?? 2;
     if (!(this.budget >= 1))
@@ -1168,7 +1152,10 @@ export class Runtime implements ClockHost {
         pid: p.pid,
         ...(p.name === undefined ? {} : { name: p.name }),
         reason,
-        ...(p.behaviour === undefined ? {} : { behaviour: p.behaviour }),
+        // a behaviour writes its own report; this one is then a supervisor-style (SASL) one
+        ...(p.behaviour === undefined
+          ? {}
+          : { behaviour: p.behaviour, domain: ["otp", "sasl"] as const }),
       });
     }
     const settle = p.settle;

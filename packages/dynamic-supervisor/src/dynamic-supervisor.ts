@@ -300,7 +300,9 @@ class DynamicSupervisorProcess implements SpecialProcess {
 
   private log(report: LogReport): void {
     try {
-      this.rt.logger.log(report);
+      // supervisor reports are OTP's SASL reports: the console logger leaves them out by
+      // default, as Elixir's Logger does (the crashed child's own report says what happened)
+      this.rt.logger.log({ behaviour: MODULE, domain: ["otp", "sasl"], ...report });
     } catch {
       // a logger must not take the supervisor down
     }

@@ -13,11 +13,13 @@ import {
   ExitError,
   type From,
   formatReason,
+  isAlive,
   isCallRequest,
   isCastRequest,
   isInstanceOf,
   isQuietReason,
   logReport,
+  type Pid,
   type Ref,
   reply,
   type SpecialProcess,
@@ -522,13 +524,24 @@ export class Loop implements SpecialProcess {
       const status = formatted(this.cb, { state: this.state, message: this.last, reason });
       logReport({
         kind: "error",
-        message: `GenServer ${String(self())} terminating: ${formatReason(status.reason ?? reason)}; last message: ${formatReason(status.message)}`,
+        message: `GenServer ${String(self())} terminating: ${formatReason(status.reason ?? reason)}`,
         behaviour: "GenServer",
         reason: status.reason ?? reason,
         lastMessage: status.message,
         state: status.state,
-        ...(this.client?.pid === undefined ? {} : { client: this.client.pid }),
+        ...(this.client?.pid === undefined
+          ? {}
+          : { client: this.client.pid, clientAlive: clientAlive(this.client.pid) }),
       });
     }
+  }
+}
+
+/** Whether the client of the call that crashed the server is alive (for the report). */
+function clientAlive(pid: Pid): boolean | undefined {
+  try {
+    return isAlive(pid);
+  } catch {
+    return undefined; // a pid of another node
   }
 }
