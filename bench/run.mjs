@@ -126,6 +126,11 @@ const WORKLOADS = [
     beam: "beam/event.exs",
   },
   {
+    name: "telemetry",
+    what: "the call and ring workloads with nobody listening, a handler on an unrelated event, and handlers on their events (no BEAM counterpart)",
+    trellis: "src/trellis/telemetry.ts",
+  },
+  {
     name: "latency",
     what: "p50/p99 of a 1 ms setTimeout while 10k processes exchange messages (no BEAM counterpart)",
     trellis: "src/trellis/latency.ts",

@@ -14,6 +14,7 @@ import {
   monitor,
   type Pid,
   Pid as PidClass,
+  type Runtime,
   receive,
   self,
   sleep,
@@ -56,6 +57,11 @@ export interface DemoOptions {
   readonly loadMs?: number;
   /** Concurrent clients in the load phase. Default 8. */
   readonly clients?: number;
+  /**
+   * Called with the demo's runtime once it exists (main.ts starts the observer on it with
+   * `--observer`); the function it resolves with runs just before the runtime shuts down.
+   */
+  readonly attach?: (runtime: Runtime) => Promise<() => Promise<void>>;
 }
 
 /** One checked invariant. */
@@ -584,6 +590,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const n = new Narrator(options.print ?? ((line) => console.log(line)));
   const reports = new ReportReader(n);
   const rt = createRuntime({ logger: { log: (r) => reports.log(r) } });
+  const detach = await options.attach?.(rt);
   const loadMs = options.loadMs ?? 1500;
   const clients = options.clients ?? 8;
   const started = performance.now();
@@ -657,6 +664,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   );
   const leftover = rt.processes().length;
   const timers = rt.pendingTimers();
+  await detach?.();
   await rt.shutdown();
   const checks = [
     ...invariants.checks,

@@ -661,6 +661,9 @@ interface ExitSig {
 
 let runtimeCount = 0;
 
+const EV_SPAWN = ["trellis", "process", "spawn"] as const;
+const EV_EXIT = ["trellis", "process", "exit"] as const;
+
 /**
  * An Erlang node in one object: processes, scheduler, timers, names, logger and links to
  * other nodes. Most code uses the module functions (`spawn`, `send`, `receive`…), which act
@@ -845,18 +848,20 @@ export class Runtime implements ClockHost {
   }
 
   private emitSpawn(p: Proc, parent: Proc | undefined): void {
+    if (!this.telemetry.listening(EV_SPAWN)) return;
     this.telemetry.execute(
-      ["trellis", "process", "spawn"],
+      EV_SPAWN,
       { monotonicTime: this.clock.now() },
       { pid: p.pid, spawner: parent?.pid },
     );
   }
 
   private emitExit(p: Proc, reason: unknown): void {
+    if (!this.telemetry.listening(EV_EXIT)) return;
     const meta = { pid: p.pid, reason, name: p.name, behaviour: p.behaviour };
     this.deferred.push(() =>
       this.telemetry.execute(
-        ["trellis", "process", "exit"],
+        EV_EXIT,
         { monotonicTime: this.clock.now(), reductions: p.reductions },
         meta,
       ),

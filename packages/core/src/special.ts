@@ -487,8 +487,8 @@ class PendingCall implements DownSink, TimerSink {
     const tel = this.rt.telemetry;
     const meta = this.meta as Readonly<Record<string, unknown>>;
     const m = { duration: this.rt.now() - this.started, monotonicTime: this.rt.now() };
-    if (error === undefined) tel.execute(["trellis", "call", "stop"], m, meta);
-    else tel.execute(["trellis", "call", "exception"], m, { ...meta, kind: "exit", reason: error });
+    if (error === undefined) tel.execute(EV_CALL_STOP, m, meta);
+    else tel.execute(EV_CALL_EXCEPTION, m, { ...meta, kind: "exit", reason: error });
   }
 
   /** The reply arrived. */
@@ -580,8 +580,19 @@ function request$(
   return promise;
 }
 
+const EV_CALL_START = ["trellis", "call", "start"] as const;
+const EV_CALL_STOP = ["trellis", "call", "stop"] as const;
+const EV_CALL_EXCEPTION = ["trellis", "call", "exception"] as const;
+
 /** Emits a call's start event; a handler may set the metadata's `context`. */
 function callStart(call: PendingCall, caller: Proc | undefined): void {
+  const tel = call.rt.telemetry;
+  if (
+    !tel.listening(EV_CALL_START) &&
+    !tel.listening(EV_CALL_STOP) &&
+    !tel.listening(EV_CALL_EXCEPTION)
+  )
+    return;
   const op = call.op;
   const meta = {
     caller: caller?.pid,
@@ -594,11 +605,7 @@ function callStart(call: PendingCall, caller: Proc | undefined): void {
   };
   call.meta = meta;
   call.started = call.rt.now();
-  call.rt.telemetry.execute(
-    ["trellis", "call", "start"],
-    { monotonicTime: call.started, systemTime: Date.now() },
-    meta,
-  );
+  tel.execute(EV_CALL_START, { monotonicTime: call.started, systemTime: Date.now() }, meta);
 }
 
 /**

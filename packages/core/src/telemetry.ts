@@ -130,6 +130,8 @@ export class TelemetryHub {
   enabled = false;
   private readonly byId = new Map<string, Attached[]>();
   private readonly byEvent = new Map<string, Attached[]>();
+  /** Handlers by event array identity: emit points pass constant arrays, so no join per emit. */
+  private cache = new WeakMap<EventName, readonly Attached[] | null>();
   private readonly host: { report(r: LogReport): void; now(): number };
 
   /** @internal Made by the runtime. */
@@ -197,6 +199,7 @@ export class TelemetryHub {
       config,
     }));
     this.byId.set(id, entries);
+    this.cache = new WeakMap();
     for (const a of entries) {
       const list = this.byEvent.get(a.key);
       // copy on write: an emit in progress keeps iterating its own array
@@ -218,6 +221,7 @@ export class TelemetryHub {
     const entries = this.byId.get(id);
     if (entries === undefined) return false;
     this.byId.delete(id);
+    this.cache = new WeakMap();
     for (const a of entries) {
       const rest = (this.byEvent.get(a.key) ?? []).filter((x) => x.id !== id);
       if (rest.length === 0) this.byEvent.delete(a.key);
@@ -248,6 +252,31 @@ export class TelemetryHub {
   }
 
   /**
+   * Whether a handler is attached to `event`. Emit points whose metadata costs something to
+   * build ask first. Treat event arrays as immutable: the answer is cached per array.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime();
+   * const EVENT = ["my_app", "cache", "miss"] as const;
+   * if (rt.telemetry.listening(EVENT)) rt.telemetry.execute(EVENT, { count: 1 }, {});
+   * ```
+   */
+  listening(event: EventName): boolean {
+    return this.enabled && this.handlersOf(event) !== null;
+  }
+
+  private handlersOf(event: EventName): readonly Attached[] | null {
+    let list = this.cache.get(event);
+    if (list === undefined) {
+      list = Array.isArray(event) ? (this.byEvent.get(event.join(SEP)) ?? null) : null;
+      this.cache.set(event, list);
+    }
+    return list;
+  }
+
+  /**
    * Emits an event: calls every handler attached to `event`, in attach order. A handler
    * that throws is detached and reported to the runtime's logger; `execute` itself never
    * throws because of a handler.
@@ -261,8 +290,8 @@ export class TelemetryHub {
    */
   execute(event: EventName, measurements: Measurements, metadata: Metadata = {}): void {
     if (!this.enabled) return;
-    const list = this.byEvent.get(event.join(SEP));
-    if (list === undefined) return;
+    const list = this.handlersOf(event);
+    if (list === null) return;
     for (const a of list) {
       try {
         a.handler(event, measurements, metadata, a.config);

@@ -83,6 +83,19 @@ describe("attach, execute, detach", () => {
     expect(rt.telemetry.listHandlers()).toEqual([]);
   });
 
+  it("listening answers per event, also for the same array after attach and detach", () => {
+    const rt = createRuntime();
+    const EV = ["app", "hit"] as const;
+    expect(rt.telemetry.listening(EV)).toBe(false);
+    rt.telemetry.attach("other", ["app", "miss"], () => {});
+    expect(rt.telemetry.listening(EV)).toBe(false);
+    rt.telemetry.attach("h", ["app", "hit"], () => {});
+    expect(rt.telemetry.listening(EV)).toBe(true);
+    rt.telemetry.detach("h");
+    expect(rt.telemetry.listening(EV)).toBe(false);
+    expect(rt.telemetry.listening(["app", "miss"])).toBe(true);
+  });
+
   it("rejects a duplicate id and bad event names with a BadArgumentError", () => {
     const rt = createRuntime();
     rt.telemetry.attach("dup", ["a"], () => {});

@@ -208,7 +208,7 @@ function TreeNode({ n, parent, flashes }) {
   const key = `${parent}/${n.id}`;
   const flash = flashes.get(key);
   const label = html`<span class="pid">${n.pidId === null ? html`<span class="muted">${n.pid ?? "not running"}</span>` : html`<a href=${`#process/${n.pidId}`}>${n.pid}</a>`}</span>
-    <strong> ${n.id}</strong>${n.name && html` <span class="muted">(${n.name})</span>`}
+    ${n.id !== "" && html`<strong> ${n.id}</strong>`}${n.name && html` <span class="muted">(${n.name})</span>`}
     ${n.behaviour && html`<span class="badge">${n.behaviour}</span>`}
     ${n.restarts > 0 && html`<span class="badge" title="restarts">↻ ${n.restarts}</span>`}`;
   const cls = flash === undefined ? "" : "flash";
@@ -327,4 +327,6 @@ function App() {
     <main>${body}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById("app"));
+const root = document.getElementById("app");
+root.textContent = "";
+render(html`<${App} />`, root);

@@ -47,6 +47,15 @@ export interface LooseCallbacks {
 
 type Step = undefined | PromiseLike<void>;
 
+const EV_START = ["trellis", "genServer", "handleCall", "start"] as const;
+const EV_STOP = ["trellis", "genServer", "handleCall", "stop"] as const;
+const EV_EXCEPTION = ["trellis", "genServer", "handleCall", "exception"] as const;
+
+/** Whether anybody listens to the handleCall events. */
+function listensToCalls(tel: TelemetryHub): boolean {
+  return tel.listening(EV_START) || tel.listening(EV_STOP) || tel.listening(EV_EXCEPTION);
+}
+
 /** The message an idle timeout sends to its own server. */
 class IdleTick {
   readonly idleTick = true;
@@ -272,7 +281,8 @@ export class Loop implements SpecialProcess {
         ),
       );
     }
-    if (this.tel?.enabled === true) return this.tracedCall(msg, h, this.tel);
+    if (this.tel?.enabled === true && listensToCalls(this.tel))
+      return this.tracedCall(msg, h, this.tel);
     let r: unknown;
     try {
       r = h.call(this.cb, msg.request, msg.from, this.state);
@@ -291,20 +301,12 @@ export class Loop implements SpecialProcess {
     const meta = { pid: self(), request: msg.request, from: msg.from, context: msg.from.context };
     const rt = currentRuntime();
     const t0 = rt.now();
-    tel.execute(
-      ["trellis", "genServer", "handleCall", "start"],
-      { monotonicTime: t0, systemTime: Date.now() },
-      meta,
-    );
+    tel.execute(EV_START, { monotonicTime: t0, systemTime: Date.now() }, meta);
     const stop = (): void =>
-      tel.execute(
-        ["trellis", "genServer", "handleCall", "stop"],
-        { duration: rt.now() - t0, monotonicTime: rt.now() },
-        meta,
-      );
+      tel.execute(EV_STOP, { duration: rt.now() - t0, monotonicTime: rt.now() }, meta);
     const fail = (e: unknown): Step => {
       tel.execute(
-        ["trellis", "genServer", "handleCall", "exception"],
+        EV_EXCEPTION,
         { duration: rt.now() - t0, monotonicTime: rt.now() },
         { ...meta, kind: "error", reason: e },
       );

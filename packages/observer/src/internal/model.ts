@@ -160,7 +160,7 @@ export async function trees(rt: Runtime): Promise<TreeView[]> {
       // it stopped meanwhile, or is busy: show it without children this time
     }
     out.push({
-      id: info?.registeredName ?? String(pid),
+      id: "",
       pid: String(pid),
       pidId: pid.id,
       type: "supervisor",
