@@ -72,8 +72,10 @@ await rt.run(async () => {
   // 4. ring of 100 processes alternating between w1 and w2: every hop crosses threads
   const members: Pid[] = [];
   for (let i = 0; i < 100; i++)
-    members.push(await spawnOn(i % 2 === 0 ? w1 : w2, { module: MOD, function: "ringMember", args: [self()] }));
-  members.forEach((m, i) => send(m, members[(i + 1) % members.length] as Pid));
+    members.push(
+      await spawnOn(i % 2 === 0 ? w1 : w2, { module: MOD, function: "ringMember", args: [self()] }),
+    );
+  for (const [i, m] of members.entries()) send(m, members[(i + 1) % members.length] as Pid);
   const ring = async (hops: number): Promise<number> =>
     rate(hops, async () => {
       send(members[0] as Pid, hops);
