@@ -142,6 +142,12 @@ const WORKLOADS = [
       latency_load_handler: "latency_load",
     },
   },
+  {
+    name: "workers",
+    what: "worker nodes: cross-worker calls (1 and 100 clients), casts, a ring over 2 workers, CPU-bound requests on 1 and 2 workers (BEAM: 1 and 2 schedulers online)",
+    trellis: "src/trellis/workers.ts",
+    beam: "beam/workers.exs",
+  },
 ];
 
 /**

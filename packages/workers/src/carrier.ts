@@ -6,15 +6,24 @@
  * @internal
  */
 import type { MessagePort } from "node:worker_threads";
-import { formatReason, type Pid, type Ref, type Signal, type Transport } from "@trellis/core";
+import {
+  CallRequest,
+  From,
+  formatReason,
+  type Pid,
+  type Ref,
+  type Signal,
+  type Transport,
+} from "@trellis/core";
 import { Decoder, Encoder } from "./codec.js";
 import type { NodeContext } from "./node-context.js";
 import { deliverSignal } from "./seam.js";
 
-type PidC = [string, number, number, number];
-type RefC = [string, number, number];
-
-// Frame entry kinds. Every entry is an array whose first element is its kind.
+// A batch is one flat array: each entry is its kind followed by its fields. A pid takes four
+// slots (node, id, serial, creation) and a ref three (node, id, creation), where the node is
+// 0 for the sending node, 1 for the receiving one, or the name of a third node: small
+// integers cost the structured-clone algorithm far less than nested arrays and repeated
+// strings.
 const MSG = 0;
 const LINK = 1;
 const UNLINK = 2;
@@ -23,6 +32,8 @@ const MONITOR = 4;
 const DEMONITOR = 5;
 const DOWN = 6;
 const REPLY = 7;
+/** A call request: its From travels as slots, not as an encoded object. */
+const CALL = 10;
 /** Carrier-level: a spawn or a remote call request. */
 export const SPAWN = 8;
 /** Carrier-level: the answer to {@link SPAWN}. */
@@ -55,6 +66,7 @@ export class Carrier implements Transport {
   private out: unknown[] = [];
   private readonly enc: Encoder;
   private readonly dec: Decoder;
+  private readonly here: string;
   private scheduled = false;
   private closed = false;
 
@@ -62,6 +74,7 @@ export class Carrier implements Transport {
     this.ctx = ctx;
     this.peer = peer;
     this.port = port;
+    this.here = ctx.rt.node;
     this.enc = new Encoder(ctx.interner);
     this.dec = new Decoder(ctx.rt, ctx.interner);
     port.on("message", (batch: unknown[]) => this.receive(batch));
@@ -71,20 +84,26 @@ export class Carrier implements Transport {
   // -------------------------------------------------------------------------------------
   // Out
 
-  private pid(p: Pid): PidC {
-    return this.ctx.interner.pidOut(p);
+  private node(node: string): string | number {
+    return node === this.here ? 0 : node === this.peer ? 1 : node;
   }
 
-  private ref(r: Ref): RefC {
-    return this.ctx.interner.refOut(r);
+  private pid(out: unknown[], p: Pid): void {
+    this.ctx.interner.pidOut(p);
+    out.push(this.node(p.node), p.id, p.serial, p.creation);
   }
 
-  /** Encodes `v`; a flag says whether the receiver must revive it. */
-  private value(v: unknown, path: string, strict: boolean): [unknown, number] {
+  private ref(out: unknown[], r: Ref): void {
+    this.ctx.interner.refOut(r);
+    out.push(this.node(r.node), r.id, r.creation);
+  }
+
+  /** Encodes `v` and pushes it and its revive flag. */
+  private value(out: unknown[], v: unknown, path: string, strict: boolean): void {
     const saved = this.enc.transfer.length;
     try {
       const e = this.enc.encode(v, path, strict);
-      return [e, this.enc.changed ? 1 : 0];
+      out.push(e, this.enc.changed ? 1 : 0);
     } catch (err) {
       this.enc.transfer.length = saved;
       throw err;
@@ -93,88 +112,112 @@ export class Carrier implements Transport {
 
   deliver(signal: Signal): void {
     if (this.closed) return;
-    switch (signal.type) {
-      case "message": {
-        // Throws UncloneableError to the sender before anything is queued.
-        const [m, r] = this.value(signal.message, "message", true);
-        this.push([MSG, this.pid(signal.to), m, r]);
-        return;
+    const out = this.out;
+    const mark = out.length;
+    try {
+      switch (signal.type) {
+        case "message": {
+          const m = signal.message;
+          if (m instanceof CallRequest) {
+            // Throws UncloneableError to the caller before anything is queued.
+            out.push(CALL);
+            this.pid(out, signal.to);
+            const from = m.from;
+            if (from.pid === undefined) out.push(null, 0, 0, 0);
+            else this.pid(out, from.pid);
+            this.ref(out, from.ref);
+            this.value(out, m.request, "request", true);
+          } else {
+            out.push(MSG);
+            this.pid(out, signal.to);
+            this.value(out, m, "message", true);
+          }
+          break;
+        }
+        case "link":
+          out.push(LINK);
+          this.pid(out, signal.from);
+          this.pid(out, signal.to);
+          break;
+        case "unlink":
+          out.push(UNLINK);
+          this.pid(out, signal.from);
+          this.pid(out, signal.to);
+          break;
+        case "exit":
+          out.push(EXIT);
+          this.pid(out, signal.from);
+          this.pid(out, signal.to);
+          this.value(out, signal.reason, "reason", false);
+          out.push(signal.link);
+          break;
+        case "monitor":
+        case "demonitor":
+          out.push(signal.type === "monitor" ? MONITOR : DEMONITOR);
+          this.pid(out, signal.from);
+          this.pid(out, signal.to);
+          this.ref(out, signal.ref);
+          break;
+        case "down":
+          out.push(DOWN);
+          this.pid(out, signal.from);
+          this.pid(out, signal.to);
+          this.ref(out, signal.ref);
+          this.value(out, signal.reason, "reason", false);
+          break;
+        case "reply":
+          out.push(REPLY);
+          this.ref(out, signal.ref);
+          this.value(out, signal.value, "reply", true);
+          break;
+        default:
+          // A signal kind this carrier does not know (added to core later): say so.
+          this.ctx.rt.logger.log({
+            kind: "warning",
+            message: `worker carrier to ${this.peer}: dropped a signal it cannot carry: ${formatReason((signal as { type?: unknown }).type)}`,
+          });
+          return;
       }
-      case "link":
-        this.push([LINK, this.pid(signal.from), this.pid(signal.to)]);
-        return;
-      case "unlink":
-        this.push([UNLINK, this.pid(signal.from), this.pid(signal.to)]);
-        return;
-      case "exit": {
-        const [reason, r] = this.value(signal.reason, "reason", false);
-        this.push([EXIT, this.pid(signal.from), this.pid(signal.to), reason, r, signal.link]);
-        return;
-      }
-      case "monitor":
-        this.push([MONITOR, this.pid(signal.from), this.pid(signal.to), this.ref(signal.ref)]);
-        return;
-      case "demonitor":
-        this.push([DEMONITOR, this.pid(signal.from), this.pid(signal.to), this.ref(signal.ref)]);
-        return;
-      case "down": {
-        const [reason, r] = this.value(signal.reason, "reason", false);
-        this.push([
-          DOWN,
-          this.pid(signal.from),
-          this.pid(signal.to),
-          this.ref(signal.ref),
-          reason,
-          r,
-        ]);
-        return;
-      }
-      case "reply": {
-        const [v, r] = this.value(signal.value, "reply", true);
-        this.push([REPLY, this.ref(signal.ref), v, r]);
-        return;
-      }
-      default:
-        // A signal kind this carrier does not know (added to core later): say so, once.
-        this.ctx.rt.logger.log({
-          kind: "warning",
-          message: `worker carrier to ${this.peer}: dropped a signal it cannot carry: ${formatReason((signal as { type?: unknown }).type)}`,
-        });
+    } catch (err) {
+      out.length = mark;
+      throw err;
     }
+    this.scheduleFlush();
   }
 
   /** Sends a carrier-level spawn request; throws UncloneableError for bad arguments. */
   spawnRequest(f: SpawnFrame): void {
-    const [args, r] = this.value(f.args, "args", true);
-    this.push([
-      SPAWN,
-      f.id,
-      f.from === undefined ? null : this.pid(f.from),
-      f.module,
-      f.fn,
-      args,
-      r,
-      f.link,
-      f.mode,
-    ]);
+    const out = this.out;
+    const mark = out.length;
+    try {
+      out.push(SPAWN, f.id);
+      if (f.from === undefined) out.push(null, 0, 0, 0);
+      else this.pid(out, f.from);
+      out.push(f.module, f.fn, f.link, f.mode);
+      this.value(out, f.args, "args", true);
+    } catch (err) {
+      out.length = mark;
+      throw err;
+    }
+    this.scheduleFlush();
   }
 
   /** Sends the answer to a spawn request. */
   spawnReply(f: SpawnedFrame): void {
-    let v: unknown;
-    let r: number;
-    let ok = f.ok;
+    const out = this.out;
+    const mark = out.length;
+    out.push(SPAWNED, f.id, f.ok);
     try {
-      [v, r] = this.value(f.value, "result", true);
+      this.value(out, f.value, "result", true);
     } catch (err) {
-      ok = false;
-      [v, r] = this.value(err, "result", false);
+      out.length = mark;
+      out.push(SPAWNED, f.id, false);
+      this.value(out, err, "result", false);
     }
-    this.push([SPAWNED, f.id, ok, v, r]);
+    this.scheduleFlush();
   }
 
-  private push(entry: unknown[]): void {
-    this.out.push(entry);
+  private scheduleFlush(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
@@ -192,19 +235,13 @@ export class Carrier implements Transport {
     try {
       this.port.postMessage(batch, transfer);
     } catch (err) {
-      // The codec should have refused anything uncloneable at the sender; if a value still
-      // slipped through (a host object), send what can go, one entry at a time.
-      for (const entry of batch) {
-        try {
-          this.port.postMessage([entry]);
-        } catch {
-          this.ctx.rt.logger.log({
-            kind: "error",
-            message: `worker carrier to ${this.peer}: dropped a signal that cannot be cloned: ${formatReason(err)}`,
-            reason: err,
-          });
-        }
-      }
+      // The codec refuses anything uncloneable at the sender; a value that still slipped
+      // through (a host object) costs this batch, and is reported.
+      this.ctx.rt.logger.log({
+        kind: "error",
+        message: `worker carrier to ${this.peer}: dropped a batch that cannot be cloned: ${formatReason(err)}`,
+        reason: err,
+      });
     }
   };
 
@@ -223,94 +260,122 @@ export class Carrier implements Transport {
   // -------------------------------------------------------------------------------------
   // In
 
-  private receive(batch: unknown[]): void {
+  private receive(b: unknown[]): void {
     if (this.closed) return;
     const rt = this.ctx.rt;
-    const i = this.ctx.interner;
+    const it = this.ctx.interner;
     const d = this.dec;
-    for (const raw of batch) {
-      const e = raw as unknown[];
-      switch (e[0]) {
-        case MSG:
+    const peer = this.peer;
+    const here = this.here;
+    let i = 0;
+    const node = (): string => {
+      const n = b[i++];
+      return n === 0 ? peer : n === 1 ? here : (n as string);
+    };
+    const pid = (): Pid => {
+      const n = node();
+      const p = it.pidIn(n, b[i] as number, b[i + 1] as number, b[i + 2] as number);
+      i += 3;
+      return p;
+    };
+    const optPid = (): Pid | undefined => {
+      if (b[i] === null) {
+        i += 4;
+        return undefined;
+      }
+      return pid();
+    };
+    const ref = (): Ref => {
+      const n = node();
+      const r = it.refIn(n, b[i] as number, b[i + 1] as number);
+      i += 2;
+      return r;
+    };
+    const value = (): unknown => {
+      const v = b[i];
+      const revive = b[i + 1] === 1;
+      i += 2;
+      return revive ? d.decode(v) : v;
+    };
+    while (i < b.length) {
+      const kind = b[i++];
+      switch (kind) {
+        case MSG: {
+          const to = pid();
+          deliverSignal(rt, { type: "message", to, message: value() });
+          break;
+        }
+        case CALL: {
+          const to = pid();
+          const fromPid = optPid();
+          const r = ref();
+          const request = value();
           deliverSignal(rt, {
             type: "message",
-            to: i.pidIn(e[1] as PidC),
-            message: e[3] === 1 ? d.decode(e[2]) : e[2],
+            to,
+            message: new CallRequest(new From(fromPid, r, rt), request),
           });
           break;
+        }
         case LINK:
-          deliverSignal(rt, {
-            type: "link",
-            from: i.pidIn(e[1] as PidC),
-            to: i.pidIn(e[2] as PidC),
-          });
+        case UNLINK: {
+          const from = pid();
+          const to = pid();
+          deliverSignal(rt, { type: kind === LINK ? "link" : "unlink", from, to });
           break;
-        case UNLINK:
-          deliverSignal(rt, {
-            type: "unlink",
-            from: i.pidIn(e[1] as PidC),
-            to: i.pidIn(e[2] as PidC),
-          });
+        }
+        case EXIT: {
+          const from = pid();
+          const to = pid();
+          const reason = value();
+          deliverSignal(rt, { type: "exit", from, to, reason, link: b[i++] === true });
           break;
-        case EXIT:
-          deliverSignal(rt, {
-            type: "exit",
-            from: i.pidIn(e[1] as PidC),
-            to: i.pidIn(e[2] as PidC),
-            reason: e[4] === 1 ? d.decode(e[3]) : e[3],
-            link: e[5] === true,
-          });
-          break;
+        }
         case MONITOR:
+        case DEMONITOR: {
+          const from = pid();
+          const to = pid();
           deliverSignal(rt, {
-            type: "monitor",
-            from: i.pidIn(e[1] as PidC),
-            to: i.pidIn(e[2] as PidC),
-            ref: i.refIn(e[3] as RefC),
+            type: kind === MONITOR ? "monitor" : "demonitor",
+            from,
+            to,
+            ref: ref(),
           });
           break;
-        case DEMONITOR:
-          deliverSignal(rt, {
-            type: "demonitor",
-            from: i.pidIn(e[1] as PidC),
-            to: i.pidIn(e[2] as PidC),
-            ref: i.refIn(e[3] as RefC),
-          });
+        }
+        case DOWN: {
+          const from = pid();
+          const to = pid();
+          const r = ref();
+          deliverSignal(rt, { type: "down", from, to, ref: r, reason: value() });
           break;
-        case DOWN:
-          deliverSignal(rt, {
-            type: "down",
-            from: i.pidIn(e[1] as PidC),
-            to: i.pidIn(e[2] as PidC),
-            ref: i.refIn(e[3] as RefC),
-            reason: e[5] === 1 ? d.decode(e[4]) : e[4],
-          });
+        }
+        case REPLY: {
+          const r = ref();
+          deliverSignal(rt, { type: "reply", ref: r, value: value() });
           break;
-        case REPLY:
-          deliverSignal(rt, {
-            type: "reply",
-            ref: i.refIn(e[1] as RefC),
-            value: e[3] === 1 ? d.decode(e[2]) : e[2],
-          });
+        }
+        case SPAWN: {
+          const id = b[i++] as number;
+          const from = optPid();
+          const module = b[i] as string;
+          const fn = b[i + 1] as string;
+          const link = b[i + 2] === true;
+          const mode = b[i + 3] === "call" ? "call" : "spawn";
+          i += 4;
+          const args = value() as unknown[];
+          this.ctx.serveSpawn(this, { id, from, module, fn, args, link, mode });
           break;
-        case SPAWN:
-          this.ctx.serveSpawn(this, {
-            id: e[1] as number,
-            from: e[2] === null ? undefined : i.pidIn(e[2] as PidC),
-            module: e[3] as string,
-            fn: e[4] as string,
-            args: (e[6] === 1 ? d.decode(e[5]) : e[5]) as unknown[],
-            link: e[7] === true,
-            mode: e[8] === "call" ? "call" : "spawn",
-          });
+        }
+        case SPAWNED: {
+          const id = b[i++] as number;
+          const ok = b[i++] === true;
+          this.ctx.spawnAnswered(peer, { id, ok, value: value() });
           break;
-        case SPAWNED:
-          this.ctx.spawnAnswered(this.peer, {
-            id: e[1] as number,
-            ok: e[2] === true,
-            value: e[4] === 1 ? d.decode(e[3]) : e[3],
-          });
-          break;
+        }
+        default:
+          // Not a batch this carrier wrote: stop reading it.
+          return;
       }
     }
   }

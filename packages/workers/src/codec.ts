@@ -72,54 +72,85 @@ export function transfer<T extends ArrayBuffer | ArrayBufferView>(bytes: T): T {
   return bytes;
 }
 
-/** Pids and refs by their coordinates, weakly, so that identity survives a round trip. */
-export class Interner {
-  private readonly pids = new Map<string, WeakRef<Pid>>();
-  private readonly refs = new Map<string, WeakRef<Ref>>();
-  private readonly cleanup = new FinalizationRegistry<{
-    map: Map<string, WeakRef<object>>;
-    key: string;
-  }>(({ map, key }) => {
-    if (map.get(key)?.deref() === undefined) map.delete(key);
-  });
+type PidC = [string, number, number, number];
+type RefC = [string, number, number];
 
-  pidOut(p: Pid): [string, number, number, number] {
-    const key = `${p.node}|${p.id}|${p.serial}|${p.creation}`;
-    if (this.pids.get(key)?.deref() !== p) {
-      this.pids.set(key, new WeakRef(p));
-      this.cleanup.register(p, { map: this.pids, key });
-    }
-    return [p.node, p.id, p.serial, p.creation];
+/** Entries added between two sweeps of dead entries from the intern tables. */
+const SWEEP_EVERY = 50_000;
+
+/**
+ * Pids and refs by their coordinates, weakly, so that identity survives a round trip: a pid
+ * or ref that goes out and comes back is the same object, as long as anything still holds
+ * it (a link set, a monitor, a pending call). One per runtime, shared by its carriers.
+ */
+export class Interner {
+  /** node -> id -> pid (serial and creation checked on the way in). */
+  private readonly pids = new Map<string, Map<number, WeakRef<Pid>>>();
+  /** node -> id -> ref (creation checked on the way in). */
+  private readonly refs = new Map<string, Map<number, WeakRef<Ref>>>();
+  private readonly pidCoords = new WeakMap<Pid, PidC>();
+  private readonly refCoords = new WeakMap<Ref, RefC>();
+  private added = 0;
+
+  private sweep(): void {
+    this.added = 0;
+    for (const table of [this.pids, this.refs] as Map<string, Map<number, WeakRef<object>>>[])
+      for (const [node, byId] of table) {
+        for (const [id, w] of byId) if (w.deref() === undefined) byId.delete(id);
+        if (byId.size === 0) table.delete(node);
+      }
   }
 
-  pidIn(c: readonly [string, number, number, number]): Pid {
-    const key = `${c[0]}|${c[1]}|${c[2]}|${c[3]}`;
-    const known = this.pids.get(key)?.deref();
+  private remember<T extends object>(
+    table: Map<string, Map<number, WeakRef<T>>>,
+    node: string,
+    id: number,
+    value: T,
+  ): void {
+    let byId = table.get(node);
+    if (byId === undefined) {
+      byId = new Map();
+      table.set(node, byId);
+    }
+    byId.set(id, new WeakRef(value));
+    if (++this.added >= SWEEP_EVERY) this.sweep();
+  }
+
+  pidOut(p: Pid): PidC {
+    const known = this.pidCoords.get(p);
     if (known !== undefined) return known;
+    const c: PidC = [p.node, p.id, p.serial, p.creation];
+    this.pidCoords.set(p, c);
+    this.remember(this.pids, p.node, p.id, p);
+    return c;
+  }
+
+  pidIn(node: string, id: number, serial: number, creation: number): Pid {
+    const known = this.pids.get(node)?.get(id)?.deref();
+    if (known !== undefined && known.serial === serial && known.creation === creation) return known;
     // Unknown: a process of another node, or a local process that is gone (no live
     // process behind it, so sends to it are dropped, links and monitors say noproc).
-    const pid = new Pid(c[0], c[1], c[2], c[3]);
-    this.pids.set(key, new WeakRef(pid));
-    this.cleanup.register(pid, { map: this.pids, key });
+    const pid = new Pid(node, id, serial, creation);
+    this.pidCoords.set(pid, [node, id, serial, creation]);
+    this.remember(this.pids, node, id, pid);
     return pid;
   }
 
-  refOut(r: Ref): [string, number, number] {
-    const key = `${r.node}|${r.id}|${r.creation}`;
-    if (this.refs.get(key)?.deref() !== r) {
-      this.refs.set(key, new WeakRef(r));
-      this.cleanup.register(r, { map: this.refs, key });
-    }
-    return [r.node, r.id, r.creation];
+  refOut(r: Ref): RefC {
+    const known = this.refCoords.get(r);
+    if (known !== undefined) return known;
+    const c: RefC = [r.node, r.id, r.creation];
+    this.refCoords.set(r, c);
+    this.remember(this.refs, r.node, r.id, r);
+    return c;
   }
 
-  refIn(c: readonly [string, number, number]): Ref {
-    const key = `${c[0]}|${c[1]}|${c[2]}`;
-    const known = this.refs.get(key)?.deref();
-    if (known !== undefined) return known;
-    const ref = new Ref(c[0], c[1], c[2]);
-    this.refs.set(key, new WeakRef(ref));
-    this.cleanup.register(ref, { map: this.refs, key });
+  refIn(node: string, id: number, creation: number): Ref {
+    const known = this.refs.get(node)?.get(id)?.deref();
+    if (known !== undefined && known.creation === creation) return known;
+    const ref = new Ref(node, id, creation);
+    this.refCoords.set(ref, [node, id, creation]);
+    this.remember(this.refs, node, id, ref);
     return ref;
   }
 }
@@ -419,10 +450,14 @@ export class Decoder {
       return o;
     }
     switch (tag) {
-      case "pid":
-        return this.interner.pidIn(o.c as [string, number, number, number]);
-      case "ref":
-        return this.interner.refIn(o.c as [string, number, number]);
+      case "pid": {
+        const c = o.c as PidC;
+        return this.interner.pidIn(c[0], c[1], c[2], c[3]);
+      }
+      case "ref": {
+        const c = o.c as RefC;
+        return this.interner.refIn(c[0], c[1], c[2]);
+      }
       case "sym":
         return Symbol.for(o.k as string);
       case "obj": {
@@ -490,11 +525,11 @@ export class Decoder {
   }
 
   private from(o: unknown): From {
-    const f = o as { p: [string, number, number, number] | null; ref: [string, number, number] };
+    const f = o as { p: PidC | null; ref: RefC };
     // The reply goes back as a signal: core routes it by the call's reference.
     return new From(
-      f.p === null ? undefined : this.interner.pidIn(f.p),
-      this.interner.refIn(f.ref),
+      f.p === null ? undefined : this.interner.pidIn(f.p[0], f.p[1], f.p[2], f.p[3]),
+      this.interner.refIn(f.ref[0], f.ref[1], f.ref[2]),
       this.rt,
     );
   }

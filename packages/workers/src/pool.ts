@@ -6,8 +6,10 @@
  */
 import {
   BadArgumentError,
+  currentRuntime,
   formatReason,
   hash,
+  inProcess,
   type Pid,
   type Runtime,
   type Term,
@@ -103,8 +105,13 @@ export async function startPool<D>(
     );
   }
   type S = GenServer.Server<CallsOfDef<D>, CastsOfDef<D>>;
+  const rt = inProcess() ? currentRuntime() : (options.runtime ?? currentRuntime());
   const servers: S[] = [];
-  const stop = async (): Promise<void> => {
+  // Outside process code (an HTTP handler…), calls run in a process of the pool's runtime:
+  // that runtime is the one connected to the worker nodes.
+  const inRuntime = <T>(fn: () => T | PromiseLike<T>): Promise<T> =>
+    inProcess() ? Promise.resolve(fn()) : rt.run(fn);
+  const stopAll = async (): Promise<void> => {
     await Promise.all(
       servers.map(async (s) => {
         try {
@@ -121,12 +128,12 @@ export async function startPool<D>(
       servers.push(
         await startServerOn(node, definition, arg, {
           ...(options.link === undefined ? {} : { link: options.link }),
-          ...(options.runtime === undefined ? {} : { runtime: options.runtime }),
+          runtime: rt,
         }),
       );
     }
   } catch (e) {
-    await stop();
+    await inRuntime(stopAll);
     throw e;
   }
   const ring = buildRing(servers.length);
@@ -134,10 +141,16 @@ export async function startPool<D>(
   return {
     servers,
     serverFor,
-    call: (key, request, callOptions) =>
-      GenServer.call(serverFor(key) as Pid, request, callOptions) as never,
-    cast: (key, request) => GenServer.cast(serverFor(key) as Pid, request),
-    stop,
+    call: (key, request, callOptions) => {
+      const server = serverFor(key) as Pid;
+      return inRuntime(() => GenServer.call(server, request, callOptions)) as never;
+    },
+    cast: (key, request) => {
+      const server = serverFor(key) as Pid;
+      if (inProcess()) GenServer.cast(server, request);
+      else void rt.run(() => GenServer.cast(server, request));
+    },
+    stop: () => inRuntime(stopAll),
   };
 }
 
