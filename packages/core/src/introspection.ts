@@ -5,7 +5,7 @@
  * @module
  */
 import { BadArgumentError, formatReason } from "./errors.js";
-import { Pid } from "./pid.js";
+import { Pid, procOf } from "./pid.js";
 import { currentRuntime } from "./process.js";
 import type { Proc, ProcessInfo } from "./runtime.js";
 
@@ -27,7 +27,7 @@ import type { Proc, ProcessInfo } from "./runtime.js";
 export function processInfo(pid: Pid): ProcessInfo | undefined {
   if (!(pid instanceof Pid))
     throw new BadArgumentError(`processInfo: expected a pid, got ${formatReason(pid)}`);
-  const p = pid.$proc as Proc | undefined;
+  const p = procOf(pid) as Proc | undefined;
   return (p?.rt ?? currentRuntime()).processInfo(pid);
 }
 

@@ -62,6 +62,8 @@ export class PeerLink {
   private readonly nameMonitors = new Map<Ref, { name: Atom; pid: Pid }>();
   /** Calls this node made to `{name, node}` on the peer, by their monitor/alias reference. */
   private readonly nameCalls = new Map<Ref, NameCall>();
+  /** Calls from the peer waiting for a local server's reply, by the call's reference. */
+  private readonly inboundCalls = new Map<Ref, { caller: Pid; tag: ErlTerm; to: Pid }>();
 
   constructor(
     readonly peer: string,
@@ -113,10 +115,14 @@ export class PeerLink {
         );
         return;
       }
-      case "reply":
-        // Replies to calls from the peer go out through the From made in `call`; a reply
-        // from another runtime has nowhere to go.
+      case "reply": {
+        // A local server answers a call the peer made: back as the message its caller awaits.
+        const call = this.inboundCalls.get(signal.ref);
+        if (call === undefined) return;
+        this.inboundCalls.delete(signal.ref);
+        this.reply(call.caller, call.tag, signal.value, call.to);
         return;
+      }
     }
   }
 
@@ -204,7 +210,7 @@ export class PeerLink {
     switch (op) {
       case LINK:
         arity(c, 3);
-        this.port.signal({ type: "link", from: pid(c[1]), to: this.local(c[2]) });
+        this.port.signal(this.peer, { type: "link", from: pid(c[1]), to: this.local(c[2]) });
         return;
       case SEND:
       case SEND_TT:
@@ -243,14 +249,14 @@ export class PeerLink {
             this.nameCalls.delete(alias);
             this.wire.send([DEMONITOR_P, named.caller, Atom.of(named.name), alias], false);
             named.answer(m[1]);
-          } else this.port.signal({ type: "reply", ref: alias, value: m[1] });
+          } else this.port.signal(this.peer, { type: "reply", ref: alias, value: m[1] });
         }
         return;
       }
       case EXIT:
       case EXIT2:
         arity(c, 4);
-        this.port.signal({
+        this.port.signal(this.peer, {
           type: "exit",
           from: pid(c[1]),
           to: this.local(c[2]),
@@ -261,7 +267,7 @@ export class PeerLink {
       case EXIT_TT:
       case EXIT2_TT:
         arity(c, 5);
-        this.port.signal({
+        this.port.signal(this.peer, {
           type: "exit",
           from: pid(c[1]),
           to: this.local(c[2]),
@@ -271,7 +277,7 @@ export class PeerLink {
         return;
       case UNLINK:
         arity(c, 3);
-        this.port.signal({ type: "unlink", from: pid(c[1]), to: this.local(c[2]) });
+        this.port.signal(this.peer, { type: "unlink", from: pid(c[1]), to: this.local(c[2]) });
         return;
       case UNLINK_ID: {
         arity(c, 4);
@@ -279,7 +285,7 @@ export class PeerLink {
         const to = this.local(c[3]);
         if (typeof c[1] !== "number" && typeof c[1] !== "bigint")
           throw new ProtocolError("UNLINK_ID without an id");
-        this.port.signal({ type: "unlink", from, to });
+        this.port.signal(this.peer, { type: "unlink", from, to });
         this.wire.send([UNLINK_ID_ACK, c[1], to, from], false);
         return;
       }
@@ -301,9 +307,9 @@ export class PeerLink {
             return;
           }
           this.nameMonitors.set(ref, { name: target, pid: holder });
-          this.port.signal({ type: "monitor", from, to: holder, ref });
+          this.port.signal(this.peer, { type: "monitor", from, to: holder, ref });
         } else {
-          this.port.signal({ type: "monitor", from, to: this.local(target), ref });
+          this.port.signal(this.peer, { type: "monitor", from, to: this.local(target), ref });
         }
         return;
       }
@@ -314,7 +320,9 @@ export class PeerLink {
         const named = this.nameMonitors.get(ref);
         if (named !== undefined) this.nameMonitors.delete(ref);
         const to = named?.pid ?? (c[2] instanceof Atom ? undefined : this.local(c[2]));
-        if (to !== undefined) this.port.signal({ type: "demonitor", from, to, ref });
+        // the caller gave up on a call (gen:call demonitors with the call's own reference)
+        this.inboundCalls.delete(ref);
+        if (to !== undefined) this.port.signal(this.peer, { type: "demonitor", from, to, ref });
         return;
       }
       case MONITOR_P_EXIT: {
@@ -329,7 +337,7 @@ export class PeerLink {
         }
         const from = c[1] instanceof Pid ? c[1] : undefined;
         if (from !== undefined) {
-          this.port.signal({ type: "down", from, to, ref, reason: reasonFromTerm(c[4]) });
+          this.port.signal(this.peer, { type: "down", from, to, ref, reason: reasonFromTerm(c[4]) });
         }
         return;
       }
@@ -347,7 +355,7 @@ export class PeerLink {
 
   /** Delivers a message, turning gen_server envelopes into core's call and cast requests. */
   message(to: Pid, m: ErlTerm): void {
-    this.port.signal({ type: "message", to, message: this.envelope(to, m) });
+    this.port.signal(this.peer, { type: "message", to, message: this.envelope(to, m) });
   }
 
   private envelope(to: Pid, m: ErlTerm): unknown {
@@ -359,9 +367,8 @@ export class PeerLink {
         const tag = from[1];
         const ref = aliasOf(tag) ?? (tag instanceof Ref ? tag : undefined);
         if (ref !== undefined) {
-          return this.port.callRequest(caller, ref, m[2], (value) =>
-            this.reply(caller, tag, value, to),
-          );
+          this.inboundCalls.set(ref, { caller, tag, to });
+          return this.port.callRequest(caller, ref, m[2]);
         }
       }
     } else if (m.length === 2 && m[0] === A.genCast) {

@@ -11,6 +11,7 @@ import {
   CallRequest,
   CastRequest,
   From,
+  type Inbound,
   type LogReport,
   type Pid,
   type Ref,
@@ -21,6 +22,9 @@ import {
 
 /** @internal */
 export class RuntimePort {
+  /** The receiving end of each peer's connection, as `Runtime.connect` handed it out. */
+  private readonly inbound = new Map<string, Inbound>();
+
   constructor(readonly rt: Runtime) {}
 
   get node(): string {
@@ -32,11 +36,12 @@ export class RuntimePort {
   }
 
   attach(peer: string, transport: Transport): void {
-    this.rt.connect(peer, transport);
+    this.inbound.set(peer, this.rt.connect(peer, transport));
   }
 
   /** Drops the peer: core fires `noconnection` and calls the transport's `close`. */
   detach(peer: string): void {
+    this.inbound.delete(peer);
     this.rt.disconnect(peer);
   }
 
@@ -44,23 +49,22 @@ export class RuntimePort {
     return this.rt.nodes().includes(peer);
   }
 
-  signal(signal: Signal): void {
-    this.rt.receiveSignal(signal);
+  /** Hands a signal from `peer` to the runtime, through that connection's inbound end. */
+  signal(peer: string, signal: Signal): void {
+    this.inbound.get(peer)?.receive(signal);
   }
 
   whereis(name: string): Pid | undefined {
     return this.rt.whereis(name);
   }
 
-  /** A call request whose reply goes back over the wire through `answer`. */
-  callRequest(
-    caller: Pid,
-    ref: Ref,
-    request: unknown,
-    answer: (value: unknown) => void,
-  ): CallRequest {
-    // From's constructor is internal to core: the distribution layer is its one other user.
-    return new CallRequest(new From(caller, ref, this.rt, { answer }), request);
+  /**
+   * A call request from a caller on another node. Its `From` carries no pending call: core
+   * routes the server's reply back as a `"reply"` signal by the call's reference, and the
+   * peer link turns it into the reply message Erlang's caller waits for.
+   */
+  callRequest(caller: Pid, ref: Ref, request: unknown): CallRequest {
+    return new CallRequest(new From(caller, ref), request);
   }
 
   castRequest(request: unknown): CastRequest {

@@ -10,6 +10,7 @@ import {
   CallRequest,
   From,
   formatReason,
+  type Inbound,
   type Pid,
   type Ref,
   type Signal,
@@ -69,6 +70,8 @@ export class Carrier implements Transport {
   private readonly here: string;
   private scheduled = false;
   private closed = false;
+  /** The receiving end core handed out for this connection (set by the node context). */
+  inbound: Inbound | undefined = undefined;
 
   constructor(ctx: NodeContext, peer: string, port: MessagePort) {
     this.ctx = ctx;
@@ -302,7 +305,7 @@ export class Carrier implements Transport {
       switch (kind) {
         case MSG: {
           const to = pid();
-          deliverSignal(rt, { type: "message", to, message: value() });
+          deliverSignal(this.inbound, { type: "message", to, message: value() });
           break;
         }
         case CALL: {
@@ -310,10 +313,10 @@ export class Carrier implements Transport {
           const fromPid = optPid();
           const r = ref();
           const request = value();
-          deliverSignal(rt, {
+          deliverSignal(this.inbound, {
             type: "message",
             to,
-            message: new CallRequest(new From(fromPid, r, rt), request),
+            message: new CallRequest(new From(fromPid, r), request),
           });
           break;
         }
@@ -321,21 +324,21 @@ export class Carrier implements Transport {
         case UNLINK: {
           const from = pid();
           const to = pid();
-          deliverSignal(rt, { type: kind === LINK ? "link" : "unlink", from, to });
+          deliverSignal(this.inbound, { type: kind === LINK ? "link" : "unlink", from, to });
           break;
         }
         case EXIT: {
           const from = pid();
           const to = pid();
           const reason = value();
-          deliverSignal(rt, { type: "exit", from, to, reason, link: b[i++] === true });
+          deliverSignal(this.inbound, { type: "exit", from, to, reason, link: b[i++] === true });
           break;
         }
         case MONITOR:
         case DEMONITOR: {
           const from = pid();
           const to = pid();
-          deliverSignal(rt, {
+          deliverSignal(this.inbound, {
             type: kind === MONITOR ? "monitor" : "demonitor",
             from,
             to,
@@ -347,12 +350,12 @@ export class Carrier implements Transport {
           const from = pid();
           const to = pid();
           const r = ref();
-          deliverSignal(rt, { type: "down", from, to, ref: r, reason: value() });
+          deliverSignal(this.inbound, { type: "down", from, to, ref: r, reason: value() });
           break;
         }
         case REPLY: {
           const r = ref();
-          deliverSignal(rt, { type: "reply", ref: r, value: value() });
+          deliverSignal(this.inbound, { type: "reply", ref: r, value: value() });
           break;
         }
         case SPAWN: {

@@ -530,7 +530,6 @@ export class Decoder {
     return new From(
       f.p === null ? undefined : this.interner.pidIn(f.p[0], f.p[1], f.p[2], f.p[3]),
       this.interner.refIn(f.ref[0], f.ref[1], f.ref[2]),
-      this.rt,
     );
   }
 }

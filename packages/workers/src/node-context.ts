@@ -71,7 +71,7 @@ export class NodeContext {
     if (old !== undefined) dropPeer(this.rt, node);
     const c = new Carrier(this, node, port);
     this.carriers.set(node, c);
-    attachPeer(this.rt, node, c);
+    c.inbound = attachPeer(this.rt, node, c);
     return c;
   }
 
