@@ -1150,7 +1150,7 @@ export class Runtime implements ClockHost {
     if (!p.alive) return; // a leftover continuation of a dead process
     const reason = reasonFromThrown(e);
     // OTP: a plain process's exit(Reason) is not a crash; errors and throws are.
-    if (!isQuietReason(reason) && (p.reportsExits || !(e instanceof ExitError))) {
+    if (!isQuietReason(reason) && (p.reportsExits || !isInstanceOf(e, ExitError))) {
       this.report({
         kind: "crash",
         message: `process ${p.pid}${p.name === undefined ? "" : ` (${p.name})`} exited: ${formatReason(reason)}`,
