@@ -50,3 +50,8 @@ export async function main(log: (line: string) => void): Promise<void> {
   });
   await rt.shutdown();
 }
+
+/** The stack's child spec, for the service at the end of the guide (src/service.ts). */
+export function stackSpec(items: string[]): Supervisor.ChildSpec {
+  return GenServer.childSpec(Stack, items, { name: "stack" });
+}

@@ -73,7 +73,14 @@ export interface StartContext<Env> {
  * @since 0.1.0
  * @category Definitions
  */
-export type StartResult<State> = Pid | { readonly pid: Pid; readonly state: State };
+export type StartResult<State> =
+  | Pid
+  | {
+      /** The root supervisor. */
+      readonly pid: Pid;
+      /** What `prepStop` and `stop` receive. */
+      readonly state: State;
+    };
 
 /**
  * What {@link define} takes: the application's name, what it depends on, its env, and its
