@@ -170,8 +170,15 @@ export interface Application<S extends EnvSchema = EnvSchema, State = unknown>
 export type AnyApplication = Application<EnvSchema, unknown>;
 
 /**
- * The brand of application definitions.
+ * The brand of application definitions: {@link define} sets it, {@link isApplication}
+ * checks it (it is a `Symbol.for`, so a duplicate install of the package recognises it).
  *
+ * @example
+ * ```ts
+ * import * as Application from "@trellis/application";
+ * const Web = Application.define({ name: "web", start: startTree });
+ * Application.APPLICATION in Web; // true
+ * ```
  * @since 0.1.0
  * @category Definitions
  */
