@@ -56,3 +56,8 @@ export async function main(
   });
   await rt.shutdown();
 }
+
+/** The stack's child spec, for the service at the end of the guide (src/service.ts). */
+export function stackSpec(items: string[]): Supervisor.ChildSpec {
+  return GenServer.childSpec(Stack, items, { name: "stack" });
+}

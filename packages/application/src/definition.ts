@@ -73,7 +73,14 @@ export interface StartContext<Env> {
  * @since 0.1.0
  * @category Definitions
  */
-export type StartResult<State> = Pid | { readonly pid: Pid; readonly state: State };
+export type StartResult<State> =
+  | Pid
+  | {
+      /** The root supervisor. */
+      readonly pid: Pid;
+      /** What `prepStop` and `stop` receive. */
+      readonly state: State;
+    };
 
 /**
  * What {@link define} takes: the application's name, what it depends on, its env, and its
@@ -163,8 +170,15 @@ export interface Application<S extends EnvSchema = EnvSchema, State = unknown>
 export type AnyApplication = Application<EnvSchema, unknown>;
 
 /**
- * The brand of application definitions.
+ * The brand of application definitions: {@link define} sets it, {@link isApplication}
+ * checks it (it is a `Symbol.for`, so a duplicate install of the package recognises it).
  *
+ * @example
+ * ```ts
+ * import * as Application from "@trellis/application";
+ * const Web = Application.define({ name: "web", start: startTree });
+ * Application.APPLICATION in Web; // true
+ * ```
  * @since 0.1.0
  * @category Definitions
  */

@@ -20,8 +20,18 @@ const ENV_BRAND = Symbol.for("trellis.application.env");
  * @category Env
  */
 export type Decoded<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly expected: string };
+  | {
+      /** Accepted. */
+      readonly ok: true;
+      /** The value. */
+      readonly value: T;
+    }
+  | {
+      /** Rejected. */
+      readonly ok: false;
+      /** What is accepted instead, e.g. `"an integer"`. */
+      readonly expected: string;
+    };
 
 /**
  * One key of an application's environment: its type, its default (none means the key is

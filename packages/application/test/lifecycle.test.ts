@@ -236,7 +236,7 @@ describe("a start that fails", () => {
       );
     }));
 
-  test("a root that is a DynamicSupervisor-like supervisor is accepted (any Supervisor behaviour)", () =>
+  test("a root supervisor with no children is a valid tree", () =>
     withRuntime(async () => {
       const app = Application.define({
         name: "plain",

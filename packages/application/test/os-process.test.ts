@@ -53,6 +53,8 @@ function run(scenario: string): Service {
     for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
       const line = buffer.slice(0, i);
       buffer = buffer.slice(i + 1);
+      // the runtime's own info reports (the console logger) are not the service's prints
+      if (line.startsWith("[trellis] ")) continue;
       lines.push(line);
       for (const w of waiters.filter((w) => w.line === line)) w.resolve();
     }

@@ -216,6 +216,8 @@ export class Controller {
               application: app.name,
               report: "application_started",
               type,
+              // a progress report, as OTP's application_controller writes it (domain otp, sasl)
+              domain: ["otp", "sasl"],
             });
             resolve(running);
           },
