@@ -101,6 +101,25 @@ export class RealClock implements Clock {
   /** Nothing to do for real time. */
   idle(_owner: ClockHost): void {}
 
+  /**
+   * Lets the owner's armed host timer stop holding Node's event loop open (it still fires):
+   * the runtime calls it when its last timer was cancelled, so an idle service can exit
+   * without waiting for a timeout that no longer matters. The next `setAlarm` holds it again.
+   *
+   * @example
+   * ```ts
+   * import { RealClock } from "@trellis/core";
+   * const clock = new RealClock();
+   * const owner = { isIdle: () => true };
+   * clock.setAlarm(owner, clock.now() + 60_000, () => {});
+   * clock.release(owner); // Node may exit before the alarm fires
+   * clock.clearAlarm(owner);
+   * ```
+   */
+  release(owner: ClockHost): void {
+    this.timers.get(owner)?.unref();
+  }
+
   /** @inheritDoc */
   detach(owner: ClockHost): void {
     this.clearAlarm(owner);

@@ -1689,7 +1689,11 @@ export class Runtime implements ClockHost {
     this.heap.remove(t);
     if (t.kind !== T_CALLBACK) this.timerRefs.delete(t.ref);
     t.owner?.timers?.delete(t);
-    if (t.due === this.alarmAt && this.clock.kind === "virtual") this.rearm();
+    if (t.due === this.alarmAt) {
+      if (this.clock.kind === "virtual") this.rearm();
+      // the last timer is gone: its stale host timer must not keep Node alive until it fires
+      else if (this.heap.size === 0 && this.clock instanceof RealClock) this.clock.release(this);
+    }
   }
 
   /**
