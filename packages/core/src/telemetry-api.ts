@@ -19,6 +19,15 @@ function hub(runtime: Runtime | undefined) {
 /**
  * Options of the {@link Telemetry} functions.
  *
+ * @example
+ * ```ts
+ * import { createRuntime, Telemetry } from "@trellis/core";
+ * const runtime = createRuntime();
+ * Telemetry.attach("t", ["app", "tick"], (_e, _m, _meta, config) => console.log(config), {
+ *   runtime,
+ *   config: { verbose: true },
+ * });
+ * ```
  * @since 0.1.0
  * @category Telemetry
  */

@@ -25,7 +25,13 @@ import type { LogReport, Runtime } from "./runtime.js";
 
 /**
  * An event name: a list of segments, `["trellis", "call", "stop"]` (Elixir's list of atoms).
+ * Keep the arrays you emit constant: handlers are looked up once per array.
  *
+ * @example
+ * ```ts
+ * import type { EventName } from "@trellis/core";
+ * const CACHE_MISS: EventName = ["my_app", "cache", "miss"];
+ * ```
  * @since 0.1.0
  * @category Telemetry
  */
@@ -34,6 +40,11 @@ export type EventName = readonly string[];
 /**
  * The numbers an event carries: durations in milliseconds, counts, sizes.
  *
+ * @example
+ * ```ts
+ * import type { Measurements } from "@trellis/core";
+ * const m: Measurements = { duration: 12.5, rows: 3 };
+ * ```
  * @since 0.1.0
  * @category Telemetry
  */
@@ -42,6 +53,11 @@ export type Measurements = Readonly<Record<string, number>>;
 /**
  * What an event is about: pids, reasons, names, requests.
  *
+ * @example
+ * ```ts
+ * import type { Metadata } from "@trellis/core";
+ * const meta: Metadata = { table: "users", key: 42 };
+ * ```
  * @since 0.1.0
  * @category Telemetry
  */
@@ -71,6 +87,11 @@ export type TelemetryHandler = (
 /**
  * One attached handler, as {@link TelemetryHub.listHandlers} reports it.
  *
+ * @example
+ * ```ts
+ * import { Telemetry } from "@trellis/core";
+ * for (const h of Telemetry.listHandlers(["trellis"])) console.log(h.id, h.event.join("."));
+ * ```
  * @since 0.1.0
  * @category Telemetry
  */

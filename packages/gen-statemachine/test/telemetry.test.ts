@@ -46,4 +46,39 @@ describe("trellis.stateMachine.transition", () => {
       ]);
       expect(seen[0]?.pid).toBe(m);
     }));
+
+  it("a GenStateMachine.call emits trellis.call start and stop named after GenStateMachine", () =>
+    withRuntime(async ({ runtime }) => {
+      interface T {
+        state: "on";
+        data: null;
+        casts: never;
+        calls: GenStateMachine.Request<"where", string>;
+      }
+      const def = GenStateMachine.define({
+        types: {} as T,
+        callbackMode: "stateFunctions",
+        init: (_: undefined) => ok("on", null),
+        states: {
+          on: (event, data) =>
+            event.type === "call"
+              ? keepState(data, GenStateMachine.Action.reply(event.from, "on"))
+              : keepState(data),
+        },
+      });
+      const seen: string[] = [];
+      runtime.telemetry.attachMany(
+        "t",
+        [
+          ["trellis", "call", "start"],
+          ["trellis", "call", "stop"],
+        ],
+        (e, _m, md) => seen.push(`${e[2]} ${String(md.module)}.${String(md.function)}`),
+      );
+      const m = await GenStateMachine.start(def);
+      expect(await GenStateMachine.call(m, "where")).toBe("on");
+      runtime.telemetry.detach("t");
+      expect(seen).toEqual(["start GenStateMachine.call", "stop GenStateMachine.call"]);
+      await GenStateMachine.stop(m);
+    }));
 });

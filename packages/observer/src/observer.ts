@@ -28,6 +28,11 @@ import { Sampler } from "./internal/sampler.js";
 /**
  * Options of {@link start}.
  *
+ * @example
+ * ```ts
+ * import * as Observer from "@trellis/observer";
+ * const options: Observer.ObserverOptions = { port: 4040, intervalMs: 500, print: false };
+ * ```
  * @since 0.1.0
  * @category Observer
  */
@@ -53,6 +58,13 @@ export interface ObserverOptions {
 /**
  * A running observer: its URL (with the token), and `stop`.
  *
+ * @example
+ * ```ts
+ * import * as Observer from "@trellis/observer";
+ * const observer = await Observer.start({ print: false });
+ * console.log(`open ${observer.url}`);
+ * await observer.stop();
+ * ```
  * @since 0.1.0
  * @category Observer
  */
@@ -261,7 +273,7 @@ export async function start(options: ObserverOptions = {}): Promise<Observer> {
         const sort: SortKey = (SORT_KEYS as readonly string[]).includes(sortParam)
           ? (sortParam as SortKey)
           : "id";
-        const result = queryRows(sampler.fresh(), {
+        const result = queryRows(await sampler.fresh(), {
           filter: (u.searchParams.get("filter") ?? "").slice(0, 200),
           sort,
           desc: u.searchParams.get("dir") === "desc",

@@ -3,7 +3,7 @@
 // The same 10 s window twice, without and with a page's worth of observer traffic (the live
 // stream plus a sorted process-table request per second): event-loop delay, GenServer call
 // round trips, and the observer's own scan and response times.
-import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 import { createRuntime, type Pid } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import * as Observer from "@trellis/observer";
@@ -36,6 +36,11 @@ function pct(xs: number[], q: number): number {
 async function window(label: string, traffic?: () => Promise<number[]>): Promise<void> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  const gcs: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push(e.duration);
+  });
+  gcObserver.observe({ entryTypes: ["gc"] });
   const rtts: number[] = [];
   const end = performance.now() + WINDOW_MS;
   const calls = rt.run(async () => {
@@ -50,16 +55,21 @@ async function window(label: string, traffic?: () => Promise<number[]>): Promise
   await calls;
   const times = await responses;
   h.disable();
+  gcObserver.disconnect();
   const f = (x: number) => x.toFixed(2);
   console.log(
     `${label}: event-loop delay p99 ${f(h.percentile(99) / 1e6)} ms, max ${f(h.max / 1e6)} ms; ` +
       `call round trip p50 ${f(pct(rtts, 0.5))} ms, p99 ${f(pct(rtts, 0.99))} ms (${rtts.length} calls)` +
+      `; garbage collection ${f(gcs.reduce((a, b) => a + b, 0))} ms in ${gcs.length} pauses, longest ${f(Math.max(0, ...gcs))} ms` +
       (times.length === 0
         ? ""
         : `; /api/processes p50 ${f(pct(times, 0.5))} ms, max ${f(Math.max(...times))} ms (${times.length} requests)`),
   );
 }
 
+// Load Node's fetch (undici) now: its first use compiles it, a pause that is the test
+// client's, not the observer's.
+await (await fetch("data:text/plain,warm")).text();
 console.log(`${rt.processes().length} processes`);
 await window("observer closed");
 const observer = await Observer.start({ runtime: rt, print: false });

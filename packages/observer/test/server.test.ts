@@ -35,6 +35,14 @@ describe("access", () => {
     expect(page.headers["content-security-policy"]).toContain("default-src 'self'");
   });
 
+  it("stop detaches from telemetry and closes the port", async () => {
+    const { sys, obs } = await setUp();
+    expect(sys.rt.telemetry.listHandlers().length).toBeGreaterThan(0);
+    await obs.stop();
+    expect(sys.rt.telemetry.listHandlers()).toEqual([]);
+    await expect(http(obs.port, `/?token=${obs.token}`)).rejects.toThrow();
+  });
+
   it("refuses a wrong or missing token", async () => {
     const { obs } = await setUp();
     expect((await http(obs.port, "/?token=wrong")).status).toBe(401);

@@ -23,6 +23,12 @@ import { defaultRuntime, type Metadata, type Pid, type Ref, type Runtime } from 
 /**
  * Options of {@link instrument}.
  *
+ * @example
+ * ```ts
+ * import { createRuntime } from "@trellis/core";
+ * import type { InstrumentOptions } from "@trellis/opentelemetry";
+ * const options: InstrumentOptions = { runtime: createRuntime(), metrics: false };
+ * ```
  * @since 0.1.0
  * @category OpenTelemetry
  */
@@ -43,6 +49,12 @@ export interface InstrumentOptions {
  * A running instrumentation: `stop` detaches it from the runtime's telemetry and ends the
  * spans still open.
  *
+ * @example
+ * ```ts
+ * import { instrument } from "@trellis/opentelemetry";
+ * const instrumentation = instrument();
+ * instrumentation.stop();
+ * ```
  * @since 0.1.0
  * @category OpenTelemetry
  */
@@ -55,6 +67,14 @@ export interface Instrumentation {
  * What travels with a call (`From.context`): the caller's span, as plain data so that it
  * crosses nodes too.
  *
+ * @example
+ * ```ts
+ * import { isCallRequest, setMessageHandler } from "@trellis/core";
+ * import type { CarriedSpanContext } from "@trellis/opentelemetry";
+ * setMessageHandler((msg) => {
+ *   if (isCallRequest(msg)) console.log((msg.from.context as CarriedSpanContext | undefined)?.traceId);
+ * });
+ * ```
  * @since 0.1.0
  * @category OpenTelemetry
  */

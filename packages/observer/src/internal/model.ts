@@ -28,50 +28,91 @@ export const SORT_KEYS: readonly SortKey[] = [
   "reductions",
 ];
 
-/** Every live process as a row. O(processes). */
-export function scanProcesses(rt: Runtime): ProcessRow[] {
-  const rows: ProcessRow[] = [];
-  for (const pid of rt.processes()) {
+/** How many processes are read between two turns of the event loop. */
+const CHUNK = 1000;
+
+/**
+ * Every live process as a row. O(processes), in chunks of {@link CHUNK} with a turn of the
+ * event loop between them, so that a large system is never blocked for the whole scan.
+ */
+export async function scanProcesses(
+  rt: Runtime,
+  previous: ReadonlyMap<Pid, ProcessRow> = new Map(),
+): Promise<Map<Pid, ProcessRow>> {
+  const rows = new Map<Pid, ProcessRow>();
+  const pids = rt.processes();
+  for (let k = 0; k < pids.length; k++) {
+    if (k > 0 && k % CHUNK === 0) await new Promise((r) => setImmediate(r));
+    const pid = pids[k] as Pid;
     const i = rt.processInfo(pid);
     if (i === undefined) continue;
-    rows.push({
+    // Rows are updated in place from one scan to the next: a scan of a large system then
+    // allocates little besides what processInfo itself does.
+    const row = (previous.get(pid) as MutableRow | undefined) ?? {
       id: pid.id,
       pid: String(pid),
-      name: i.registeredName ?? null,
-      behaviour: i.behaviour ?? null,
-      status: i.status,
-      mailbox: i.messageQueueLength,
-      memory: i.memory,
-      reductions: i.reductions,
-    });
+      name: null,
+      behaviour: null,
+      status: "",
+      mailbox: 0,
+      memory: 0,
+      reductions: 0,
+    };
+    row.name = i.registeredName ?? null;
+    row.behaviour = i.behaviour ?? null;
+    row.status = i.status;
+    row.mailbox = i.messageQueueLength;
+    row.memory = i.memory;
+    row.reductions = i.reductions;
+    rows.set(pid, row);
   }
   return rows;
 }
 
-/** Filters, sorts and pages rows. */
+type MutableRow = { -readonly [K in keyof ProcessRow]: ProcessRow[K] };
+
+/**
+ * Filters, sorts and pages rows. Only the first `offset + limit` rows of the order are kept
+ * while going through them (a bounded insertion), so a page of a large table costs
+ * O(rows × log(page)) rather than a sort of every row.
+ */
 export function queryRows(
-  rows: readonly ProcessRow[],
+  rows: Iterable<ProcessRow>,
   q: { filter: string; sort: SortKey; desc: boolean; offset: number; limit: number },
 ): { total: number; rows: ProcessRow[] } {
   const f = q.filter.toLowerCase();
-  const hit =
-    f === ""
-      ? rows.slice()
-      : rows.filter(
-          (r) =>
-            r.pid.includes(f) ||
-            (r.name?.toLowerCase().includes(f) ?? false) ||
-            (r.behaviour?.toLowerCase().includes(f) ?? false),
-        );
   const k = q.sort;
   const dir = q.desc ? -1 : 1;
-  hit.sort((a, b) => {
+  const before = (a: ProcessRow, b: ProcessRow): boolean => {
     const x = a[k] ?? "";
     const y = b[k] ?? "";
-    if (x === y) return a.id - b.id;
-    return (x < y ? -1 : 1) * dir;
-  });
-  return { total: hit.length, rows: hit.slice(q.offset, q.offset + q.limit) };
+    if (x === y) return a.id < b.id;
+    return x < y === (dir === 1);
+  };
+  const keep = Math.min(q.offset + q.limit, 100_000);
+  const top: ProcessRow[] = [];
+  let total = 0;
+  for (const r of rows) {
+    if (
+      f !== "" &&
+      !r.pid.includes(f) &&
+      !(r.name?.toLowerCase().includes(f) ?? false) &&
+      !(r.behaviour?.toLowerCase().includes(f) ?? false)
+    )
+      continue;
+    total++;
+    if (top.length === keep && !before(r, top[keep - 1] as ProcessRow)) continue;
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(r, top[mid] as ProcessRow)) hi = mid;
+      else lo = mid + 1;
+    }
+    top.splice(lo, 0, r);
+    if (top.length > keep) top.pop();
+  }
+  return { total, rows: top.slice(q.offset, q.offset + q.limit).map((r) => ({ ...r })) };
 }
 
 /** The live local pid with this id, or undefined. */

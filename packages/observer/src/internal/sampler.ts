@@ -2,7 +2,7 @@
 // watches, shared by every client; the scan's cost sets how often it may run.
 
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { Runtime } from "@trellis/core";
+import type { Pid, Runtime } from "@trellis/core";
 import { type ProcessRow, scanProcesses } from "./model.js";
 
 /** One tick's figures, as the page charts them. */
@@ -18,12 +18,12 @@ export interface Stats {
   readonly latencyMax: number;
   /** Restarts seen since the observer started. */
   readonly restarts: number;
-  /** How long the process scan took, in ms. */
+  /** How long the process scan took, in ms (in chunks: the event loop runs in between). */
   readonly scanMs: number;
 }
 
 export class Sampler {
-  rows: ProcessRow[] = [];
+  rows: Map<Pid, ProcessRow> = new Map();
   restarts = 0;
   /** Reductions of processes that exited since the last sample (from telemetry). */
   exitedReductions = 0;
@@ -31,8 +31,12 @@ export class Sampler {
   private lastTime = 0;
   private timer: NodeJS.Timeout | undefined = undefined;
   private readonly delay = monitorEventLoopDelay({ resolution: 10 });
-  private scannedAt = 0;
+  private scannedAt = Number.NEGATIVE_INFINITY;
   private scanMs = 0;
+  private scanning: Promise<void> | undefined = undefined;
+  private running = false;
+  /** Bumped by each start: a tick of an earlier start ends instead of continuing. */
+  private generation = 0;
 
   constructor(
     private readonly rt: Runtime,
@@ -42,36 +46,52 @@ export class Sampler {
 
   /** Starts ticking (idempotent). */
   start(): void {
-    if (this.timer !== undefined) return;
+    if (this.running) return;
+    this.running = true;
     this.delay.enable();
-    this.tick();
+    void this.tick(++this.generation);
   }
 
   /** Stops ticking. */
   stop(): void {
+    this.running = false;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.delay.disable();
   }
 
-  /** The process rows, rescanned if the last scan is older than one interval. */
-  fresh(): ProcessRow[] {
-    if (performance.now() - this.scannedAt >= Math.max(this.intervalMs, this.scanMs * 10))
-      this.scan();
-    return this.rows;
+  /** The process rows, rescanned first if the last scan is older than the spacing allows. */
+  async fresh(): Promise<Iterable<ProcessRow>> {
+    if (performance.now() - this.scannedAt >= this.spacing()) await this.scan();
+    return this.rows.values();
   }
 
-  private scan(): void {
-    const t0 = performance.now();
-    this.rows = scanProcesses(this.rt);
-    this.scannedAt = performance.now();
-    this.scanMs = this.scannedAt - t0;
+  /** How long to wait between scans: the interval, or ten times what the last scan took. */
+  private spacing(): number {
+    return Math.max(this.intervalMs, this.scanMs * 10);
   }
 
-  private tick(): void {
-    this.scan();
+  /** One scan at a time; callers during a scan share it. */
+  private scan(): Promise<void> {
+    this.scanning ??= (async () => {
+      const t0 = performance.now();
+      try {
+        this.rows = await scanProcesses(this.rt, this.rows);
+      } finally {
+        this.scannedAt = performance.now();
+        this.scanMs = this.scannedAt - t0;
+        this.scanning = undefined;
+      }
+    })();
+    return this.scanning;
+  }
+
+  private async tick(generation: number): Promise<void> {
+    this.timer = undefined;
+    await this.scan();
+    if (!this.running || generation !== this.generation) return;
     let total = this.exitedReductions;
-    for (const r of this.rows) total += r.reductions;
+    for (const r of this.rows.values()) total += r.reductions;
     const now = Date.now();
     const mps =
       this.lastTotal === undefined || now === this.lastTime
@@ -84,7 +104,7 @@ export class Sampler {
     const stats: Stats = {
       type: "stats",
       time: now,
-      processes: this.rows.length,
+      processes: this.rows.size,
       messagesPerSecond: Math.round(mps),
       latencyP99: h.count === 0 ? 0 : round(h.percentile(99) / 1e6),
       latencyMax: h.count === 0 ? 0 : round(h.max / 1e6),
@@ -94,7 +114,7 @@ export class Sampler {
     h.reset();
     this.onStats(stats);
     // A scan that takes long spaces the ticks out: the observer stays under ~10% of the loop.
-    this.timer = setTimeout(() => this.tick(), Math.max(this.intervalMs, this.scanMs * 10));
+    this.timer = setTimeout(() => void this.tick(generation), this.spacing());
     this.timer.unref();
   }
 }
