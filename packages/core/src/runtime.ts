@@ -1044,7 +1044,7 @@ export class Runtime implements ClockHost {
   ): Promise<unknown> {
     if (p.waiter !== undefined) {
       throw new BadArgumentError(
-        "receive: this process is already waiting in receive (await the first one)",
+        "receive: this process is already waiting in receive (await the first one; a process receives one message at a time, so Promise.all over receive-based waits cannot work: wait for several tasks with Task.awaitMany)",
       );
     }
     const box = p.mailbox;
