@@ -135,7 +135,11 @@ describe("concurrent waits in one process", () => {
 
   it("also while the tasks are still running, and for yield, awaitMany and yieldMany", () =>
     withRuntime(async () => {
-      const slow = (v: string) => Task.async(async () => (await sleep(10), v));
+      const slow = (v: string) =>
+        Task.async(async () => {
+          await sleep(10);
+          return v;
+        });
       const [a, b, c] = [slow("a"), slow("b"), slow("c")];
       const first = Task.await(a);
       await expect(Task.yield(b)).rejects.toBeInstanceOf(Task.ConcurrentWaitError);
