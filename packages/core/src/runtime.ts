@@ -1858,8 +1858,10 @@ export class Runtime implements ClockHost {
   // Shutdown
 
   /**
-   * Kills every process, cancels every timer and releases the clock. The runtime cannot be
-   * used afterwards. Resolves once the deaths have been processed.
+   * Drops every node connection (peers see `"noconnection"` for their links and monitors
+   * into this runtime, as when a node goes down), kills every process, cancels every timer
+   * and releases the clock. The runtime cannot be used afterwards. Resolves once the deaths
+   * have been processed.
    *
    * @example
    * ```ts
@@ -1872,9 +1874,11 @@ export class Runtime implements ClockHost {
    */
   async shutdown(): Promise<void> {
     this.closed = true;
+    // The connections go first, so peers see "noconnection" for every link and monitor
+    // into this runtime (a node going down), not the "killed" of its processes.
+    for (const node of [...this.peers.keys()]) this.disconnect(node);
     for (const p of [...this.procs.values()]) this.exitSignal(p.pid, p.pid, "kill", false);
     for (const t of [...this.heap.values()]) this.cancelEntry(t);
-    for (const node of [...this.peers.keys()]) this.disconnect(node);
     this.clock.detach(this);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
