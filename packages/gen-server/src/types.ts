@@ -379,7 +379,13 @@ export interface Callbacks<Arg, Init, Calls, Casts, Cont> {
  * @category Definition
  */
 export interface DefineOptions {
-  /** The child id. Default: the definition itself. */
+  /**
+   * The definition's name (Elixir: the module name): how the definition reads in
+   * supervision trees, child lists and reports when it is the child id. Default
+   * `"GenServer#<n>"`, numbered in definition order.
+   */
+  readonly name?: string;
+  /** The child id. Default: the definition itself (which prints as its `name`). */
   readonly id?: unknown;
   /** When a supervisor restarts the server. Default (the supervisor's): `"permanent"`. */
   readonly restart?: RestartType;
@@ -415,6 +421,8 @@ export interface Definition<
   readonly callbacks: Callbacks<Arg, Init, Calls, Casts, Cont>;
   /** The child spec defaults. */
   readonly options: DefineOptions;
+  /** Its name: `options.name`, or `"GenServer#<n>"`; also what `String()` and JSON give. */
+  readonly name: string;
 }
 
 /**
