@@ -94,6 +94,25 @@ describe("childSpec", () => {
       trapExit(true);
       const Ignoring = GenServer.define({ init: () => ignore() });
       expect(await GenServer.childSpec(Ignoring).start()).toBe("ignore");
+      const Failing = GenServer.define({ init: () => GenServer.Result.stop("nope") });
+      await expect(GenServer.childSpec(Failing).start()).rejects.toBeInstanceOf(InitError);
+      const a = await GenServer.childSpec(Counter, 1, { name: "taken" }).start();
+      await expect(GenServer.childSpec(Counter, 1, { name: "taken" }).start()).rejects.toThrow(
+        /already registered/,
+      );
+      void a;
+      await GenServer.stop("taken", "shutdown");
+      await assertReceive(isExit);
+    }));
+
+  it("rejects bad restart and shutdown values", () =>
+    withRuntime(async () => {
+      expect(() => GenServer.childSpec(Counter, 1, { restart: "sometimes" as never })).toThrow(
+        BadArgumentError,
+      );
+      expect(() => GenServer.childSpec(Counter, 1, { shutdown: -1 })).toThrow(BadArgumentError);
+      expect(() => GenServer.childSpec(Counter, 1, null as never)).toThrow(/options/);
+      await expect(GenServer.start(Counter, 1, "fast" as never)).rejects.toThrow(/options/);
       expect(() => GenServer.define({ init: () => ok(1) }, { shutdown: "never" as never })).toThrow(
         /shutdown/,
       );
