@@ -9,6 +9,7 @@ import {
   BadArgumentError,
   ExitError,
   formatReason,
+  NoProcessError,
   NotInProcessError,
   ProcessExitedError,
 } from "./errors.js";
@@ -305,9 +306,13 @@ export async function yieldProcess(): Promise<void> {
 
 /**
  * Links the caller and `pid`: when one exits with a reason other than `"normal"`, the other
- * exits with the same reason, unless it traps exits. Linking to a dead process delivers a
- * `"noproc"` exit signal to the caller (as in OTP 23+): it dies unless it traps exits.
- * Linking to oneself does nothing.
+ * exits with the same reason, unless it traps exits. Linking to oneself does nothing.
+ *
+ * Linking to a dead process, as in OTP 25: a caller that traps exits gets an
+ * {@link ExitMessage} with reason `"noproc"`; one that does not gets a catchable
+ * {@link NoProcessError} (reason `"noproc"`, Erlang's `error:noproc`), which ends the
+ * process with `"noproc"` if uncaught. A dead pid of another node is only known there: the
+ * caller gets a `"noproc"` exit signal.
  *
  * @example
  * ```ts
@@ -316,6 +321,7 @@ export async function yieldProcess(): Promise<void> {
  * link(worker);
  * ```
  * @throws {NotInProcessError} outside process code
+ * @throws {NoProcessError} when `pid` is a dead local process and the caller does not trap exits
  * @since 0.1.0
  * @category Signals
  */
@@ -323,6 +329,12 @@ export function link(pid: Pid): void {
   const p = current("link");
   if (!(pid instanceof Pid))
     throw new BadArgumentError(`link: expected a pid, got ${formatReason(pid)}`);
+  if (!p.trap && pid !== p.pid) {
+    // OTP 25: linking to a dead local process raises noproc in a caller not trapping exits.
+    const t = pid.$proc as Proc | undefined;
+    const dead = t !== undefined && t.rt === p.rt ? !t.alive : pid.node === p.rt.node;
+    if (dead) throw new NoProcessError({ module: "erlang", function: "link", args: [pid] });
+  }
   p.rt.link(p, pid);
   stopIfDead(p, "link");
 }

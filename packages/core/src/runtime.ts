@@ -1251,7 +1251,7 @@ export class Runtime implements ClockHost {
   ): Promise<unknown> {
     if (p.waiter !== undefined) {
       throw new BadArgumentError(
-        "receive: this process is already waiting in receive (await the first one)",
+        "receive: this process is already waiting in receive (await the first one; a process receives one message at a time, so Promise.all over receive-based waits cannot work: wait for several tasks with Task.awaitMany)",
       );
     }
     const box = p.mailbox;
@@ -2118,8 +2118,10 @@ export class Runtime implements ClockHost {
   // Shutdown
 
   /**
-   * Kills every process, cancels every timer and releases the clock. The runtime cannot be
-   * used afterwards. Resolves once the deaths have been processed.
+   * Drops every node connection (peers see `"noconnection"` for their links and monitors
+   * into this runtime, as when a node goes down), kills every process, cancels every timer
+   * and releases the clock. The runtime cannot be used afterwards. Resolves once the deaths
+   * have been processed.
    *
    * @example
    * ```ts
@@ -2132,9 +2134,11 @@ export class Runtime implements ClockHost {
    */
   async shutdown(): Promise<void> {
     this.closed = true;
+    // The connections go first, so peers see "noconnection" for every link and monitor
+    // into this runtime (a node going down), not the "killed" of its processes.
+    for (const node of [...this.peers.keys()]) this.disconnect(node);
     for (const p of [...this.procs.values()]) this.exitSignal(p.pid, p.pid, "kill", false);
     for (const t of [...this.heap.values()]) this.cancelEntry(t);
-    for (const node of [...this.peers.keys()]) this.disconnect(node);
     this.clock.detach(this);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

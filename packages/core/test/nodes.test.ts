@@ -557,7 +557,8 @@ describe("connecting", () => {
       await clock.settle();
       await a.shutdown();
       await clock.settle();
-      expect(downs).toEqual(["killed"]);
+      // as when a BEAM node goes down: the peer sees noconnection, not the local kill
+      expect(downs).toEqual(["noconnection"]);
       expect(b.isAlive(watcher)).toBe(false);
       expect(b.nodes()).toEqual([]);
     } finally {

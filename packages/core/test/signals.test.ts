@@ -10,6 +10,7 @@ import {
   isExit,
   link,
   monitor,
+  NoProcessError,
   type Pid,
   ProcessExitedError,
   receive,
@@ -419,27 +420,38 @@ describe("unlink and link (items 15-16)", () => {
       expect(runtime.processInfo(self())?.links).toEqual([]);
     }));
 
-  it("link to a dead pid without trapping kills the caller with noproc", () =>
-    withRuntime(async ({ logs }) => {
+  // BEAM (OTP 25): in a process not trapping exits, `Process.link(dead)` raises
+  // ErlangError :noproc, which the process can rescue and live on; uncaught, it ends the
+  // process with noproc.
+  it("link to a dead pid without trapping raises a catchable NoProcessError", () =>
+    withRuntime(async ({ runtime }) => {
       const me = self();
       const dead = spawn(() => undefined);
       await sleep(1);
-      let after: unknown;
-      const pid = spawn(() => {
+      let caught: unknown;
+      const survivor = spawn(() => {
         try {
           link(dead);
-          after = "kept running";
         } catch (e) {
-          after = e;
+          caught = e;
         }
         send(me, "after link");
       });
-      const ref = monitor(pid);
-      expect((await assertReceive(downFor(ref))).reason).toBe("noproc");
-      await refuteReceive((m) => m === "after link");
-      expect(after).toBeInstanceOf(ProcessExitedError);
-      expect((after as ProcessExitedError).reason).toBe("noproc");
-      expect(logs).toEqual([]);
+      await assertReceive((m) => m === "after link");
+      expect(caught).toBeInstanceOf(NoProcessError);
+      expect((caught as NoProcessError).reason).toBe("noproc");
+      expect((caught as NoProcessError).operation).toEqual({
+        module: "erlang",
+        function: "link",
+        args: [dead],
+      });
+      expect(runtime.processInfo(survivor)).toBeUndefined(); // it ran to its end
+      const uncaught = spawn(() => link(dead));
+      const ref = monitor(uncaught);
+      // as an uncaught error does in OTP ({noproc, Stack}), the error is the exit reason
+      const reason = (await assertReceive(downFor(ref))).reason;
+      expect(reason).toBeInstanceOf(NoProcessError);
+      expect((reason as NoProcessError).reason).toBe("noproc");
     }));
 
   it("link with a non-pid throws BadArgumentError", () =>

@@ -103,10 +103,22 @@ export function define<
     }
   }
   checkChildOptions("GenServer.define", options);
-  const def = { callbacks, options: { ...options } };
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
+    throw new BadArgumentError(
+      `GenServer.define: name must be a non-empty string, got ${formatReason(options.name)}`,
+    );
+  }
+  const name = options.name ?? `GenServer#${++defined}`;
+  const def = { callbacks, options: { ...options }, name };
   Object.defineProperty(def, DEFINITION, { value: true });
+  // A definition is the default child id: it reads as its name in trees and reports.
+  Object.defineProperty(def, "toJSON", { value: () => name });
+  Object.defineProperty(def, "toString", { value: () => name });
   return Object.freeze(def);
 }
+
+/** How many definitions have been made without a name (for their default names). */
+let defined = 0;
 
 function checkChildOptions(
   what: string,

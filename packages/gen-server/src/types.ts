@@ -38,8 +38,12 @@ export type Awaitable<T> = T | PromiseLike<T>;
  * @category Types
  */
 export interface WithReply<Reply> {
-  /** Type-level only: the reply type of this request. Never set it. */
-  readonly "~reply"?: Reply;
+  /**
+   * Type-level only: the reply type of this request, boxed so that a reply type including
+   * `undefined` keeps it under any `tsconfig` (an optional property's own `undefined` is
+   * dropped by inference without `exactOptionalPropertyTypes`). Never set it.
+   */
+  readonly "~reply"?: readonly [Reply];
 }
 
 /**
@@ -379,7 +383,13 @@ export interface Callbacks<Arg, Init, Calls, Casts, Cont> {
  * @category Definition
  */
 export interface DefineOptions {
-  /** The child id. Default: the definition itself. */
+  /**
+   * The definition's name (Elixir: the module name): how the definition reads in
+   * supervision trees, child lists and reports when it is the child id. Default
+   * `"GenServer#<n>"`, numbered in definition order.
+   */
+  readonly name?: string;
+  /** The child id. Default: the definition itself (which prints as its `name`). */
   readonly id?: unknown;
   /** When a supervisor restarts the server. Default (the supervisor's): `"permanent"`. */
   readonly restart?: RestartType;
@@ -415,6 +425,8 @@ export interface Definition<
   readonly callbacks: Callbacks<Arg, Init, Calls, Casts, Cont>;
   /** The child spec defaults. */
   readonly options: DefineOptions;
+  /** Its name: `options.name`, or `"GenServer#<n>"`; also what `String()` and JSON give. */
+  readonly name: string;
 }
 
 /**

@@ -226,3 +226,26 @@ describe("stop and childSpec", () => {
     GenServer.childSpec(Stack, [], { restart: "sometimes" });
   });
 });
+
+// Issue #15 item 12: reply types that include undefined (Map.get is Elixir's nil) keep it
+// under a user's plain `strict: true` too (scripts/typecheck-profiles.mjs runs this file
+// under both profiles, with TypeScript 5.5, the installed one and 7).
+describe("reply types with undefined, under any tsconfig", () => {
+  type KvCall =
+    | GenServer.Request<{ type: "get"; key: string }, number | undefined>
+    | GenServer.Request<{ type: "size" }, number>;
+  const Kv = GenServer.define({
+    init: () => ok(new Map<string, number>()),
+    handleCall(request: KvCall, _from, map) {
+      return request.type === "get" ? reply(map.get(request.key), map) : reply(map.size, map);
+    },
+  });
+  it("infers number | undefined for a Map.get reply", async () => {
+    const kv = await GenServer.start(Kv); // init cannot ignore: a handle, no "ignore"
+    expectTypeOf(GenServer.call(kv, { type: "get", key: "a" })).resolves.toEqualTypeOf<
+      number | undefined
+    >();
+    expectTypeOf(GenServer.call(kv, { type: "size" })).resolves.toEqualTypeOf<number>();
+    expectTypeOf<GenServer.ReplyOf<KvCall & { type: "get" }>>().toEqualTypeOf<number | undefined>();
+  });
+});

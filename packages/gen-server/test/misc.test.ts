@@ -1,5 +1,14 @@
 // whereis, childSpec, named and bad input: CONFORMANCE §2 items 31 and 32.
-import { BadArgumentError, InitError, isExit, type Pid, self, trapExit, via } from "@trellis/core";
+import {
+  BadArgumentError,
+  formatReason,
+  InitError,
+  isExit,
+  type Pid,
+  self,
+  trapExit,
+  via,
+} from "@trellis/core";
 import { assertReceive, withRuntime } from "@trellis/core/testing";
 import * as GenServer from "@trellis/gen-server";
 import { describe, expect, it } from "vitest";
@@ -126,5 +135,22 @@ describe("define", () => {
   it("returns a frozen definition", () =>
     withRuntime(async () => {
       expect(Object.isFrozen(Counter)).toBe(true);
+    }));
+});
+
+describe("definition names (readable default child ids)", () => {
+  it("a definition reads as its name, given or numbered, in ids, errors and JSON", () =>
+    withRuntime(async () => {
+      const Named = GenServer.define({ init: () => GenServer.Result.ok(0) }, { name: "Counter" });
+      const Unnamed = GenServer.define({ init: () => GenServer.Result.ok(0) });
+      expect(Named.name).toBe("Counter");
+      expect(Unnamed.name).toMatch(/^GenServer#\d+$/);
+      expect(String(Named)).toBe("Counter");
+      expect(formatReason(Named)).toBe('"Counter"');
+      expect(formatReason({ id: Unnamed })).toBe(`{"id":"${Unnamed.name}"}`);
+      expect(formatReason(Named)).not.toContain("callbacks");
+      expect(() => GenServer.define({ init: () => GenServer.Result.ok(0) }, { name: "" })).toThrow(
+        BadArgumentError,
+      );
     }));
 });

@@ -376,7 +376,13 @@ export type Callbacks<T extends MachineTypes, Arg, Init, Enter extends boolean> 
  * @category Definition
  */
 export interface DefineOptions {
-  /** The child id. Default: the definition itself. */
+  /**
+   * The definition's name (Elixir: the module name): how the definition reads in
+   * supervision trees, child lists and reports when it is the child id. Default
+   * `"GenStateMachine#<n>"`, numbered in definition order.
+   */
+  readonly name?: string;
+  /** The child id. Default: the definition itself (which prints as its `name`). */
   readonly id?: unknown;
   /** When a supervisor restarts the machine. Default (the supervisor's): `"permanent"`. */
   readonly restart?: Restart;
@@ -426,6 +432,8 @@ export interface Definition<T extends MachineTypes = MachineTypes, Arg = unknown
   readonly callbacks: object;
   /** The child spec defaults. */
   readonly options: DefineOptions;
+  /** Its name: `options.name`, or `"GenStateMachine#<n>"`; also what `String()` and JSON give. */
+  readonly name: string;
   /** Type-level only: the types the definition carries. Never set it. */
   readonly "~types"?: DefinitionTypes<T, Arg, Init>;
 }
@@ -659,13 +667,21 @@ export function define<
   }
   const spec = buildSpec(what, callbacks as unknown as Record<string, unknown>);
   checkChildOptions(what, options);
-  const def: Definition<T, Arg, Init> = Object.freeze({
-    callbacks,
-    options: Object.freeze({ ...options }),
-  });
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
+    fail(what, `name must be a non-empty string, got ${formatReason(options.name)}`);
+  }
+  const name = options.name ?? `GenStateMachine#${++defined}`;
+  const raw = { callbacks, options: Object.freeze({ ...options }), name };
+  // A definition is the default child id: it reads as its name in trees and reports.
+  Object.defineProperty(raw, "toJSON", { value: () => name });
+  Object.defineProperty(raw, "toString", { value: () => name });
+  const def: Definition<T, Arg, Init> = Object.freeze(raw);
   specs.set(def, spec);
   return def;
 }
+
+/** How many definitions have been made without a name (for their default names). */
+let defined = 0;
 
 function specOf(what: string, def: unknown): Spec {
   const spec = typeof def === "object" && def !== null ? specs.get(def) : undefined;

@@ -163,8 +163,12 @@ export type InternalOf<T> = "internal" extends keyof T ? T["internal" & keyof T]
  * @category Types
  */
 export interface WithReply<Reply> {
-  /** Type-level only: the reply type of this request. Never set it. */
-  readonly "~reply"?: Reply;
+  /**
+   * Type-level only: the reply type of this request, boxed so that a reply type including
+   * `undefined` keeps it under any `tsconfig` (an optional property's own `undefined` is
+   * dropped by inference without `exactOptionalPropertyTypes`). Never set it.
+   */
+  readonly "~reply"?: readonly [Reply];
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   AlreadyStartedError,
   BadArgumentError,
   exit,
+  formatReason,
   InitError,
   isAlive,
   isDown,
@@ -300,4 +301,24 @@ group("init actions (item 18)", () => {
       await GenStateMachine.stop(m);
       void keepStateAndData;
     }));
+});
+
+group("definition names (readable default child ids)", () => {
+  test("a definition reads as its name, given or numbered", () => {
+    const unnamed = scripted([], keep);
+    expect(unnamed.name).toMatch(/^GenStateMachine#\d+$/);
+    expect(formatReason({ id: unnamed })).toBe(`{"id":"${unnamed.name}"}`);
+    const named = GenStateMachine.define(
+      {
+        types: {} as AnyTypes,
+        callbackMode: "handleEvent",
+        init: () => GenStateMachine.Result.ok("s", null),
+        handleEvent: () => GenStateMachine.Result.keepStateAndData(),
+      },
+      { name: "DoorLock" },
+    );
+    expect(named.name).toBe("DoorLock");
+    expect(String(named)).toBe("DoorLock");
+    expect(formatReason(named)).toBe('"DoorLock"');
+  });
 });

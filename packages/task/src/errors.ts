@@ -204,6 +204,37 @@ export class AlreadyAwaitedError extends BadArgumentError {
 }
 
 /**
+ * A process started a second wait for tasks (`Task.await`, `Task.yield`, `awaitMany`,
+ * `yieldMany`) while another was still pending, as
+ * `Promise.all([Task.await(a), Task.await(b)])` does. A process takes one message at a
+ * time, as on the BEAM, so concurrent waits in one process are refused at once, whatever
+ * has arrived already; wait for several tasks with `Task.awaitMany` or `Task.yieldMany`.
+ * The first wait goes on.
+ *
+ * @example
+ * ```ts
+ * import * as Task from "@trellis/task";
+ * const [a, b] = [Task.async(() => 1), Task.async(() => 2)];
+ * await Promise.all([Task.await(a), Task.await(b)]); // rejects with ConcurrentWaitError
+ * await Task.awaitMany([a, b]); // [1, 2]: what to write instead
+ * ```
+ * @since 0.1.0
+ * @category Errors
+ */
+export class ConcurrentWaitError extends BadArgumentError {
+  /** The process that waits. */
+  readonly pid: Pid;
+
+  /** @param operation the function called, e.g. `"Task.await"` @param pid the caller */
+  constructor(operation: string, pid: Pid) {
+    super(
+      `${operation}: the process ${pid} is already waiting for a task; a process takes one message at a time, so Promise.all over Task.await (or Task.yield) cannot work: use Task.awaitMany([a, b]) or Task.yieldMany([a, b]) to wait for several tasks`,
+    );
+    this.pid = pid;
+  }
+}
+
+/**
  * An invalid argument or option: a `timeout` that is not a number of milliseconds >= 0 or
  * `Infinity`, a `maxConcurrency` below 1, an unknown `onTimeout`, a bad `shutdown`… `option`
  * names it and `value` is what was given (Elixir raises an ArgumentError).

@@ -87,6 +87,7 @@ import * as Supervisor from "./supervisor.js";
 
 export {
   AlreadyAwaitedError,
+  ConcurrentWaitError,
   NotOwnerError,
   TaskExitError,
   TaskOptionError,

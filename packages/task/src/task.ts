@@ -46,6 +46,7 @@ import {
   takeReply,
 } from "./internal/core.js";
 import { ancestorsOf, dictionaryCallers, type Origin, setOrigin } from "./internal/meta.js";
+import { enterWait, leaveWait } from "./internal/waiting.js";
 
 // ---------------------------------------------------------------------------------------
 // Types
@@ -370,6 +371,7 @@ export function awaitTask<T>(task: Task<T>, timeout: number = DEFAULT_TIMEOUT): 
   // Written with `then` rather than `async`: one promise less on the hot path.
   let received: Promise<unknown>;
   let match: (msg: unknown) => msg is TaskReply | DownMessage;
+  let waiter: Pid;
   try {
     checkTask("Task.await", task);
     checkOwner("Task.await", task);
@@ -380,11 +382,20 @@ export function awaitTask<T>(task: Task<T>, timeout: number = DEFAULT_TIMEOUT): 
       return Promise.resolve(task.$value as T);
     }
     match = eventFor(task.ref);
-    received = receive(match, timeout === DEFAULT_TIMEOUT ? WAIT_DEFAULT : { timeout });
+    waiter = enterWait("Task.await");
+    try {
+      received = receive(match, timeout === DEFAULT_TIMEOUT ? WAIT_DEFAULT : { timeout });
+    } catch (e) {
+      leaveWait(waiter);
+      throw e;
+    }
   } catch (e) {
     return Promise.reject(e);
   }
   return received.then((msg) => {
+    // The wait is over once the reply, the DOWN or the timeout is in: what follows takes
+    // only messages already queued.
+    leaveWait(waiter);
     if (msg instanceof TaskReply) {
       task.$status = DONE;
       const value = msg.value as T;
@@ -442,76 +453,81 @@ export async function awaitMany<const Ts extends readonly Task<unknown>[]>(
   tasks: Ts,
   timeout: number = DEFAULT_TIMEOUT,
 ): Promise<{ -readonly [K in keyof Ts]: ResultOf<Ts[K]> }> {
-  type Out = { -readonly [K in keyof Ts]: ResultOf<Ts[K]> };
-  if (!Array.isArray(tasks)) {
-    throw new BadArgumentError(
-      `Task.awaitMany: expected an array of tasks, got ${describeValue(tasks)}`,
-    );
-  }
-  checkTimeout("Task.awaitMany", timeout);
-  for (const t of tasks) {
-    checkTask("Task.awaitMany", t);
-    checkOwner("Task.awaitMany", t);
-    checkUnconsumed("Task.awaitMany", t);
-  }
-  const n = tasks.length;
-  const results = new Array<unknown>(n);
-  // By monitor reference, the position of each task still running (a task listed twice
-  // has its other positions in `twice`).
-  const pending = new Map<Ref, number>();
-  let twice: Map<Ref, number[]> | undefined;
-  for (let i = 0; i < n; i++) {
-    const t = tasks[i] as Task;
-    if (t.pid === undefined) {
-      t.$status = DONE;
-      results[i] = t.$value;
-    } else if (!pending.has(t.ref)) {
-      pending.set(t.ref, i);
-    } else {
-      twice ??= new Map();
-      const more = twice.get(t.ref);
-      if (more === undefined) twice.set(t.ref, [i]);
-      else more.push(i);
-    }
-  }
-  if (pending.size === 0) return results as Out;
-  const rt = currentRuntime();
-  const deadline = rt.now() + timeout;
-  const ours = (m: unknown): m is TaskReply | DownMessage =>
-    (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && pending.has(m.ref);
-  const operation = op("awaitMany", [tasks, timeout]);
-  const letGo = async (): Promise<void> => {
-    for (const i of pending.values()) await abandon(tasks[i] as Task);
-    pending.clear();
-  };
-  const infinite = timeout === Number.POSITIVE_INFINITY;
-  while (pending.size > 0) {
-    const msg = await receive(ours, {
-      timeout: infinite ? timeout : Math.max(0, deadline - rt.now()),
-    });
-    if (msg === TIMEOUT) {
-      emitTimeout(
-        [...pending.values()].map((i) => tasks[i] as Task),
-        timeout,
+  const waiter = enterWait("Task.awaitMany");
+  try {
+    type Out = { -readonly [K in keyof Ts]: ResultOf<Ts[K]> };
+    if (!Array.isArray(tasks)) {
+      throw new BadArgumentError(
+        `Task.awaitMany: expected an array of tasks, got ${describeValue(tasks)}`,
       );
-      await letGo();
-      throw new TaskTimeoutError(operation);
     }
-    const ref = msg.ref;
-    const i = pending.get(ref) as number;
-    pending.delete(ref);
-    const task = tasks[i] as Task;
-    task.$status = DONE;
-    if (msg instanceof DownMessage) {
-      await letGo();
-      throw new TaskExitError(noconnection(msg.reason, task), operation);
+    checkTimeout("Task.awaitMany", timeout);
+    for (const t of tasks) {
+      checkTask("Task.awaitMany", t);
+      checkOwner("Task.awaitMany", t);
+      checkUnconsumed("Task.awaitMany", t);
     }
-    results[i] = msg.value;
-    const more = twice?.get(ref);
-    if (more !== undefined) for (const j of more) results[j] = msg.value;
-    if (!demonitor(ref)) await receive(downFor(ref), NO_WAIT);
+    const n = tasks.length;
+    const results = new Array<unknown>(n);
+    // By monitor reference, the position of each task still running (a task listed twice
+    // has its other positions in `twice`).
+    const pending = new Map<Ref, number>();
+    let twice: Map<Ref, number[]> | undefined;
+    for (let i = 0; i < n; i++) {
+      const t = tasks[i] as Task;
+      if (t.pid === undefined) {
+        t.$status = DONE;
+        results[i] = t.$value;
+      } else if (!pending.has(t.ref)) {
+        pending.set(t.ref, i);
+      } else {
+        twice ??= new Map();
+        const more = twice.get(t.ref);
+        if (more === undefined) twice.set(t.ref, [i]);
+        else more.push(i);
+      }
+    }
+    if (pending.size === 0) return results as Out;
+    const rt = currentRuntime();
+    const deadline = rt.now() + timeout;
+    const ours = (m: unknown): m is TaskReply | DownMessage =>
+      (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && pending.has(m.ref);
+    const operation = op("awaitMany", [tasks, timeout]);
+    const letGo = async (): Promise<void> => {
+      for (const i of pending.values()) await abandon(tasks[i] as Task);
+      pending.clear();
+    };
+    const infinite = timeout === Number.POSITIVE_INFINITY;
+    while (pending.size > 0) {
+      const msg = await receive(ours, {
+        timeout: infinite ? timeout : Math.max(0, deadline - rt.now()),
+      });
+      if (msg === TIMEOUT) {
+        emitTimeout(
+          [...pending.values()].map((i) => tasks[i] as Task),
+          timeout,
+        );
+        await letGo();
+        throw new TaskTimeoutError(operation);
+      }
+      const ref = msg.ref;
+      const i = pending.get(ref) as number;
+      pending.delete(ref);
+      const task = tasks[i] as Task;
+      task.$status = DONE;
+      if (msg instanceof DownMessage) {
+        await letGo();
+        throw new TaskExitError(noconnection(msg.reason, task), operation);
+      }
+      results[i] = msg.value;
+      const more = twice?.get(ref);
+      if (more !== undefined) for (const j of more) results[j] = msg.value;
+      if (!demonitor(ref)) await receive(downFor(ref), NO_WAIT);
+    }
+    return results as Out;
+  } finally {
+    leaveWait(waiter);
   }
-  return results as Out;
 }
 
 /**
@@ -545,17 +561,22 @@ export async function yieldTask<T>(
   task: Task<T>,
   timeout: number = DEFAULT_TIMEOUT,
 ): Promise<TaskResult<T> | null> {
-  checkTask("Task.yield", task);
-  checkOwner("Task.yield", task);
-  checkTimeout("Task.yield", timeout);
-  checkUnconsumed("Task.yield", task);
-  if (task.pid === undefined) {
-    task.$status = DONE;
-    return { type: "ok", value: task.$value as T };
+  const waiter = enterWait("Task.yield");
+  try {
+    checkTask("Task.yield", task);
+    checkOwner("Task.yield", task);
+    checkTimeout("Task.yield", timeout);
+    checkUnconsumed("Task.yield", task);
+    if (task.pid === undefined) {
+      task.$status = DONE;
+      return { type: "ok", value: task.$value as T };
+    }
+    const msg = await receive(eventFor(task.ref), { timeout });
+    if (msg === TIMEOUT) return null;
+    return finish(task, msg, "yield", [task, timeout]);
+  } finally {
+    leaveWait(waiter);
   }
-  const msg = await receive(eventFor(task.ref), { timeout });
-  if (msg === TIMEOUT) return null;
-  return finish(task, msg, "yield", [task, timeout]);
 }
 
 /** The result of a task whose reply or DOWN was just received. */
@@ -603,89 +624,95 @@ export async function yieldMany<const Ts extends readonly Task<unknown>[]>(
   tasks: Ts,
   options: number | YieldManyOptions = {},
 ): Promise<{ -readonly [K in keyof Ts]: [Ts[K], TaskResult<ResultOf<Ts[K]>> | null] }> {
-  type Out = { -readonly [K in keyof Ts]: [Ts[K], TaskResult<ResultOf<Ts[K]>> | null] };
-  const opts: YieldManyOptions = typeof options === "number" ? { timeout: options } : options;
-  if (typeof opts !== "object" || opts === null) {
-    throw new TaskOptionError(
-      "Task.yieldMany",
-      "options",
-      options,
-      "a timeout or an options object",
-    );
-  }
-  if (!Array.isArray(tasks)) {
-    throw new BadArgumentError(
-      `Task.yieldMany: expected an array of tasks, got ${describeValue(tasks)}`,
-    );
-  }
-  const timeout = checkTimeout("Task.yieldMany", opts.timeout ?? DEFAULT_TIMEOUT);
-  const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-  if (
-    typeof limit !== "number" ||
-    !(Number.isInteger(limit) || limit === Number.POSITIVE_INFINITY) ||
-    limit < 1
-  ) {
-    throw new TaskOptionError("Task.yieldMany", "limit", limit, "an integer >= 1");
-  }
-  const onTimeout = opts.onTimeout ?? "nothing";
-  if (onTimeout !== "nothing" && onTimeout !== "ignore" && onTimeout !== "kill_task") {
-    throw new TaskOptionError(
-      "Task.yieldMany",
-      "onTimeout",
-      onTimeout,
-      '"nothing", "ignore" or "kill_task"',
-    );
-  }
-  for (const t of tasks) {
-    checkTask("Task.yieldMany", t);
-    checkOwner("Task.yieldMany", t);
-    checkUnconsumed("Task.yieldMany", t);
-  }
-  const n = tasks.length;
-  const out = new Array<[Task, TaskResult<unknown> | null]>(n);
-  const pending = new Map<Ref, number[]>();
-  let finished = 0;
-  for (let i = 0; i < n; i++) {
-    const t = tasks[i] as Task;
-    if (t.pid === undefined) {
-      // a completed task may be listed twice: its value does not go away
-      t.$status = DONE;
-      out[i] = [t, { type: "ok", value: t.$value }];
-      finished++;
-      continue;
+  const waiter = enterWait("Task.yieldMany");
+  try {
+    type Out = { -readonly [K in keyof Ts]: [Ts[K], TaskResult<ResultOf<Ts[K]>> | null] };
+    const opts: YieldManyOptions = typeof options === "number" ? { timeout: options } : options;
+    if (typeof opts !== "object" || opts === null) {
+      throw new TaskOptionError(
+        "Task.yieldMany",
+        "options",
+        options,
+        "a timeout or an options object",
+      );
     }
-    out[i] = [t, null];
-    const at = pending.get(t.ref);
-    if (at === undefined) pending.set(t.ref, [i]);
-    else at.push(i);
-  }
-  const rt = currentRuntime();
-  const deadline = rt.now() + timeout;
-  const ours = (m: unknown): m is TaskReply | DownMessage =>
-    (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && pending.has(m.ref);
-  let timedOut = false;
-  while (pending.size > 0 && finished < limit) {
-    const wait = timeout === Number.POSITIVE_INFINITY ? timeout : Math.max(0, deadline - rt.now());
-    const msg = await receive(ours, { timeout: wait });
-    if (msg === TIMEOUT) {
-      timedOut = true;
-      break;
+    if (!Array.isArray(tasks)) {
+      throw new BadArgumentError(
+        `Task.yieldMany: expected an array of tasks, got ${describeValue(tasks)}`,
+      );
     }
-    const at = pending.get(msg.ref) as number[];
-    pending.delete(msg.ref);
-    const task = tasks[at[0] as number] as Task;
-    const result = await finish(task, msg, "yieldMany", [tasks, options]);
-    for (const i of at) out[i] = [task, result];
-    finished++;
-  }
-  if (timedOut && onTimeout !== "nothing") {
-    for (const at of pending.values()) {
+    const timeout = checkTimeout("Task.yieldMany", opts.timeout ?? DEFAULT_TIMEOUT);
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    if (
+      typeof limit !== "number" ||
+      !(Number.isInteger(limit) || limit === Number.POSITIVE_INFINITY) ||
+      limit < 1
+    ) {
+      throw new TaskOptionError("Task.yieldMany", "limit", limit, "an integer >= 1");
+    }
+    const onTimeout = opts.onTimeout ?? "nothing";
+    if (onTimeout !== "nothing" && onTimeout !== "ignore" && onTimeout !== "kill_task") {
+      throw new TaskOptionError(
+        "Task.yieldMany",
+        "onTimeout",
+        onTimeout,
+        '"nothing", "ignore" or "kill_task"',
+      );
+    }
+    for (const t of tasks) {
+      checkTask("Task.yieldMany", t);
+      checkOwner("Task.yieldMany", t);
+      checkUnconsumed("Task.yieldMany", t);
+    }
+    const n = tasks.length;
+    const out = new Array<[Task, TaskResult<unknown> | null]>(n);
+    const pending = new Map<Ref, number[]>();
+    let finished = 0;
+    for (let i = 0; i < n; i++) {
+      const t = tasks[i] as Task;
+      if (t.pid === undefined) {
+        // a completed task may be listed twice: its value does not go away
+        t.$status = DONE;
+        out[i] = [t, { type: "ok", value: t.$value }];
+        finished++;
+        continue;
+      }
+      out[i] = [t, null];
+      const at = pending.get(t.ref);
+      if (at === undefined) pending.set(t.ref, [i]);
+      else at.push(i);
+    }
+    const rt = currentRuntime();
+    const deadline = rt.now() + timeout;
+    const ours = (m: unknown): m is TaskReply | DownMessage =>
+      (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && pending.has(m.ref);
+    let timedOut = false;
+    while (pending.size > 0 && finished < limit) {
+      const wait =
+        timeout === Number.POSITIVE_INFINITY ? timeout : Math.max(0, deadline - rt.now());
+      const msg = await receive(ours, { timeout: wait });
+      if (msg === TIMEOUT) {
+        timedOut = true;
+        break;
+      }
+      const at = pending.get(msg.ref) as number[];
+      pending.delete(msg.ref);
       const task = tasks[at[0] as number] as Task;
-      if (onTimeout === "ignore") await ignore(task);
-      else await shutdown(task, "brutal_kill");
+      const result = await finish(task, msg, "yieldMany", [tasks, options]);
+      for (const i of at) out[i] = [task, result];
+      finished++;
     }
+    if (timedOut && onTimeout !== "nothing") {
+      for (const at of pending.values()) {
+        const task = tasks[at[0] as number] as Task;
+        if (onTimeout === "ignore") await ignore(task);
+        else await shutdown(task, "brutal_kill");
+      }
+    }
+    return out as Out;
+  } finally {
+    leaveWait(waiter);
   }
-  return out as Out;
 }
 
 /**

@@ -115,6 +115,42 @@ describe("Task.await (item 2)", () => {
     }));
 });
 
+describe("concurrent waits in one process", () => {
+  // On the BEAM a process waits in one receive at a time; Task.await_many is the way to wait
+  // for several tasks. Promise.all over Task.await is refused at once, deterministically.
+  it("Promise.all over Task.await rejects at once naming Task.awaitMany, whatever has arrived", () =>
+    withRuntime(async () => {
+      const a = Task.async(() => "a");
+      const b = Task.async(() => "b");
+      await sleep(1); // both replies are in the mailbox already
+      const both = Promise.all([Task.await(a), Task.await(b)]);
+      const err = await both.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Task.ConcurrentWaitError);
+      expect((err as Error).message).toMatch(/Task\.awaitMany/);
+      expect((err as Task.ConcurrentWaitError).pid).toBe(self());
+      // the first wait went on and took a's reply; b is untouched
+      expect(await Task.awaitMany([b])).toEqual(["b"]);
+      await expect(Task.await(a)).rejects.toBeInstanceOf(Task.AlreadyAwaitedError);
+    }));
+
+  it("also while the tasks are still running, and for yield, awaitMany and yieldMany", () =>
+    withRuntime(async () => {
+      const slow = (v: string) =>
+        Task.async(async () => {
+          await sleep(10);
+          return v;
+        });
+      const [a, b, c] = [slow("a"), slow("b"), slow("c")];
+      const first = Task.await(a);
+      await expect(Task.yield(b)).rejects.toBeInstanceOf(Task.ConcurrentWaitError);
+      await expect(Task.awaitMany([b, c])).rejects.toBeInstanceOf(Task.ConcurrentWaitError);
+      await expect(Task.yieldMany([b, c])).rejects.toBeInstanceOf(Task.ConcurrentWaitError);
+      expect(await first).toBe("a");
+      // one after the other is fine
+      expect(await Task.awaitMany([b, c])).toEqual(["b", "c"]);
+    }));
+});
+
 describe("an await timeout (item 3)", () => {
   it("rejects with TaskTimeoutError; caught, no late reply or DOWN ever arrives", () =>
     withRuntime(async ({ clock }) => {
