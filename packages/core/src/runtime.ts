@@ -810,6 +810,13 @@ export class Runtime implements ClockHost {
    * ```
    */
   run<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+    if (typeof fn !== "function") {
+      return Promise.reject(
+        new BadArgumentError(
+          `run: expected a function to run in a process, got ${formatReason(fn)}`,
+        ),
+      );
+    }
     return new Promise<T>((resolve, reject) => {
       const p = this.spawnProc(() => fn(), undefined, false);
       p.settle = (ok, value) => (ok ? resolve(value as T) : reject(value));
@@ -855,6 +862,8 @@ export class Runtime implements ClockHost {
    * ```
    */
   isAlive(pid: Pid): boolean {
+    if (!(pid instanceof Pid))
+      throw new BadArgumentError(`isAlive: expected a pid, got ${formatReason(pid)}`);
     return this.lookup(pid) !== undefined;
   }
 
@@ -885,6 +894,8 @@ export class Runtime implements ClockHost {
    * ```
    */
   processInfo(pid: Pid): ProcessInfo | undefined {
+    if (!(pid instanceof Pid))
+      throw new BadArgumentError(`processInfo: expected a pid, got ${formatReason(pid)}`);
     const p = this.lookup(pid);
     if (p === undefined) return undefined;
     const monitors: { ref: Ref; pid: Pid | string }[] = [];
@@ -1760,6 +1771,10 @@ export class Runtime implements ClockHost {
 
   /** @internal */
   unregister(name: string): void {
+    if (typeof name !== "string")
+      throw new BadArgumentError(
+        `unregister: expected a name (a string), got ${formatReason(name)}`,
+      );
     const p = this.names.get(name);
     if (p === undefined)
       throw new BadArgumentError(`unregister: no process is registered as "${name}"`);

@@ -377,6 +377,7 @@ export function call<R = unknown>(
  * import { request, CallRequest } from "@trellis/core";
  * const answer = await request("server", 1000, { module: "My", function: "ask", args: [] }, (from) => new MyEnvelope(from));
  * ```
+ * @throws {BadArgumentError} (synchronously) for a bad timeout, destination, operation or `wrap`
  * @since 0.1.0
  * @category Toolkit
  */
@@ -386,6 +387,19 @@ export function request(
   operation: CallOperation,
   wrap: (from: From) => unknown,
 ): Promise<unknown> {
+  if (
+    typeof operation !== "object" ||
+    operation === null ||
+    typeof operation.module !== "string" ||
+    typeof operation.function !== "string" ||
+    !Array.isArray(operation.args)
+  ) {
+    throw new BadArgumentError(
+      `request: operation must be { module, function, args }, got ${formatReason(operation)}`,
+    );
+  }
+  if (typeof wrap !== "function")
+    throw new BadArgumentError(`request: wrap must be a function, got ${formatReason(wrap)}`);
   return request$(dest, validTimeout(operation.function, timeout), operation, wrap);
 }
 
