@@ -358,6 +358,12 @@ export function call<R = unknown>(
       `call: options must be an object such as { timeout: ms }, got ${formatReason(options)}`,
     );
   }
+  for (const key of ["module", "function"] as const) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== "string") {
+      throw new BadArgumentError(`call: options.${key} must be a string, got ${formatReason(v)}`);
+    }
+  }
   const timeout = options.timeout === undefined ? 5000 : validTimeout("call", options.timeout);
   const op: CallOperation = {
     module: options.module ?? "gen",
