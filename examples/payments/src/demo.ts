@@ -30,6 +30,7 @@ import { whereisCustomer } from "./customer.js";
 import * as Events from "./events.js";
 import * as Http from "./http.js";
 import { keyOf, name, PAYMENTS, ROOT, TASKS } from "./names.js";
+import { LatencyHistogram } from "./quantiles.js";
 import * as Service from "./service.js";
 import { ledger } from "./store.js";
 
@@ -376,11 +377,14 @@ async function scripted(api: Api, n: Narrator, expected: Expected): Promise<void
 // -----------------------------------------------------------------------------------------
 // The load phase
 
-interface LoadStats {
+export interface LoadStats {
   requests: number;
   byStatus: Map<number, number>;
-  latencies: number[];
+  /** Streaming: constant memory, no sort on the progress line. */
+  readonly latencies: LatencyHistogram;
   faults: number;
+  /** Requests that got no answer at all (a reset connection…), by error. */
+  readonly clientErrors: Map<string, number>;
   /** Payment ids answered 201, with the state the client last saw. */
   readonly created: Map<string, string>;
 }
@@ -389,11 +393,29 @@ const CUSTOMER_POOL = Array.from({ length: 12 }, (_, i) => `load-${i + 1}`);
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
-async function loadClient(client: Client, stats: LoadStats, until: number): Promise<void> {
-  const timed = async (method: "GET" | "POST", path: string, body?: Json): Promise<Reply> => {
+/**
+ * One load client: requests until `until`. A request that gets no answer (ECONNRESET, a
+ * refused connection) is counted in `stats.clientErrors` and the client goes on after a
+ * short pause: one bad connection must not end the load, nor the demo.
+ */
+export async function loadClient(client: Client, stats: LoadStats, until: number): Promise<void> {
+  const timed = async (
+    method: "GET" | "POST",
+    path: string,
+    body?: Json,
+  ): Promise<Reply | undefined> => {
     const t0 = performance.now();
-    const reply = await client.request(method, path, body);
-    stats.latencies.push(performance.now() - t0);
+    let reply: Reply;
+    try {
+      reply = await client.request(method, path, body);
+    } catch (e) {
+      const code = (e as { cause?: { code?: unknown } }).cause?.code;
+      const key = typeof code === "string" ? code : e instanceof Error ? e.message : String(e);
+      stats.clientErrors.set(key, (stats.clientErrors.get(key) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return undefined;
+    }
+    stats.latencies.record(performance.now() - t0);
     stats.requests++;
     stats.byStatus.set(reply.status, (stats.byStatus.get(reply.status) ?? 0) + 1);
     return reply;
@@ -405,15 +427,15 @@ async function loadClient(client: Client, stats: LoadStats, until: number): Prom
       const r = await timed("POST", `/customers/${customer}/payments`, {
         amount: 100 + Math.floor(Math.random() * 5000),
       });
-      if (r.status !== 201) continue;
+      if (r?.status !== 201) continue;
       const id = str(r.body["id"]);
       stats.created.set(id, "authorized");
       if (Math.random() < 0.8) {
         const c = await timed("POST", `/payments/${id}/capture`);
-        if (c.status === 200) stats.created.set(id, "captured");
-        if (c.status === 200 && Math.random() < 0.3) {
+        if (c?.status === 200) stats.created.set(id, "captured");
+        if (c?.status === 200 && Math.random() < 0.3) {
           const f = await timed("POST", `/payments/${id}/refund`);
-          if (f.status === 200) stats.created.set(id, "refunded");
+          if (f?.status === 200) stats.created.set(id, "refunded");
         }
       }
     } else if (dice < 0.75) {
@@ -453,13 +475,6 @@ async function injectFaults(stats: LoadStats, until: number, everyMs: number): P
   }
 }
 
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] ?? 0;
-}
-
 async function load(
   client: Client,
   n: Narrator,
@@ -475,8 +490,9 @@ async function load(
   const stats: LoadStats = {
     requests: 0,
     byStatus: new Map(),
-    latencies: [],
+    latencies: new LatencyHistogram(),
     faults: 0,
+    clientErrors: new Map(),
     created: new Map(),
   };
   const restartsBefore = reports.restarts;
@@ -489,7 +505,7 @@ async function load(
     n.note(
       `[${at}] ${stats.requests} requests, ${errors} 5xx, ` +
         `${stats.faults} faults, ${reports.restarts - restartsBefore} restarts, ` +
-        `p50 ${percentile(stats.latencies, 50).toFixed(1)} ms, p99 ${percentile(stats.latencies, 99).toFixed(1)} ms`,
+        `p50 ${stats.latencies.quantile(50).toFixed(1)} ms, p99 ${stats.latencies.quantile(99).toFixed(1)} ms`,
     );
   };
   const ticker = setInterval(() => progress(), 500);
@@ -507,6 +523,10 @@ async function load(
     .map(([s, c]) => `${s} ×${c}`)
     .join(", ");
   n.note(`answers: ${statuses}`);
+  if (stats.clientErrors.size > 0) {
+    const errors = [...stats.clientErrors].map(([e, c]) => `${e} ×${c}`).join(", ");
+    n.note(`requests without an answer (the load went on): ${errors}`);
+  }
   return stats;
 }
 

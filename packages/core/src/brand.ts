@@ -7,6 +7,8 @@
  * @module
  */
 import { types } from "node:util";
+import { BadArgumentError } from "./errors.js";
+import { safeFormat } from "./format.js";
 
 /** Prototype chains longer than this are not ours. */
 const MAX_CHAIN = 32;
@@ -44,6 +46,7 @@ export function hasBrand(value: unknown, brand: symbol): boolean {
  * revoke();
  * isInstanceOf(proxy, Tick); // false, where `proxy instanceof Tick` throws
  * ```
+ * @throws {BadArgumentError} if `ctor` is not a class (a function)
  * @since 0.1.0
  * @category Toolkit
  */
@@ -51,6 +54,9 @@ export function isInstanceOf<T>(
   value: unknown,
   ctor: abstract new (...args: never[]) => T,
 ): value is T {
+  if (typeof ctor !== "function") {
+    throw new BadArgumentError(`isInstanceOf: expected a class, got ${safeFormat(ctor)}`);
+  }
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
   const proto: unknown = (ctor as { prototype?: unknown }).prototype;
   let o: object | null = value;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { BadArgumentError, formatReason } from "./errors.js";
 import { currentProc, defaultRuntime, type LogReport } from "./runtime.js";
 
 /**
@@ -16,10 +17,28 @@ import { currentProc, defaultRuntime, type LogReport } from "./runtime.js";
  * import { logReport } from "@trellis/core";
  * logReport({ kind: "warning", message: "received an unexpected message" });
  * ```
+ * @throws {BadArgumentError} if `report` is not an object with a string `kind` and `message`
  * @since 0.1.0
  * @category Runtime
  */
 export function logReport(report: LogReport): void {
+  let copy: LogReport;
+  try {
+    if (
+      typeof report !== "object" ||
+      report === null ||
+      typeof report.kind !== "string" ||
+      typeof report.message !== "string"
+    ) {
+      throw new TypeError("not a report");
+    }
+    copy = { ...report };
+  } catch {
+    throw new BadArgumentError(
+      `logReport: expected a report { kind, message, ... }, got ${formatReason(report)}`,
+    );
+  }
+  report = copy;
   const p = currentProc();
   const rt = p?.rt ?? defaultRuntime();
   rt.report({

@@ -64,7 +64,8 @@ export class Pid {
   }
 
   static {
-    getProc = (pid) => (#proc in pid ? pid.#proc : undefined);
+    getProc = (pid) =>
+      typeof pid === "object" && pid !== null && #proc in pid ? pid.#proc : undefined;
     putProc = (pid, proc) => {
       pid.#proc = proc;
     };

@@ -6,8 +6,6 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
-import { types } from "node:util";
-import { isInstanceOf } from "./brand.js";
 import { type Clock, type ClockHost, RealClock, VirtualClock } from "./clock.js";
 import { consoleLogger, type LogLevel } from "./console-logger.js";
 import {
@@ -17,6 +15,12 @@ import {
   formatReason,
   ProcessExitedError,
 } from "./errors.js";
+import {
+  checkRuntimeOptions,
+  fallbackLog,
+  inboundProblem,
+  reportFailure,
+} from "./guards.js";
 import { type HeapEntry, TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import {
@@ -289,49 +293,6 @@ export interface Inbound {
   receive(signal: Signal): void;
 }
 
-const SIGNAL_TYPES = new Set([
-  "message",
-  "link",
-  "unlink",
-  "exit",
-  "monitor",
-  "demonitor",
-  "down",
-  "reply",
-]);
-
-/** What is wrong with a signal from node `peer` to node `here`, or undefined. Never throws. */
-function inboundProblem(signal: unknown, peer: string, here: string): string | undefined {
-  try {
-    if (typeof signal !== "object" || signal === null || types.isProxy(signal))
-      return "not a signal object";
-    const s = signal as Record<string, unknown>;
-    const type = s["type"];
-    if (typeof type !== "string" || !SIGNAL_TYPES.has(type))
-      return `unknown type ${formatReason(type)}`;
-    if (type === "reply") {
-      const ref = s["ref"];
-      return isInstanceOf(ref, Ref) && ref.node === here
-        ? undefined
-        : "a reply to a call not made here";
-    }
-    const to = s["to"];
-    if (!isInstanceOf(to, Pid) || to.node !== here) return `${type} to a pid not on this node`;
-    if (type === "message") return undefined;
-    const from = s["from"];
-    if (!isInstanceOf(from, Pid) || from.node !== peer) return `${type} from a pid not on ${peer}`;
-    if (
-      (type === "monitor" || type === "demonitor" || type === "down") &&
-      !isInstanceOf(s["ref"], Ref)
-    )
-      return `${type} without a reference`;
-    if (type === "exit" && typeof s["link"] !== "boolean") return "exit without a link flag";
-    return undefined;
-  } catch {
-    return "unreadable";
-  }
-}
-
 /**
  * What {@link Runtime.processInfo} tells about a process.
  *
@@ -566,77 +527,6 @@ export function reasonFromThrown(e: unknown): unknown {
   return exitReasonOf(e);
 }
 
-/** Writes a report the configured logger could not take to stderr. Never throws. */
-function fallbackLog(r: LogReport, error: unknown): void {
-  try {
-    console.error(
-      `[trellis] the logger threw ${formatReason(error)}; the report was: ${formatReason(r.message)}`,
-    );
-  } catch {
-    // nothing left to write to
-  }
-}
-
-function reportFailure(rt: Runtime, e: unknown): void {
-  try {
-    rt.logger.log({
-      kind: "error",
-      message: `runtime callback failed: ${formatReason(e)}`,
-      reason: e,
-    });
-  } catch (error) {
-    fallbackLog({ kind: "error", message: "runtime callback failed" }, error);
-  }
-}
-
-const CLOCK_METHODS = ["now", "setAlarm", "clearAlarm", "idle", "detach"] as const;
-
-/** Rejects options that would fail later, far from their cause. */
-function checkRuntimeOptions(options: unknown): void {
-  if (typeof options !== "object" || options === null) {
-    throw new BadArgumentError(
-      `createRuntime: options must be an object, got ${formatReason(options)}`,
-    );
-  }
-  const o = options as Record<string, unknown>;
-  const clock = o["clock"];
-  if (clock !== undefined && clock !== "real" && clock !== "virtual") {
-    const c = clock as Record<string, unknown> | null;
-    if (
-      typeof c !== "object" ||
-      c === null ||
-      (c["kind"] !== "real" && c["kind"] !== "virtual") ||
-      CLOCK_METHODS.some((m) => typeof c[m] !== "function")
-    ) {
-      throw new BadArgumentError(
-        `createRuntime: clock must be "real", "virtual" or a Clock (kind, ${CLOCK_METHODS.join(", ")}), got ${formatReason(clock)}`,
-      );
-    }
-  }
-  const logger = o["logger"] as { log?: unknown } | undefined | null;
-  if (
-    logger !== undefined &&
-    (typeof logger !== "object" || logger === null || typeof logger.log !== "function")
-  ) {
-    throw new BadArgumentError(
-      `createRuntime: logger must be an object with a log(report) method, got ${formatReason(logger)}`,
-    );
-  }
-  const creation = o["creation"];
-  if (creation !== undefined && (!Number.isSafeInteger(creation) || (creation as number) < 0)) {
-    throw new BadArgumentError(
-      `createRuntime: creation must be an integer >= 0, got ${formatReason(creation)}`,
-    );
-  }
-  for (const key of ["budget", "sliceMs"]) {
-    const v = o[key];
-    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) {
-      throw new BadArgumentError(
-        `createRuntime: ${key} must be a finite number, got ${formatReason(v)}`,
-      );
-    }
-  }
-}
 
 function checkTimeout(what: string, ms: unknown, allowInfinity: boolean): number {
   if (
@@ -818,6 +708,13 @@ export class Runtime implements ClockHost {
    * ```
    */
   run<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+    if (typeof fn !== "function") {
+      return Promise.reject(
+        new BadArgumentError(
+          `run: expected a function to run in a process, got ${formatReason(fn)}`,
+        ),
+      );
+    }
     return new Promise<T>((resolve, reject) => {
       const p = this.spawnProc(() => fn(), undefined, false);
       p.settle = (ok, value) => (ok ? resolve(value as T) : reject(value));
@@ -885,6 +782,8 @@ export class Runtime implements ClockHost {
    * ```
    */
   isAlive(pid: Pid): boolean {
+    if (!(pid instanceof Pid))
+      throw new BadArgumentError(`isAlive: expected a pid, got ${formatReason(pid)}`);
     return this.lookup(pid) !== undefined;
   }
 
@@ -915,6 +814,8 @@ export class Runtime implements ClockHost {
    * ```
    */
   processInfo(pid: Pid): ProcessInfo | undefined {
+    if (!(pid instanceof Pid))
+      throw new BadArgumentError(`processInfo: expected a pid, got ${formatReason(pid)}`);
     const p = this.lookup(pid);
     if (p === undefined) return undefined;
     const monitors: { ref: Ref; pid: Pid | string }[] = [];
@@ -1891,6 +1792,10 @@ export class Runtime implements ClockHost {
 
   /** @internal */
   unregister(name: string): void {
+    if (typeof name !== "string")
+      throw new BadArgumentError(
+        `unregister: expected a name (a string), got ${formatReason(name)}`,
+      );
     const p = this.names.get(name);
     if (p === undefined)
       throw new BadArgumentError(`unregister: no process is registered as "${name}"`);

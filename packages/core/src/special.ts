@@ -371,6 +371,12 @@ export function call<R = unknown>(
       `call: options must be an object such as { timeout: ms }, got ${formatReason(options)}`,
     );
   }
+  for (const key of ["module", "function"] as const) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== "string") {
+      throw new BadArgumentError(`call: options.${key} must be a string, got ${formatReason(v)}`);
+    }
+  }
   const timeout = options.timeout === undefined ? 5000 : validTimeout("call", options.timeout);
   const op: CallOperation = {
     module: options.module ?? "gen",
@@ -390,6 +396,7 @@ export function call<R = unknown>(
  * import { request, CallRequest } from "@trellis/core";
  * const answer = await request("server", 1000, { module: "My", function: "ask", args: [] }, (from) => new MyEnvelope(from));
  * ```
+ * @throws {BadArgumentError} (synchronously) for a bad timeout, destination, operation or `wrap`
  * @since 0.1.0
  * @category Toolkit
  */
@@ -399,6 +406,19 @@ export function request(
   operation: CallOperation,
   wrap: (from: From) => unknown,
 ): Promise<unknown> {
+  if (
+    typeof operation !== "object" ||
+    operation === null ||
+    typeof operation.module !== "string" ||
+    typeof operation.function !== "string" ||
+    !Array.isArray(operation.args)
+  ) {
+    throw new BadArgumentError(
+      `request: operation must be { module, function, args }, got ${formatReason(operation)}`,
+    );
+  }
+  if (typeof wrap !== "function")
+    throw new BadArgumentError(`request: wrap must be a function, got ${formatReason(wrap)}`);
   return request$(dest, validTimeout(operation.function, timeout), operation, wrap);
 }
 

@@ -149,7 +149,7 @@ function kindOf(value: unknown): number {
  * @category Terms
  */
 export function equals(a: Term, b: Term): boolean {
-  return eq(a, b);
+  return guarded("equals", () => eq(a, b));
 }
 
 function eq(a: unknown, b: unknown): boolean {
@@ -250,7 +250,7 @@ function eq(a: unknown, b: unknown): boolean {
  * @category Terms
  */
 export function compare(a: Term, b: Term): -1 | 0 | 1 {
-  return cmp(a, b);
+  return guarded("compare", () => cmp(a, b));
 }
 
 function cmp(a: unknown, b: unknown): -1 | 0 | 1 {
@@ -385,7 +385,23 @@ function compareMaps(a: Record<string, unknown>, b: Record<string, unknown>): -1
  * @category Terms
  */
 export function looseEquals(a: Term, b: Term): boolean {
-  return cmp(a, b) === 0;
+  return guarded("looseEquals", () => cmp(a, b) === 0);
+}
+
+/**
+ * Runs a term operation; a value that is cyclic, nested too deep for the stack, or throws
+ * when read (a revoked Proxy…) gives a BadArgumentError instead of a RangeError/TypeError.
+ */
+function guarded<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof BadArgumentError) throw e;
+    throw new BadArgumentError(
+      `${what}: not a term (cyclic, nested too deep, or unreadable); ${ACCEPTED}`,
+      { cause: e },
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +486,7 @@ function hashBigint(n: bigint): number {
  * @category Terms
  */
 export function hash(term: Term): number {
-  return hashAny(term);
+  return guarded("hash", () => hashAny(term));
 }
 
 function hashAny(v: unknown): number {
@@ -592,7 +608,11 @@ function findProblem(v: unknown, ancestors: object[]): Problem | undefined {
  * @category Terms
  */
 export function isTerm(value: unknown): value is Term {
-  return findProblem(value, []) === undefined;
+  try {
+    return findProblem(value, []) === undefined;
+  } catch {
+    return false; // unreadable or too deep
+  }
 }
 
 /**
@@ -615,7 +635,7 @@ export function isTerm(value: unknown): value is Term {
  * @category Terms
  */
 export function assertTerm(value: unknown, what: string): asserts value is Term {
-  const problem = findProblem(value, []);
+  const problem = guarded("assertTerm", () => findProblem(value, []));
   if (problem === undefined) return;
   const where = problem.path ? `${problem.path} is ` : "got ";
   throw new BadArgumentError(`${what} is not a term: ${where}${problem.what}; ${ACCEPTED}`);

@@ -685,6 +685,11 @@ export function define<Arg = void>(
  * @category Definitions
  */
 export function init(flags: DynamicSupervisorFlags = {}): InitFlags {
+  if (typeof flags !== "object" || flags === null) {
+    throw new BadArgumentError(
+      `DynamicSupervisor.init: flags must be an object, got ${formatReason(flags)}`,
+    );
+  }
   return {
     strategy: flags.strategy ?? "one_for_one",
     maxRestarts: flags.maxRestarts ?? 3,

@@ -131,13 +131,15 @@ export class NoTableError extends BadArgumentError {
  * @category Errors
  */
 export type TableFileProblem =
+  | "unreadable"
   | "not_a_table_file"
   | "unsupported_version"
   | "checksum_mismatch"
   | "malformed";
 
 /**
- * `fileToTab` refused a file: it is not a table file, was written by a newer format
+ * `fileToTab` refused a file: it cannot be read (`"unreadable"`: missing, a directory, no
+ * permission; `cause` holds the system error), it is not a table file, was written by a newer format
  * version, is damaged (its checksum does not match), or its content is invalid. Nothing was
  * loaded.
  *
@@ -164,8 +166,13 @@ export class TableFileError extends BadArgumentError {
    * @param problem - what is wrong with it
    * @param detail - a sentence for the message
    */
-  constructor(path: string, problem: TableFileProblem, detail: string) {
-    super(`Ets.fileToTab: cannot load ${path}: ${detail}; nothing was loaded`);
+  constructor(
+    path: string,
+    problem: TableFileProblem,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Ets.fileToTab: cannot load ${path}: ${detail}; nothing was loaded`, options);
     this.problem = problem;
     this.path = path;
   }

@@ -112,8 +112,8 @@ function checksum(body: string): string {
  * @param table - the table or its name
  * @param path - the file to write
  * @returns a promise that resolves when the file is in place
- * @throws {BadArgumentError} (synchronously) if the table holds a pid or a ref
- * @throws {AccessError} on a private table of another process
+ * @throws {BadArgumentError} (rejects) if the table holds a pid or a ref, or the path is not a non-empty string
+ * @throws {AccessError} (rejects) on a private table of another process
  * @example
  * ```ts
  * import * as Ets from "@trellis/ets-table";
@@ -124,7 +124,7 @@ function checksum(body: string): string {
  * @since 0.1.0
  * @category Files
  */
-export function tabToFile(table: TableRef, path: string): Promise<void> {
+export async function tabToFile(table: TableRef, path: string): Promise<void> {
   const s = readable(table, "tabToFile");
   if (typeof path !== "string" || path === "") {
     throw new BadArgumentError(
@@ -183,7 +183,7 @@ function parseMeta(v: unknown): Meta {
  *
  * @param path - the file to read
  * @returns a promise of the new table
- * @throws {TableFileError} (rejects) if the file is not a table file, has a newer version, is
+ * @throws {TableFileError} (rejects) if the file cannot be read, is not a table file, has a newer version, is
  *   damaged or invalid
  * @throws {BadArgumentError} (rejects) if the table is named and the name is taken
  * @throws {NotInProcessError} (rejects) outside process code
@@ -204,7 +204,18 @@ export async function fileToTab<Row extends Tuple = Tuple>(
       `Ets.fileToTab: the path must be a non-empty string, got ${formatReason(path)}`,
     );
   }
-  const text = await readFile(path, "utf8");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new TableFileError(
+      path,
+      "unreadable",
+      `it cannot be read (${typeof code === "string" ? code : formatReason(e)})`,
+      { cause: e },
+    );
+  }
   const nl1 = text.indexOf("\n");
   const nl2 = nl1 < 0 ? -1 : text.indexOf("\n", nl1 + 1);
   const nl3 = nl2 < 0 ? -1 : text.indexOf("\n", nl2 + 1);

@@ -809,9 +809,20 @@ function isGround(v: unknown): boolean {
   return true;
 }
 
-function show(v: unknown): string {
-  if (tokenKind(v) !== undefined) return String(v);
-  if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
+function show(v: unknown, depth = 0): string {
+  try {
+    if (tokenKind(v) !== undefined) return String(v);
+    if (Array.isArray(v)) {
+      if (depth >= 8) return "[…]";
+      const more = v.length > 100 ? `, …${v.length - 100} more` : "";
+      return `[${v
+        .slice(0, 100)
+        .map((x) => show(x, depth + 1))
+        .join(", ")}${more}]`;
+    }
+  } catch {
+    // a hostile value: showTerm falls back safely
+  }
   return showTerm(v);
 }
 
@@ -1169,6 +1180,16 @@ export function compileSpec(
   ordered: boolean,
   op: string,
 ): CompiledSpec {
+  // a cyclic or too deeply nested pattern is bad input, not a RangeError
+  return tooDeep(op, () => compileSpecChecked(spec, keyPos, ordered, op));
+}
+
+function compileSpecChecked(
+  spec: unknown,
+  keyPos: number,
+  ordered: boolean,
+  op: string,
+): CompiledSpec {
   if (!Array.isArray(spec)) {
     throw bad(op, `a match spec is an array of [head, guards, body] clauses, got ${show(spec)}`);
   }
@@ -1233,6 +1254,10 @@ export function fromErlangMatchSpec<Row extends readonly Term[] = readonly Term[
 ): MatchSpec<Row> {
   const op = "Ets.fromErlangMatchSpec";
   if (!Array.isArray(spec)) throw bad(op, `expected an array of clauses, got ${show(spec)}`);
+  return tooDeep(op, () => convertSpec<Row>(spec, op));
+}
+
+function convertSpec<Row extends readonly Term[]>(spec: unknown[], op: string): MatchSpec<Row> {
   return spec.map((clause: unknown, i: number) => {
     if (!Array.isArray(clause) || clause.length !== 3) {
       throw bad(op, `clause ${i} must be [head, guards, body], got ${show(clause)}`);
@@ -1267,7 +1292,17 @@ export function fromErlangMatchSpec<Row extends readonly Term[] = readonly Term[
 export function fromErlangPattern<Row extends readonly Term[] = readonly Term[]>(
   pattern: unknown,
 ): Pattern<Row> {
-  return erlangPattern(pattern) as Pattern<Row>;
+  return tooDeep("Ets.fromErlangPattern", () => erlangPattern(pattern)) as Pattern<Row>;
+}
+
+/** A structure too deep for the stack is bad input, not a RangeError. */
+function tooDeep<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError) throw bad(op, "the value is nested too deep");
+    throw e;
+  }
 }
 
 const VAR_NAME = /^\$(0|[1-9][0-9]{0,8})$/;

@@ -167,7 +167,6 @@ export class Continuation<R = Term> {
   }
 }
 
-
 function compile(s: TableState, spec: unknown, op: string): CompiledSpec {
   return compileSpec(spec, s.keyPos, s.store.ordered, `Ets.${op}`);
 }

@@ -533,9 +533,9 @@ export function create(name: string, options: TableOptions = {}): Table<Tuple, T
     throw new BadArgumentError(`Ets.create: named must be a boolean, got ${formatReason(named)}`);
   }
   const keyPos = options.keyPos ?? 0;
-  if (!Number.isInteger(keyPos) || keyPos < 0) {
+  if (!Number.isInteger(keyPos) || keyPos < 0 || keyPos >= 2 ** 32 - 1) {
     throw new BadArgumentError(
-      `Ets.create: keyPos must be a non-negative integer (0-based: 0 is the first element), got ${formatReason(keyPos)}`,
+      `Ets.create: keyPos must be an integer from 0 to 2^32 - 2 (0-based: 0 is the first element; a row is an array), got ${formatReason(keyPos)}`,
     );
   }
   const heir = checkHeir("create", options.heir ?? "none");

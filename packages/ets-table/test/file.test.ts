@@ -62,12 +62,20 @@ describe("tabToFile and fileToTab", () => {
       const path = join(dir, "pids.ets");
       const t = Ets.create("p");
       Ets.insert(t, ["me", self()]);
-      expect(() => Ets.tabToFile(t, path)).toThrow(/holds a pid/);
+      await expect(Ets.tabToFile(t, path)).rejects.toThrow(/holds a pid/);
       Ets.deleteAllObjects(t);
       Ets.insert(t, ["ref", makeRef()]);
-      expect(() => Ets.tabToFile(t, path)).toThrow(/holds a ref/);
+      await expect(Ets.tabToFile(t, path)).rejects.toThrow(/holds a ref/);
       await expect(readFile(path)).rejects.toThrow();
-      expect(() => Ets.tabToFile(t, "")).toThrow(BadArgumentError);
+      await expect(Ets.tabToFile(t, "")).rejects.toThrow(BadArgumentError);
+    }));
+
+  it("a file that cannot be read rejects with a TableFileError (issue #16, item 7)", () =>
+    withRuntime(async () => {
+      const missing = Ets.fileToTab(join(dir, "no-such-file.ets"));
+      await expect(missing).rejects.toBeInstanceOf(Ets.TableFileError);
+      await expect(missing).rejects.toMatchObject({ problem: "unreadable" });
+      await expect(Ets.fileToTab(dir)).rejects.toMatchObject({ problem: "unreadable" });
     }));
 
   it("refuses a foreign file, a newer version, a damaged file or bad content, loading nothing", () =>

@@ -70,10 +70,10 @@ describe("create (§10 items 1, 2)", () => {
       expect(() => Ets.create("t", { keypos: 1 } as never)).toThrow(/unknown option "keypos"/);
       expect(() => Ets.create("t", { type: "tree" } as never)).toThrow(/type must be one of/);
       expect(() => Ets.create("t", { access: "open" } as never)).toThrow(/access must be one of/);
-      expect(() => Ets.create("t", { keyPos: -1 })).toThrow(
-        /keyPos must be a non-negative integer/,
-      );
+      expect(() => Ets.create("t", { keyPos: -1 })).toThrow(/keyPos must be an integer from 0/);
       expect(() => Ets.create("t", { keyPos: 1.5 })).toThrow(BadArgumentError);
+      expect(() => Ets.create("t", { keyPos: 1e308 })).toThrow(BadArgumentError);
+      expect(() => Ets.create("t", { keyPos: 2 ** 32 - 1 })).toThrow(BadArgumentError);
       expect(() => Ets.create("t", { named: "yes" } as never)).toThrow(/named must be a boolean/);
       expect(() => Ets.create("t", { heir: "someone" } as never)).toThrow(/heir must be a pid/);
       expect(() => Ets.create(42 as never)).toThrow(/name must be a string/);

@@ -71,7 +71,7 @@ export interface RegistryOptions {
    * function find the registry by it. Optional: without it, use the handle.
    */
   readonly name?: string;
-  /** The number of partitions, a positive integer. Default `1`. */
+  /** The number of partitions, an integer from 1 to 1024. Default `1`. */
   readonly partitions?: number;
   /**
    * Processes (pids or names) sent a {@link RegisterMessage} on every register and an
@@ -377,8 +377,8 @@ function parseOptions(options: unknown): RegistryState {
     throw new RegistryOptionError("name", o.name, "a non-empty string");
   }
   const n = o.partitions ?? 1;
-  if (!Number.isInteger(n) || n < 1) {
-    throw new RegistryOptionError("partitions", n, "a positive integer");
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTITIONS) {
+    throw new RegistryOptionError("partitions", n, `an integer from 1 to ${MAX_PARTITIONS}`);
   }
   const listeners = o.listeners ?? [];
   if (
@@ -909,6 +909,9 @@ export function values<K extends Term, V extends Term>(
     for (const r of Ets.lookup(t, key)) if (samePid(r[1], pid)) out.push(r[2] as V);
   return out;
 }
+
+/** More partitions than this is a mistake (each is a process and a table), not a wish. */
+const MAX_PARTITIONS = 1024;
 
 function wrapSpec<T>(op: string, fn: () => T): T {
   try {

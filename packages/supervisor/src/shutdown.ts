@@ -6,10 +6,12 @@
 
 import type { Shutdown } from "@trellis/core";
 import {
+  BadArgumentError,
   currentRuntime,
   DownMessage,
   exit,
   exitFrom,
+  formatReason,
   monitor,
   type Pid,
   type Ref,
@@ -64,6 +66,11 @@ export interface ShutdownTarget {
  * @category Building blocks
  */
 export async function shutdownChildren(targets: readonly ShutdownTarget[]): Promise<unknown[]> {
+  if (!Array.isArray(targets)) {
+    throw new BadArgumentError(
+      `shutdownChildren: expected an array of { pid, shutdown } targets, got ${formatReason(targets)}`,
+    );
+  }
   const n = targets.length;
   const reasons: unknown[] = new Array(n);
   if (n === 0) return reasons;

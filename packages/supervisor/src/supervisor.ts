@@ -1071,6 +1071,11 @@ export interface TreeOptions {
  * @category Introspection
  */
 export async function tree(sup: Dest, options: TreeOptions = {}): Promise<TreeNode[]> {
+  if (typeof options !== "object" || options === null) {
+    throw new BadArgumentError(
+      `Supervisor.tree: options must be an object such as { timeout: ms }, got ${formatReason(options)}`,
+    );
+  }
   const timeout = options.timeout ?? 5000;
   const children = await supervisorRequest<ChildInfo[]>(
     MODULE,

@@ -5,7 +5,7 @@
  */
 
 import type { ChildSpec } from "@trellis/core";
-import { isTerm, makeRef, type Term, TermMap } from "@trellis/core";
+import { formatReason, isTerm, makeRef, type Term, TermMap } from "@trellis/core";
 import { ChildSpecError } from "./errors.js";
 import type { AutoShutdown, ResolvedChildSpec } from "./types.js";
 
@@ -61,7 +61,7 @@ export function checkChildSpec(
       undefined,
       spec,
       undefined,
-      `a child spec is an object with at least an id and a start function, got ${typeof spec === "object" ? JSON.stringify(spec) : String(spec)}`,
+      `a child spec is an object with at least an id and a start function, got ${formatReason(spec)}`,
     );
   }
   const dynamic = options.dynamic === true;

@@ -12,24 +12,36 @@ import {
   type Pid,
 } from "@trellis/core";
 
-/** @internal How a task, a pid or a value reads in an error message. */
-export function describeValue(value: unknown): string {
-  if (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { toString?: unknown }).toString === "function" &&
-    (value as object).toString !== Object.prototype.toString &&
-    !Array.isArray(value) &&
-    !(value instanceof Error)
-  ) {
-    return String(value);
+/**
+ * @internal How a task, a pid or a value reads in an error message. Never throws: nesting
+ * is cut, and a value that cannot be read falls back to `formatReason`.
+ */
+export function describeValue(value: unknown, depth = 0): string {
+  try {
+    if (
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as { toString?: unknown }).toString === "function" &&
+      (value as object).toString !== Object.prototype.toString &&
+      !Array.isArray(value) &&
+      !(value instanceof Error)
+    ) {
+      return String(value);
+    }
+    if (Array.isArray(value)) {
+      if (depth >= 8) return "[…]";
+      const items = value.length > 100 ? value.slice(0, 100) : value;
+      const more = value.length > 100 ? `, …${value.length - 100} more` : "";
+      return `[${items.map((v) => describeValue(v, depth + 1)).join(", ")}${more}]`;
+    }
+  } catch {
+    // a hostile value: formatReason never throws
   }
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(", ")}]`;
   return formatReason(value);
 }
 
 function describeOperation(op: CallOperation): string {
-  return `${op.module}.${op.function}(${op.args.map(describeValue).join(", ")})`;
+  return `${op.module}.${op.function}(${op.args.map((a) => describeValue(a)).join(", ")})`;
 }
 
 function describeReason(reason: unknown, op: CallOperation): string {

@@ -5,11 +5,13 @@
  * @module
  */
 import {
+  BadArgumentError,
   type ChildSpec,
   type Dest,
   DownMessage,
   demonitor,
   ExitError,
+  formatReason,
   inProcess,
   isInstanceOf,
   link,
@@ -279,6 +281,11 @@ export function start(options: TaskSupervisorOptions = {}): Promise<Pid> {
 }
 
 function flags(options: TaskSupervisorOptions): DynamicSupervisor.DynamicSupervisorOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new BadArgumentError(
+      `Task.Supervisor.start: options must be an object, got ${formatReason(options)}`,
+    );
+  }
   const { name, runtime, maxRestarts, maxSeconds, maxChildren } = options;
   return {
     ...(name === undefined ? {} : { name }),

@@ -139,9 +139,20 @@ export function checkTerm(v: unknown, what: string): void {
 }
 
 /** A term for an error message: strings quoted, the rest as `formatReason` shows it. */
-export function show(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "bigint") return `${v}n`;
-  if (Array.isArray(v)) return `[${v.map(show).join(", ")}]`;
+export function show(v: unknown, depth = 0): string {
+  try {
+    if (typeof v === "string") return JSON.stringify(v);
+    if (typeof v === "bigint") return `${v}n`;
+    if (Array.isArray(v)) {
+      if (depth >= 8) return "[…]";
+      const more = v.length > 100 ? `, …${v.length - 100} more` : "";
+      return `[${v
+        .slice(0, 100)
+        .map((x) => show(x, depth + 1))
+        .join(", ")}${more}]`;
+    }
+  } catch {
+    // a hostile value: formatReason never throws
+  }
   return formatReason(v);
 }
