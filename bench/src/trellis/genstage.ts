@@ -10,7 +10,7 @@
 // producer could go).
 import { createRuntime, type Pid, receive, self, send } from "@trellis/core";
 import * as GenStage from "@trellis/gen-stage";
-import { rate, report, size, usedMemory, warm } from "./common.js";
+import { rate, report, size, usedMemory } from "./common.js";
 
 const { producer, producerConsumer, consumer, noreply } = GenStage.Result;
 
