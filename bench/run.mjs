@@ -131,6 +131,13 @@ const WORKLOADS = [
     trellis: "src/trellis/telemetry.ts",
   },
   {
+    name: "genstage",
+    what: "GenStage producer -> producer-consumer -> consumer, maxDemand 1000: events/s; with a slow consumer, memory held and events in flight",
+    trellis: "src/trellis/genstage.ts",
+    plain: "plain/genstage.mjs",
+    beam: "beam/genstage.exs",
+  },
+  {
     name: "latency",
     what: "p50/p99 of a 1 ms setTimeout while 10k processes exchange messages (no BEAM counterpart)",
     trellis: "src/trellis/latency.ts",
@@ -180,6 +187,7 @@ const TARGETS = [
   { metric: "statem_call", vs: "beam", min: 1.5 },
   { metric: "statem_cast", vs: "beam", min: 1.5 },
   { metric: "event_notify", vs: "beam", min: 1.5 },
+  { metric: "genstage_events", vs: "beam", min: 1.5 },
   { metric: "latency_p99", vs: "absolute", maxMs: 10 },
   { metric: "latency_p99_handler", vs: "absolute", maxMs: 10 },
 ];

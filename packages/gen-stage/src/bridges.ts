@@ -13,7 +13,7 @@ import {
   self,
   send,
 } from "@trellis/core";
-import { noreply } from "./result.js";
+import { type ConsumerInit, noreply, type ProducerInit } from "./result.js";
 import { define, type StartOptions, startStage } from "./stage.js";
 import type { Definition, Stage, SubscribeOptions } from "./types.js";
 
@@ -126,7 +126,7 @@ function pull(s: PullState, me: Pid): void {
  */
 export const IterableProducer: Definition<
   Source<unknown>,
-  { readonly type: "producer"; readonly state: PullState; readonly options: object },
+  ProducerInit<unknown>,
   never,
   unknown,
   never
@@ -161,7 +161,7 @@ export const IterableProducer: Definition<
     }
     return noreply([], s);
   },
-  terminate(_reason, s) {
+  terminate(_reason, s: PullState) {
     s.done = true;
     const r = s.iterator.return as ((this: unknown) => unknown) | undefined;
     if (r !== undefined) {
@@ -173,7 +173,7 @@ export const IterableProducer: Definition<
       }
     }
   },
-});
+}) as unknown as Definition<Source<unknown>, ProducerInit<unknown>, never, unknown, never>;
 
 /**
  * Options of {@link fromIterable} and {@link toWritable}.
@@ -234,6 +234,25 @@ function iteratorCheck(source: unknown): void {
   }
 }
 
+/**
+ * The argument of {@link WritableConsumer}: the stream to write into and the producers.
+ *
+ * @example
+ * ```ts
+ * import type * as GenStage from "@trellis/gen-stage";
+ * declare const sink: WritableStream<string>;
+ * const arg: GenStage.WritableArg = { writable: sink as WritableStream<unknown>, subscribeTo: ["lines"] };
+ * ```
+ * @since 0.1.0
+ * @category Bridges
+ */
+export interface WritableArg {
+  /** Where the events are written. */
+  readonly writable: WritableStream<unknown>;
+  /** The producers to consume. */
+  readonly subscribeTo: readonly (Dest | SubscribeOptions)[];
+}
+
 interface SinkState {
   readonly writer: WritableStreamDefaultWriter<unknown>;
   open: number;
@@ -253,19 +272,13 @@ interface SinkState {
  * @category Bridges
  */
 export const WritableConsumer: Definition<
-  {
-    readonly writable: WritableStream<unknown>;
-    readonly subscribeTo: readonly (Dest | SubscribeOptions)[];
-  },
-  { readonly type: "consumer"; readonly state: SinkState; readonly options: object },
+  WritableArg,
+  ConsumerInit<unknown>,
   unknown,
   never,
   never
 > = define({
-  init: (arg: {
-    readonly writable: WritableStream<unknown>;
-    readonly subscribeTo: readonly (Dest | SubscribeOptions)[];
-  }) => ({
+  init: (arg: WritableArg) => ({
     type: "consumer" as const,
     state: { writer: arg.writable.getWriter(), open: 0 } as SinkState,
     options: {
@@ -299,7 +312,7 @@ export const WritableConsumer: Definition<
     }
     return noreply([], s);
   },
-});
+}) as unknown as Definition<WritableArg, ConsumerInit<unknown>, unknown, never, never>;
 
 /**
  * Starts a consumer that writes every event it receives into a Web `WritableStream`,

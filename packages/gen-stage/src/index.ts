@@ -77,6 +77,7 @@ export {
   IterableProducer,
   type Source,
   toWritable,
+  type WritableArg,
   WritableConsumer,
 } from "./bridges.js";
 export { broadcastDispatcher } from "./broadcast-dispatcher.js";
@@ -119,7 +120,12 @@ export {
   start,
   startLink,
 } from "./stage.js";
-export { type StreamOptions, stream } from "./stream.js";
+export {
+  type StreamOptions,
+  type StreamSubscribeOptions,
+  type StreamSubscription,
+  stream,
+} from "./stream.js";
 export type {
   Awaitable,
   Callbacks,

@@ -348,10 +348,43 @@ export type CallResult<R, Out, S> =
  * @since 0.1.0
  * @category Results
  */
-export type SubscribeResult<S> =
-  | { readonly type: "automatic"; readonly state: S }
-  | { readonly type: "manual"; readonly state: S }
-  | StopResult<S>;
+export type SubscribeResult<S> = AutomaticResult<S> | ManualResult<S> | StopResult<S>;
+
+/**
+ * `handleSubscribe`'s automatic demand (see {@link automatic}).
+ *
+ * @example
+ * ```ts
+ * import * as GenStage from "@trellis/gen-stage";
+ * const r: GenStage.Result.AutomaticResult<number> = GenStage.Result.automatic(0);
+ * ```
+ * @since 0.1.0
+ * @category Results
+ */
+export interface AutomaticResult<S> {
+  /** Always `"automatic"`. */
+  readonly type: "automatic";
+  /** The next state. */
+  readonly state: S;
+}
+
+/**
+ * `handleSubscribe`'s manual demand (see {@link manual}).
+ *
+ * @example
+ * ```ts
+ * import * as GenStage from "@trellis/gen-stage";
+ * const r: GenStage.Result.ManualResult<number> = GenStage.Result.manual(0);
+ * ```
+ * @since 0.1.0
+ * @category Results
+ */
+export interface ManualResult<S> {
+  /** Always `"manual"`. */
+  readonly type: "manual";
+  /** The next state. */
+  readonly state: S;
+}
 
 /**
  * `init`: start as a producer (Elixir's `{:producer, state, opts}`).
@@ -499,7 +532,7 @@ export function stopReply<R, S>(reason: unknown, value: R, state: S): StopReplyR
  * @since 0.1.0
  * @category Results
  */
-export function automatic<S>(state: S): { readonly type: "automatic"; readonly state: S } {
+export function automatic<S>(state: S): AutomaticResult<S> {
   return { type: "automatic", state };
 }
 
@@ -514,6 +547,6 @@ export function automatic<S>(state: S): { readonly type: "automatic"; readonly s
  * @since 0.1.0
  * @category Results
  */
-export function manual<S>(state: S): { readonly type: "manual"; readonly state: S } {
+export function manual<S>(state: S): ManualResult<S> {
   return { type: "manual", state };
 }

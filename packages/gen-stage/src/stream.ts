@@ -40,10 +40,37 @@ export interface StreamOptions {
   readonly runtime?: Runtime;
 }
 
-/** A producer given to `stream`: its handle, or subscription options with it as `to`. */
-type StreamSubscription<T> =
-  | (Dest & Emits<T>)
-  | (SubscribeOptions & { readonly to: Dest & Emits<T> });
+/**
+ * A producer given to {@link stream}: its handle (pid or name), or subscription options
+ * with it as `to`.
+ *
+ * @example
+ * ```ts
+ * import type * as GenStage from "@trellis/gen-stage";
+ * declare const numbers: GenStage.Stage<number>;
+ * const subscriptions: GenStage.StreamSubscription<number>[] = [numbers, { to: numbers, maxDemand: 10 }];
+ * ```
+ * @since 0.1.0
+ * @category Bridges
+ */
+export type StreamSubscription<T> = (Dest & Emits<T>) | StreamSubscribeOptions<T>;
+
+/**
+ * Subscription options for {@link stream}, with a typed producer.
+ *
+ * @example
+ * ```ts
+ * import type * as GenStage from "@trellis/gen-stage";
+ * declare const numbers: GenStage.Stage<number>;
+ * const options: GenStage.StreamSubscribeOptions<number> = { to: numbers, maxDemand: 10 };
+ * ```
+ * @since 0.1.0
+ * @category Bridges
+ */
+export interface StreamSubscribeOptions<T> extends SubscribeOptions {
+  /** The producer, typed with its events. */
+  readonly to: Dest & Emits<T>;
+}
 
 /** What the helper consumer shares with the iterator. */
 interface Channel {

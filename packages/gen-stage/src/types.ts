@@ -8,6 +8,7 @@ import type {
   CallResult,
   ConsumerInit,
   IgnoreResult,
+  InitStopResult,
   NoReply,
   ProducerConsumerInit,
   ProducerInit,
@@ -156,7 +157,10 @@ export interface Cancellation {
  */
 export interface Emits<Out> {
   /** Type-level only (absent at run time): the events the stage emits. */
-  readonly "~gen-stage"?: { readonly events: Out };
+  readonly "~gen-stage"?: {
+    /** The events the stage emits. */
+    readonly events: Out;
+  };
 }
 
 /**
@@ -223,9 +227,7 @@ export type StateOf<Init> =
  */
 export type ConsumerEmitsNothing<Init, Out> = [Out] extends [never]
   ? unknown
-  : [Exclude<Init, IgnoreResult | { readonly type: "stop"; readonly reason: unknown }>] extends [
-        ConsumerInit<unknown>,
-      ]
+  : [Exclude<Init, IgnoreResult | InitStopResult>] extends [ConsumerInit<unknown>]
     ? {
         /** Type-level only: return `Result.noreply([], state)` from a consumer. */
         readonly "a consumer cannot emit events: return Result.noreply([], state), or make it a producer-consumer": never;

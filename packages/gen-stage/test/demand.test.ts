@@ -1,5 +1,5 @@
 // Demand accounting: automatic and manual demand, batches, accumulate/forward, the buffer.
-import { BadArgumentError, makeRef, self } from "@trellis/core";
+import { BadArgumentError, exit, makeRef, self } from "@trellis/core";
 import { assertReceive, refuteReceive, withRuntime } from "@trellis/core/testing";
 import * as GenStage from "@trellis/gen-stage";
 import { describe, expect, it } from "vitest";
@@ -110,6 +110,29 @@ describe("producer-consumers", () => {
       });
       await refuteReceive(has("events"));
       expect(await GenStage.estimateBufferedCount(doubler)).toBe(0);
+    }));
+
+  it("stop pulling from upstream when their consumer dies with demand outstanding", () =>
+    withRuntime(async () => {
+      const me = self();
+      const pusher = await GenStage.startLink(Pusher, {});
+      const doubler = await GenStage.startLink(Doubler, [{ to: pusher, maxDemand: 4 }]);
+      const probe = await GenStage.start(Probe, {
+        to: me,
+        manual: true,
+        subscribeTo: [{ to: doubler, cancel: "temporary" }],
+      });
+      const { from } = await assertReceive<Subscribed>(has("subscribed"));
+      GenStage.cast(probe, { ask: 10, from });
+      expect(await GenStage.call(probe, "ping")).toBe("pong");
+      exit(probe, "kill");
+      await refuteReceive(has("events"));
+      // 100 events upstream: the producer-consumer takes what the dead consumer had asked
+      // for (10, and one batch of its own demand), not everything
+      await GenStage.call(pusher, { emit: Array.from({ length: 100 }, (_, i) => i) });
+      await refuteReceive(() => true);
+      expect(await GenStage.estimateBufferedCount(doubler)).toBeLessThanOrEqual(14);
+      expect(await GenStage.estimateBufferedCount(pusher)).toBeGreaterThanOrEqual(86);
     }));
 
   it("run a three-stage pipeline in order", () =>

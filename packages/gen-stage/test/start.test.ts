@@ -172,7 +172,11 @@ describe("names", () => {
       const me = self();
       const table = new Map<string, Pid>();
       const registry = {
-        registerName: (k: string, p: Pid) => (table.has(k) ? false : (table.set(k, p), true)),
+        registerName(k: string, p: Pid): boolean {
+          if (table.has(k)) return false;
+          table.set(k, p);
+          return true;
+        },
         unregisterName: (k: string) => void table.delete(k),
         whereisName: (k: string) => table.get(k),
         send: (k: string, m: unknown) => void send(table.get(k) as Pid, m),

@@ -586,15 +586,17 @@ export class StageLoop implements SpecialProcess {
   }
 
   private dispatchEvents(events: unknown[]): void {
+    const length = events.length;
+    // A producer-consumer's demand is what its consumers want and it has not produced yet:
+    // events emitted meet it whether they reach a consumer or the buffer. (Counting only the
+    // dispatched ones, a consumer that leaves with demand would make it pull from upstream
+    // into its buffer forever.)
+    if (this.type === "producer_consumer") this.pcDemand = Math.max(0, this.pcDemand - length);
     if (this.consumers.size === 0) {
       this.bufferEvents(events);
       return;
     }
-    const length = events.length;
     const left = (this.dispatcher as DispatcherInstance<unknown>).dispatch(events, length);
-    if (this.type === "producer_consumer") {
-      this.pcDemand = Math.max(0, this.pcDemand - (length - left.length));
-    }
     if (left.length > 0) this.bufferEvents(left);
   }
 
