@@ -81,11 +81,13 @@ it("matches rows with patterns and selects with match specs", () =>
       ["ann", 1],
       ["cat", 3],
     ]);
-    const adults =
-      // #region erlang
-      Ets.select(users, Ets.fromErlangMatchSpec([[["$1", "_", "$2"], [[">=", "$2", 18]], ["$1"]]]));
+    // #region erlang
+    type User = [id: number, name: string, age: number];
+    const spec = Ets.fromErlangMatchSpec<User>([[["$1", "_", "$2"], [[">=", "$2", 18]], ["$1"]]]);
+    Ets.select(users, spec); // [1, 3]
     // #endregion erlang
-    expect(adults.sort()).toEqual([1, 3]);
+    expect(Ets.select(users, spec)).toEqual(expect.arrayContaining([1, 3]));
+    expect(Ets.select(users, spec)).toHaveLength(2);
     // #region delete
     Ets.matchDelete(users, [_, _, 17]); // delete them
     // #endregion delete
