@@ -4,6 +4,8 @@
 // - a page's title is its front matter `title`, else its first `# Heading`; that heading is
 //   dropped from the body, since the site prints the title itself (no doubled heading). The
 //   same goes for a package's README and module comment on its module page;
+// - a document listed twice in projectDocuments is kept once, where it is first listed (so
+//   typedoc.json can put Getting started before the other guides);
 // - pages are grouped by where they live: Guides (docs/guides, Getting started first),
 //   Reference (docs/*.md), Decisions (docs/adr), Examples (examples/*/README.md).
 import { basename } from "node:path";
@@ -30,8 +32,16 @@ const FIRST = /\/docs\/guides\/getting-started\.md$/;
 /** @param {import("typedoc").Application} app */
 export function load(app) {
   const paths = new Map();
+  const seen = new Set();
   app.converter.on(Converter.EVENT_CREATE_DOCUMENT, (_context, doc) => {
     const path = doc.project.files.getReflectionPath(doc) ?? "";
+    // typedoc.json lists Getting started before the guides' glob, which names it again:
+    // keep the first, so that it comes first
+    if (seen.has(path)) {
+      doc.project.removeReflection(doc);
+      return;
+    }
+    seen.add(path);
     paths.set(doc, path);
     const heading = dropHeading(doc.content);
     // without a front matter title, typedoc names the page after its file
