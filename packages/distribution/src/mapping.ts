@@ -18,7 +18,15 @@ import {
 } from "@trellis/core";
 import type { DecodeOptions } from "./etf/decode.js";
 import type { EncodeOptions } from "./etf/encode.js";
-import { Atom, atom, type ErlTerm, ImproperList, internPid, internRef } from "./terms.js";
+import {
+  Atom,
+  atom,
+  type ErlTerm,
+  ImproperList,
+  internPid,
+  internRef,
+  WeakTable,
+} from "./terms.js";
 
 /** @internal */
 export const A: {
@@ -50,21 +58,6 @@ export const A: {
   isAuth: atom("is_auth"),
 } as const;
 
-class Weak<T extends object> {
-  private readonly table = new Map<string, WeakRef<T>>();
-  private readonly registry = new FinalizationRegistry<string>((key) => {
-    if (this.table.get(key)?.deref() === undefined) this.table.delete(key);
-  });
-  get(key: string): T | undefined {
-    return this.table.get(key)?.deref();
-  }
-  put(key: string, value: T): void {
-    if (this.table.get(key)?.deref() === value) return;
-    this.table.set(key, new WeakRef(value));
-    this.registry.register(value, key);
-  }
-}
-
 /**
  * The codec context of one node: its own pids and references decode to the objects that
  * were encoded (remembered weakly), other nodes' are interned.
@@ -72,8 +65,8 @@ class Weak<T extends object> {
  * @internal
  */
 export class NodeCodec {
-  private readonly pids = new Weak<Pid>();
-  private readonly refs = new Weak<Ref>();
+  private readonly pids = new WeakTable<Pid>();
+  private readonly refs = new WeakTable<Ref>();
   readonly encodeOptions: EncodeOptions;
   readonly decodeOptions: DecodeOptions;
   /** The pid used as the sender when there is no sending process. */
