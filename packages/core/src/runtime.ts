@@ -1684,10 +1684,38 @@ export class Runtime implements ClockHost {
   /** @internal Sends a signal to another node; false when there is no connection. */
   route(signal: Signal): boolean {
     const node = signal.type === "reply" ? signal.ref.node : signal.to.node;
-    const t = this.peers.get(node);
+    const t = this.peers.get(node) ?? this.autoConnect(node);
     if (t === undefined) return false;
     t.deliver(signal);
     return true;
+  }
+
+  private connector: ((node: string) => Transport | undefined) | undefined = undefined;
+
+  /**
+   * Lets a distribution transport connect on demand, as Erlang does on the first signal to
+   * a node it is not connected to: when a signal is routed to such a node, `connector(node)`
+   * is asked for a transport (typically one that queues until the connection is up, and
+   * calls {@link Runtime.disconnect} if it fails, which gives `"noconnection"` to the
+   * links and monitors made meanwhile). Returning `undefined` drops the signal as before.
+   * `undefined` removes the connector.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime({ node: "a@host" });
+   * rt.setConnector((node) => undefined); // never connects on demand
+   * ```
+   */
+  setConnector(connector: ((node: string) => Transport | undefined) | undefined): void {
+    this.connector = connector;
+  }
+
+  private autoConnect(node: string): Transport | undefined {
+    if (this.connector === undefined || this.closed || node === this.node) return undefined;
+    const t = this.connector(node);
+    if (t !== undefined && !this.peers.has(node)) this.peers.set(node, t);
+    return this.peers.get(node);
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   NoProcessError,
   type Pid,
   type Runtime,
+  type Signal,
   self,
 } from "@trellis/core";
 import { Wire } from "./connection.js";
@@ -223,6 +224,8 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const pending = new Map<string, Promise<boolean>>();
   const sockets = new Set<Socket>();
   const nodeMonitors = new Map<string, Pid[]>();
+  /** Signals core routed to nodes being connected on demand, by node. */
+  const queued = new Map<string, { signals: Signal[] }>();
   let stopped = false;
 
   function nodeDown(node: string): void {
@@ -284,6 +287,18 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       deliver: (signal) => live.deliver(signal),
       close: () => wire.close("disconnected"),
     });
+    // what was routed while connecting on demand goes first, in order
+    const waiting = queued.get(peer.name);
+    if (waiting !== undefined) {
+      queued.delete(peer.name);
+      for (const signal of waiting.signals) {
+        try {
+          live.deliver(signal);
+        } catch (err) {
+          log("warning", `dropped a signal to ${peer.name}: ${(err as Error).message}`);
+        }
+      }
+    }
   }
 
   function decide(peer: string): Status {
@@ -327,6 +342,27 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const address = server.address();
   const listenPort = typeof address === "object" && address !== null ? address.port : 0;
 
+  // Erlang connects on the first signal to a node: so does core, through this transport,
+  // which queues until the connection is up and disconnects (noconnection) if it fails.
+  port.onMissingNode((node) => {
+    if (stopped || !NODE_NAME.test(node)) return undefined;
+    const entry = { signals: [] as Signal[] };
+    queued.set(node, entry);
+    void connect(node).then((ok) => {
+      if (ok || queued.get(node) !== entry) return;
+      queued.delete(node);
+      port.detach(node);
+    });
+    return {
+      deliver: (signal) => {
+        entry.signals.push(signal);
+      },
+      close: () => {
+        if (queued.get(node) === entry) queued.delete(node);
+      },
+    };
+  });
+
   let registration: EpmdRegistration | undefined;
   if (epmd !== false) {
     try {
@@ -335,6 +371,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         hidden: true,
       });
     } catch (err) {
+      port.onMissingNode(undefined);
       server.close();
       throw err;
     }
@@ -492,6 +529,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
+      port.onMissingNode(undefined);
       registration?.close();
       for (const node of [...conns.keys()]) port.detach(node);
       for (const s of sockets) s.destroy();
