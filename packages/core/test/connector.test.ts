@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  createRuntime,
-  DownMessage,
-  monitor,
-  receive,
-  type Signal,
-  send,
-} from "../src/index.js";
+import { createRuntime, DownMessage, monitor, receive, type Signal, send } from "../src/index.js";
 
 describe("Runtime.setConnector (connect on demand)", () => {
   it("asks the connector for a transport when a signal goes to an unconnected node", async () => {
