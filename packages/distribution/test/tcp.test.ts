@@ -21,7 +21,7 @@ import * as GenServer from "@trellis/gen-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { OURS } from "../src/flags.js";
 import { initiate } from "../src/handshake.js";
-import { internPid, type PortMapper, startPortMapper } from "../src/index.js";
+import { internPid, type PortMapper, startPg, startPortMapper } from "../src/index.js";
 import { connectSocket, SocketReader } from "../src/net/reader.js";
 import { Cluster, type TestNode, until } from "./support/nodes.js";
 
@@ -350,5 +350,34 @@ describe("connecting on demand", () => {
     expect(msgs.all).toContainEqual(new ExitMessage(ghost, "noconnection"));
     expect(msgs.all).toContainEqual(new DownMessage(msgs.ref, ghost, "noconnection"));
     expect(a.rt.nodes()).toEqual([]);
+  });
+});
+
+describe("pg between Trellis nodes", () => {
+  it("members joined on one node are seen on the other, and leave when they exit", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    expect(await a.node.connect("b@127.0.0.1")).toBe(true);
+    const pgB = startPg(b.rt, b.node);
+    const pgA = startPg(a.rt, a.node); // discovers b's scope
+    const w1 = a.rt.spawn(() => receive());
+    const w2 = b.rt.spawn(() => receive());
+    await until(() => a.rt.processInfo(pgA.pid)?.monitors.length === 1, 5000, "the scopes to sync");
+    pgA.join("workers", w1);
+    pgB.join("workers", [w2]);
+    await until(
+      () => pgA.getMembers("workers").length === 2 && pgB.getMembers("workers").length === 2,
+    );
+    // pids of a's processes, as b knows them (each runtime has its own Pid objects)
+    const ids = (pids: Pid[]): string[] => pids.map((p) => `${p.node}/${p.id}`).sort();
+    expect(ids(pgB.getMembers("workers"))).toEqual(ids([w1, w2]));
+    expect(pgB.getLocalMembers("workers")).toEqual([w2]);
+    a.rt.exit(w1, "kill");
+    await until(() => pgB.getMembers("workers").length === 1, 5000, "the leave");
+    pgB.leave("workers", w2);
+    await until(() => pgA.getMembers("workers").length === 0, 5000, "the second leave");
+    expect(pgA.whichGroups()).toEqual([]);
+    pgA.stop();
+    pgB.stop();
   });
 });
