@@ -42,7 +42,14 @@ export const A: {
     | "down"
     | "noproc"
     | "yes"
-    | "isAuth"]: Atom;
+    | "isAuth"
+    | "link"
+    | "monitor"
+    | "erpc"
+    | "executeCall"
+    | "error"
+    | "return"
+    | "undef"]: Atom;
 } = {
   empty: atom(""),
   alias: atom("alias"),
@@ -56,6 +63,13 @@ export const A: {
   noproc: atom("noproc"),
   yes: atom("yes"),
   isAuth: atom("is_auth"),
+  link: atom("link"),
+  erpc: atom("erpc"),
+  executeCall: atom("execute_call"),
+  error: atom("error"),
+  return: atom("return"),
+  undef: atom("undef"),
+  monitor: atom("monitor"),
 } as const;
 
 /**

@@ -10,6 +10,7 @@ import {
   CallError,
   type CallOperation,
   CallTimeoutError,
+  exit,
   formatReason,
   inProcess,
   NoProcessError,
@@ -19,7 +20,7 @@ import {
   self,
 } from "@trellis/core";
 import { Wire } from "./connection.js";
-import { type NameCall, PeerLink, type SystemNames } from "./control.js";
+import { type NameCall, PeerLink, type SpawnRequest, type SystemNames } from "./control.js";
 import { readErlangCookie } from "./cookie.js";
 import {
   type EpmdOptions,
@@ -32,7 +33,7 @@ import { accept, type HandshakeConfig, initiate, type Peer, type Status } from "
 import { A, NodeCodec } from "./mapping.js";
 import { connectSocket, SocketReader } from "./net/reader.js";
 import { RuntimePort } from "./runtime-port.js";
-import type { ErlTerm } from "./terms.js";
+import { Atom, atom, type ErlTerm, List, list } from "./terms.js";
 
 /**
  * Options of {@link startNode}.
@@ -145,6 +146,14 @@ export interface DistributionNode {
    * `monitorNode(node, false)` removes one.
    */
   monitorNode(node: string, flag?: boolean): void;
+  /**
+   * Exports a function under `module:name`, so that other nodes can run it here:
+   * `erpc:call(Node, module, name, Args)` and `rpc:call` (OTP 23+) run it in a new process
+   * and return its result (a rejected promise or throw is an `error` exception there), and
+   * `spawn(Node, module, name, Args)` runs it in a new process. The arguments arrive as
+   * Erlang terms; the result is sent back as one. Any arity.
+   */
+  exportFunction(module: string, name: string, fn: (...args: ErlTerm[]) => unknown): void;
   /** Closes every connection and the listener, and unregisters from EPMD. */
   stop(): Promise<void>;
 }
@@ -155,6 +164,12 @@ interface Live {
 }
 
 const NODE_NAME = /^[^@\s]{1,255}@[^@\s]{1,255}$/;
+
+function errorTerm(err: unknown): ErlTerm {
+  if (err instanceof Error) return [atom(err.name), err.message];
+  if (typeof err === "string") return err;
+  return formatReason(err);
+}
 
 function checkDest(what: string, dest: unknown): void {
   const d = dest as { name?: unknown; node?: unknown } | null;
@@ -246,8 +261,35 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const log = (kind: "warning" | "info", message: string): void =>
     port.log({ kind, message: `distribution: ${message}` });
 
+  const exported = new Map<string, (...args: ErlTerm[]) => unknown>();
   const system: SystemNames = {
     handles: (target) => target === "net_kernel",
+    spawn(req: SpawnRequest): Pid {
+      // erpc:call and rpc:call spawn erpc:execute_call(Ref, M, F, Args), whose exit reason
+      // carries the outcome: {Ref, return, Value} or {Ref, error, Reason, Stack}
+      if (req.module === A.erpc && req.function === A.executeCall && req.args.length === 4) {
+        const [res, m, f, a] = req.args as [ErlTerm, ErlTerm, ErlTerm, ErlTerm];
+        const fn =
+          m instanceof Atom && f instanceof Atom && a instanceof List
+            ? exported.get(`${m.name}:${f.name}`)
+            : undefined;
+        return rt.spawn(async () => {
+          if (fn === undefined) exit([res, A.error, A.undef, list()]);
+          let outcome: ErlTerm;
+          try {
+            outcome = [res, A.return, (await fn(...(a as List).items)) as ErlTerm];
+          } catch (err) {
+            outcome = [res, A.error, errorTerm(err), list()];
+          }
+          exit(outcome);
+        });
+      }
+      const fn = exported.get(`${req.module.name}:${req.function.name}`);
+      return rt.spawn(async () => {
+        if (fn === undefined) exit(A.undef);
+        await fn(...req.args);
+      });
+    },
     message(_target: string, from: Pid, m: ErlTerm, link: PeerLink): void {
       // net_adm:ping monitors net_kernel and sends {'$gen_call', {Pid, Tag}, {is_auth, Node}}
       if (!Array.isArray(m) || m.length !== 3 || m[0] !== A.genCall) return;
@@ -525,6 +567,14 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       void connect(node).then((ok) => {
         if (!ok) nodeDown(node);
       });
+    },
+    exportFunction(module, fnName, fn): void {
+      if (typeof module !== "string" || typeof fnName !== "string" || typeof fn !== "function") {
+        throw new BadArgumentError(
+          "exportFunction: expected a module name, a function name and a function",
+        );
+      }
+      exported.set(`${module}:${fnName}`, fn);
     },
     async stop(): Promise<void> {
       if (stopped) return;

@@ -360,3 +360,36 @@ describe("pg with Erlang/OTP 25", () => {
     pg.stop();
   }, 30_000);
 });
+
+describe("erpc into Trellis", () => {
+  it("erpc:call and rpc:call run functions the Trellis node exports; spawn/4 starts one", async () => {
+    const t = await cluster.start("trpc");
+    t.node.exportFunction("math", "add", (a, b) => (a as number) + (b as number));
+    t.node.exportFunction("math", "fail", () => {
+      throw new Error("nope");
+    });
+    t.node.exportFunction("math", "slow_echo", async (x) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return [atom("echoed"), x];
+    });
+    const got = inbox<unknown>(t.rt);
+    t.node.exportFunction("notify", "send", (x) => {
+      t.rt.send(t.rt.whereis("inbox") as Pid, x);
+    });
+    await until(() => t.rt.whereis("inbox") !== undefined);
+    const e = await beam();
+    expect(await e.eval("erpc:call('trpc@127.0.0.1', math, add, [1, 2]).")).toBe("3");
+    expect(await e.eval("rpc:call('trpc@127.0.0.1', math, add, [20, 22]).")).toBe("42");
+    expect(await e.eval("erpc:call('trpc@127.0.0.1', math, slow_echo, [<<\"hi\">>]).")).toBe(
+      "{echoed,<<104,105>>}",
+    );
+    expect(await e.eval("catch erpc:call('trpc@127.0.0.1', math, fail, []).")).toMatch(
+      /^\{'EXIT',\{\{exception,\{'Error',<<110,111,112,101>>\},\[\]\}/,
+    );
+    expect(await e.eval("catch erpc:call('trpc@127.0.0.1', nosuch, f, []).")).toMatch(
+      /^\{'EXIT',\{\{exception,undef,\[\]\}/,
+    );
+    expect(await e.eval("is_pid(spawn('trpc@127.0.0.1', notify, send, [hello])).")).toBe("true");
+    expect(await got).toBe(atom("hello"));
+  }, 30_000);
+});
