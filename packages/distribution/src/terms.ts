@@ -212,8 +212,8 @@ export class List<T extends ErlTerm = ErlTerm> {
  * @since 0.1.0
  * @category Terms
  */
-export function list<T extends ErlTerm>(...items: T[]): List<T> {
-  return items.length === 0 ? (List.EMPTY as List<T>) : new List(items);
+export function list(...items: ErlTerm[]): List {
+  return items.length === 0 ? List.EMPTY : new List(items);
 }
 
 /**
