@@ -29,7 +29,14 @@ import {
   epmdRegister,
 } from "./epmd/client.js";
 import { OURS } from "./flags.js";
-import { accept, type HandshakeConfig, initiate, type Peer, type Status } from "./handshake.js";
+import {
+  accept,
+  type HandshakeConfig,
+  HandshakeError,
+  initiate,
+  type Peer,
+  type Status,
+} from "./handshake.js";
 import { A, NodeCodec } from "./mapping.js";
 import { connectSocket, SocketReader } from "./net/reader.js";
 import { RuntimePort } from "./runtime-port.js";
@@ -239,6 +246,8 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const pending = new Map<string, Promise<boolean>>();
   const sockets = new Set<Socket>();
   const nodeMonitors = new Map<string, Pid[]>();
+  /** Attempts that lost a simultaneous connect, waiting for the peer's connection. */
+  const losers = new Map<string, (() => void)[]>();
   /** Signals core routed to nodes being connected on demand, by node. */
   const queued = new Map<string, { signals: Signal[] }>();
   let stopped = false;
@@ -324,6 +333,9 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     });
     link = new PeerLink(peer.name, port, wire, codec.decodeOptions, system);
     conns.set(peer.name, { wire, link });
+    const woken = losers.get(peer.name);
+    losers.delete(peer.name);
+    for (const wake of woken ?? []) wake();
     const live = link;
     port.attach(peer.name, {
       deliver: (signal) => live.deliver(signal),
@@ -454,8 +466,21 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         socket.destroy();
         sockets.delete(socket);
       }
-      if (!conns.has(node)) log("warning", `cannot connect to ${node}: ${(err as Error).message}`);
-      return conns.has(node);
+      if (conns.has(node)) return true;
+      if (err instanceof HandshakeError && err.simultaneous) {
+        // both sides connected at once and the peer's attempt won: wait for it
+        return new Promise<boolean>((resolve) => {
+          const t = setTimeout(() => resolve(conns.has(node)), setupTime);
+          const list = losers.get(node) ?? [];
+          list.push(() => {
+            clearTimeout(t);
+            resolve(true);
+          });
+          losers.set(node, list);
+        });
+      }
+      log("warning", `cannot connect to ${node}: ${(err as Error).message}`);
+      return false;
     }
   }
 
