@@ -18,6 +18,10 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const mapper = await startPortMapper({ port: 0 });
 const env = { ...process.env, ERL_EPMD_PORT: String(mapper.port) };
 const children: ChildProcess[] = [];
+// also when this process dies early (a closed stdout pipe, an uncaught error)
+process.on("exit", () => {
+  for (const c of children) c.kill("SIGKILL");
+});
 
 function start(
   cmd: string,
