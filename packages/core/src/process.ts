@@ -331,7 +331,7 @@ export function link(pid: Pid): void {
     throw new BadArgumentError(`link: expected a pid, got ${formatReason(pid)}`);
   if (!p.trap && pid !== p.pid) {
     // OTP 25: linking to a dead local process raises noproc in a caller not trapping exits.
-    const t = pid.$proc as Proc | undefined;
+    const t = procOf(pid) as Proc | undefined;
     const dead = t !== undefined && t.rt === p.rt ? !t.alive : pid.node === p.rt.node;
     if (dead) throw new NoProcessError({ module: "erlang", function: "link", args: [pid] });
   }

@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
+import { isInstanceOf } from "./brand.js";
 import { type Clock, type ClockHost, RealClock, VirtualClock } from "./clock.js";
 import { consoleLogger, type LogLevel } from "./console-logger.js";
 import {
@@ -1869,7 +1870,11 @@ export class Runtime implements ClockHost {
         `connect: expected a transport with deliver(signal), got ${formatReason(transport)}`,
       );
     }
-    if (this.peers.has(node)) {
+    const placeholder = this.connecting.get(node);
+    if (placeholder !== undefined && this.peers.get(node) === placeholder) {
+      // the connection a connector was making on demand is up: it takes the placeholder's place
+      this.connecting.delete(node);
+    } else if (this.peers.has(node)) {
       throw new BadArgumentError(
         `connect: already connected to ${node}; disconnect it first (a live connection is never replaced)`,
       );
@@ -1919,6 +1924,7 @@ export class Runtime implements ClockHost {
     const transport = this.peers.get(node);
     if (transport === undefined) return;
     this.peers.delete(node);
+    this.connecting.delete(node);
     for (const p of [...this.procs.values()]) {
       if (p.watchers !== undefined) {
         for (const [ref, m] of p.watchers)
@@ -1947,10 +1953,44 @@ export class Runtime implements ClockHost {
   /** @internal Sends a signal to another node; false when there is no connection. */
   route(signal: Signal): boolean {
     const node = signal.type === "reply" ? signal.ref.node : signal.to.node;
-    const t = this.peers.get(node);
+    const t = this.peers.get(node) ?? this.autoConnect(node);
     if (t === undefined) return false;
     t.deliver(signal);
     return true;
+  }
+
+  private connector: ((node: string) => Transport | undefined) | undefined = undefined;
+
+  /**
+   * Lets a distribution transport connect on demand, as Erlang does on the first signal to
+   * a node it is not connected to: when a signal is routed to such a node, `connector(node)`
+   * is asked for a transport (typically one that queues until the connection is up, and
+   * calls {@link Runtime.disconnect} if it fails, which gives `"noconnection"` to the
+   * links and monitors made meanwhile). Returning `undefined` drops the signal as before.
+   * `undefined` removes the connector.
+   *
+   * @example
+   * ```ts
+   * import { createRuntime } from "@trellis/core";
+   * const rt = createRuntime({ node: "a@host" });
+   * rt.setConnector((node) => undefined); // never connects on demand
+   * ```
+   */
+  setConnector(connector: ((node: string) => Transport | undefined) | undefined): void {
+    this.connector = connector;
+  }
+
+  /** Transports a connector gave while connecting on demand: `connect` may replace them. */
+  private readonly connecting = new Map<string, Transport>();
+
+  private autoConnect(node: string): Transport | undefined {
+    if (this.connector === undefined || this.closed || node === this.node) return undefined;
+    const t = this.connector(node);
+    if (t !== undefined && !this.peers.has(node)) {
+      this.peers.set(node, t);
+      this.connecting.set(node, t);
+    }
+    return this.peers.get(node);
   }
 
   /** Applies a signal from another node; reached only through an {@link Inbound}. */

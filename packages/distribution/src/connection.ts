@@ -125,16 +125,16 @@ export class Wire {
     this.wroteSinceTick = true;
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      queueMicrotask(this.flush);
     }
   }
 
   private readonly flush = (): void => {
     this.scheduled = false;
     if (this.closed || this.out.pos === 0) return;
-    const bytes = this.out.buf.subarray(0, this.out.pos);
-    this.out = new Writer(Math.max(4096, Math.min(bytes.length, 1 << 20)));
-    this.enc.w = this.out;
+    // one copy of what this turn wrote; the buffer itself is reused
+    const bytes = this.out.buf.slice(0, this.out.pos);
+    this.out.pos = 0;
     this.socket.write(bytes);
   };
 

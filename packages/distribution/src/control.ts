@@ -33,6 +33,8 @@ const SEND_SENDER = 22;
 const SEND_SENDER_TT = 23;
 const ALIAS_SEND = 33;
 const ALIAS_SEND_TT = 34;
+const SPAWN_REQUEST = 29;
+const SPAWN_REPLY = 31;
 const UNLINK_ID = 35;
 const UNLINK_ID_ACK = 36;
 
@@ -53,6 +55,16 @@ export interface NameCall {
 export interface SystemNames {
   handles(name: string): boolean;
   message(name: string, from: Pid, message: ErlTerm, peer: PeerLink): void;
+  /** A SPAWN_REQUEST: start the process, answer with the pid or an error atom. */
+  spawn(request: SpawnRequest, peer: PeerLink): Pid | Atom;
+}
+
+/** @internal What a SPAWN_REQUEST asks for. */
+export interface SpawnRequest {
+  readonly from: Pid;
+  readonly module: Atom;
+  readonly function: Atom;
+  readonly args: readonly ErlTerm[];
 }
 
 /** @internal The protocol state of one connection. */
@@ -294,6 +306,41 @@ export class PeerLink {
         return;
       case GROUP_LEADER:
         return;
+      case SPAWN_REQUEST: {
+        arity(c, 6);
+        const reqId = refOf(c[1]);
+        const from = pid(c[2]);
+        const mfa = c[4];
+        const opts = c[5];
+        const args = withMessage();
+        if (
+          !Array.isArray(mfa) ||
+          mfa.length !== 3 ||
+          !(mfa[0] instanceof Atom) ||
+          !(mfa[1] instanceof Atom) ||
+          !(args instanceof List) ||
+          !(opts instanceof List)
+        ) {
+          throw new ProtocolError("a malformed SPAWN_REQUEST");
+        }
+        const result = this.system.spawn(
+          { from, module: mfa[0], function: mfa[1], args: args.items },
+          this,
+        );
+        let flags = 0;
+        if (result instanceof Pid) {
+          if (opts.items.includes(A.link)) {
+            this.port.signal(this.peer, { type: "link", from, to: result });
+            flags |= 1;
+          }
+          if (opts.items.includes(A.monitor)) {
+            this.port.signal(this.peer, { type: "monitor", from, to: result, ref: reqId });
+            flags |= 2;
+          }
+        }
+        this.wire.send([SPAWN_REPLY, reqId, from, flags, result], false);
+        return;
+      }
       case MONITOR_P: {
         arity(c, 4);
         const from = pid(c[1]);

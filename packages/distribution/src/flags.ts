@@ -23,6 +23,7 @@ export const Flag = {
   HANDSHAKE_23: 0x1000000n,
   UNLINK_ID: 0x2000000n,
   MANDATORY_25_DIGEST: 0x4000000n,
+  SPAWN: 0x100000000n,
   V4_NC: 0x400000000n,
   ALIAS: 0x800000000n,
 } as const;
@@ -41,9 +42,13 @@ export const MANDATORY: bigint =
   Flag.BIG_CREATION |
   Flag.HANDSHAKE_23;
 
-/** @internal What this node advertises (hidden): `0xC07070FBC`. No atom cache, no fragments. */
+/**
+ * @internal What this node advertises (hidden): `0xD07070FBC`. No atom cache, no fragments;
+ * SPAWN for `erpc` into exported functions.
+ */
 export const OURS: bigint =
   MANDATORY |
+  Flag.SPAWN |
   Flag.MANDATORY_25_DIGEST |
   Flag.DIST_MONITOR |
   Flag.DIST_MONITOR_NAME |

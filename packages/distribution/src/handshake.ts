@@ -29,7 +29,10 @@ export interface Peer {
 }
 
 /** @internal Why a handshake failed (logged; the socket is closed). */
-export class HandshakeError extends Error {}
+export class HandshakeError extends Error {
+  /** The peer answered `nok`: it is connecting to us at the same time and its attempt wins. */
+  simultaneous = false;
+}
 
 /** @internal What the acceptor answers to a send_name. */
 export type Status = "ok" | "ok_simultaneous" | "nok" | "not_allowed" | "alive";
@@ -114,7 +117,9 @@ export async function initiate(
   if (text === "alive") {
     socket.write(status("true")); // we have no connection to it: replace the stale one
   } else if (text === "nok" || text === "not_allowed") {
-    throw new HandshakeError(`${expected} answered ${text}`);
+    const err = new HandshakeError(`${expected} answered ${text}`);
+    err.simultaneous = text === "nok";
+    throw err;
   } else if (text !== "ok" && text !== "ok_simultaneous") {
     throw new HandshakeError(`${expected} answered an unknown status ${JSON.stringify(text)}`);
   }

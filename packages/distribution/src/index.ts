@@ -31,6 +31,7 @@ export {
   type RemoteName,
   startNode,
 } from "./node.js";
+export { type GroupName, type PgScope, startPg } from "./pg.js";
 export {
   Atom,
   atom,

@@ -18,7 +18,15 @@ import {
 } from "@trellis/core";
 import type { DecodeOptions } from "./etf/decode.js";
 import type { EncodeOptions } from "./etf/encode.js";
-import { Atom, atom, type ErlTerm, ImproperList, internPid, internRef } from "./terms.js";
+import {
+  Atom,
+  atom,
+  type ErlTerm,
+  ImproperList,
+  internPid,
+  internRef,
+  WeakTable,
+} from "./terms.js";
 
 /** @internal */
 export const A: {
@@ -34,7 +42,14 @@ export const A: {
     | "down"
     | "noproc"
     | "yes"
-    | "isAuth"]: Atom;
+    | "isAuth"
+    | "link"
+    | "monitor"
+    | "erpc"
+    | "executeCall"
+    | "error"
+    | "return"
+    | "undef"]: Atom;
 } = {
   empty: atom(""),
   alias: atom("alias"),
@@ -48,22 +63,14 @@ export const A: {
   noproc: atom("noproc"),
   yes: atom("yes"),
   isAuth: atom("is_auth"),
+  link: atom("link"),
+  erpc: atom("erpc"),
+  executeCall: atom("execute_call"),
+  error: atom("error"),
+  return: atom("return"),
+  undef: atom("undef"),
+  monitor: atom("monitor"),
 } as const;
-
-class Weak<T extends object> {
-  private readonly table = new Map<string, WeakRef<T>>();
-  private readonly registry = new FinalizationRegistry<string>((key) => {
-    if (this.table.get(key)?.deref() === undefined) this.table.delete(key);
-  });
-  get(key: string): T | undefined {
-    return this.table.get(key)?.deref();
-  }
-  put(key: string, value: T): void {
-    if (this.table.get(key)?.deref() === value) return;
-    this.table.set(key, new WeakRef(value));
-    this.registry.register(value, key);
-  }
-}
 
 /**
  * The codec context of one node: its own pids and references decode to the objects that
@@ -72,8 +79,8 @@ class Weak<T extends object> {
  * @internal
  */
 export class NodeCodec {
-  private readonly pids = new Weak<Pid>();
-  private readonly refs = new Weak<Ref>();
+  private readonly pids = new WeakTable<Pid>();
+  private readonly refs = new WeakTable<Ref>();
   readonly encodeOptions: EncodeOptions;
   readonly decodeOptions: DecodeOptions;
   /** The pid used as the sender when there is no sending process. */

@@ -10,15 +10,17 @@ import {
   CallError,
   type CallOperation,
   CallTimeoutError,
+  exit,
   formatReason,
   inProcess,
   NoProcessError,
   type Pid,
   type Runtime,
+  type Signal,
   self,
 } from "@trellis/core";
 import { Wire } from "./connection.js";
-import { type NameCall, PeerLink, type SystemNames } from "./control.js";
+import { type NameCall, PeerLink, type SpawnRequest, type SystemNames } from "./control.js";
 import { readErlangCookie } from "./cookie.js";
 import {
   type EpmdOptions,
@@ -27,11 +29,18 @@ import {
   epmdRegister,
 } from "./epmd/client.js";
 import { OURS } from "./flags.js";
-import { accept, type HandshakeConfig, initiate, type Peer, type Status } from "./handshake.js";
+import {
+  accept,
+  type HandshakeConfig,
+  HandshakeError,
+  initiate,
+  type Peer,
+  type Status,
+} from "./handshake.js";
 import { A, NodeCodec } from "./mapping.js";
 import { connectSocket, SocketReader } from "./net/reader.js";
 import { RuntimePort } from "./runtime-port.js";
-import type { ErlTerm } from "./terms.js";
+import { Atom, atom, type ErlTerm, List, list } from "./terms.js";
 
 /**
  * Options of {@link startNode}.
@@ -144,6 +153,14 @@ export interface DistributionNode {
    * `monitorNode(node, false)` removes one.
    */
   monitorNode(node: string, flag?: boolean): void;
+  /**
+   * Exports a function under `module:name`, so that other nodes can run it here:
+   * `erpc:call(Node, module, name, Args)` and `rpc:call` (OTP 23+) run it in a new process
+   * and return its result (a rejected promise or throw is an `error` exception there), and
+   * `spawn(Node, module, name, Args)` runs it in a new process. The arguments arrive as
+   * Erlang terms; the result is sent back as one. Any arity.
+   */
+  exportFunction(module: string, name: string, fn: (...args: ErlTerm[]) => unknown): void;
   /** Closes every connection and the listener, and unregisters from EPMD. */
   stop(): Promise<void>;
 }
@@ -154,6 +171,12 @@ interface Live {
 }
 
 const NODE_NAME = /^[^@\s]{1,255}@[^@\s]{1,255}$/;
+
+function errorTerm(err: unknown): ErlTerm {
+  if (err instanceof Error) return [atom(err.name), err.message];
+  if (typeof err === "string") return err;
+  return formatReason(err);
+}
 
 function checkDest(what: string, dest: unknown): void {
   const d = dest as { name?: unknown; node?: unknown } | null;
@@ -223,6 +246,10 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const pending = new Map<string, Promise<boolean>>();
   const sockets = new Set<Socket>();
   const nodeMonitors = new Map<string, Pid[]>();
+  /** Attempts that lost a simultaneous connect, waiting for the peer's connection. */
+  const losers = new Map<string, (() => void)[]>();
+  /** Signals core routed to nodes being connected on demand, by node. */
+  const queued = new Map<string, { signals: Signal[] }>();
   let stopped = false;
 
   function nodeDown(node: string): void {
@@ -243,8 +270,35 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const log = (kind: "warning" | "info", message: string): void =>
     port.log({ kind, message: `distribution: ${message}` });
 
+  const exported = new Map<string, (...args: ErlTerm[]) => unknown>();
   const system: SystemNames = {
     handles: (target) => target === "net_kernel",
+    spawn(req: SpawnRequest): Pid {
+      // erpc:call and rpc:call spawn erpc:execute_call(Ref, M, F, Args), whose exit reason
+      // carries the outcome: {Ref, return, Value} or {Ref, error, Reason, Stack}
+      if (req.module === A.erpc && req.function === A.executeCall && req.args.length === 4) {
+        const [res, m, f, a] = req.args as [ErlTerm, ErlTerm, ErlTerm, ErlTerm];
+        const fn =
+          m instanceof Atom && f instanceof Atom && a instanceof List
+            ? exported.get(`${m.name}:${f.name}`)
+            : undefined;
+        return rt.spawn(async () => {
+          if (fn === undefined) exit([res, A.error, A.undef, list()]);
+          let outcome: ErlTerm;
+          try {
+            outcome = [res, A.return, (await fn(...(a as List).items)) as ErlTerm];
+          } catch (err) {
+            outcome = [res, A.error, errorTerm(err), list()];
+          }
+          exit(outcome);
+        });
+      }
+      const fn = exported.get(`${req.module.name}:${req.function.name}`);
+      return rt.spawn(async () => {
+        if (fn === undefined) exit(A.undef);
+        await fn(...req.args);
+      });
+    },
     message(_target: string, from: Pid, m: ErlTerm, link: PeerLink): void {
       // net_adm:ping monitors net_kernel and sends {'$gen_call', {Pid, Tag}, {is_auth, Node}}
       if (!Array.isArray(m) || m.length !== 3 || m[0] !== A.genCall) return;
@@ -279,11 +333,26 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     });
     link = new PeerLink(peer.name, port, wire, codec.decodeOptions, system);
     conns.set(peer.name, { wire, link });
+    const woken = losers.get(peer.name);
+    losers.delete(peer.name);
+    for (const wake of woken ?? []) wake();
     const live = link;
     port.attach(peer.name, {
       deliver: (signal) => live.deliver(signal),
       close: () => wire.close("disconnected"),
     });
+    // what was routed while connecting on demand goes first, in order
+    const waiting = queued.get(peer.name);
+    if (waiting !== undefined) {
+      queued.delete(peer.name);
+      for (const signal of waiting.signals) {
+        try {
+          live.deliver(signal);
+        } catch (err) {
+          log("warning", `dropped a signal to ${peer.name}: ${(err as Error).message}`);
+        }
+      }
+    }
   }
 
   function decide(peer: string): Status {
@@ -327,6 +396,27 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const address = server.address();
   const listenPort = typeof address === "object" && address !== null ? address.port : 0;
 
+  // Erlang connects on the first signal to a node: so does core, through this transport,
+  // which queues until the connection is up and disconnects (noconnection) if it fails.
+  port.onMissingNode((node) => {
+    if (stopped || !NODE_NAME.test(node)) return undefined;
+    const entry = { signals: [] as Signal[] };
+    queued.set(node, entry);
+    void connect(node).then((ok) => {
+      if (ok || queued.get(node) !== entry) return;
+      queued.delete(node);
+      port.detach(node);
+    });
+    return {
+      deliver: (signal) => {
+        entry.signals.push(signal);
+      },
+      close: () => {
+        if (queued.get(node) === entry) queued.delete(node);
+      },
+    };
+  });
+
   let registration: EpmdRegistration | undefined;
   if (epmd !== false) {
     try {
@@ -335,6 +425,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         hidden: true,
       });
     } catch (err) {
+      port.onMissingNode(undefined);
       server.close();
       throw err;
     }
@@ -375,8 +466,21 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         socket.destroy();
         sockets.delete(socket);
       }
-      if (!conns.has(node)) log("warning", `cannot connect to ${node}: ${(err as Error).message}`);
-      return conns.has(node);
+      if (conns.has(node)) return true;
+      if (err instanceof HandshakeError && err.simultaneous) {
+        // both sides connected at once and the peer's attempt won: wait for it
+        return new Promise<boolean>((resolve) => {
+          const t = setTimeout(() => resolve(conns.has(node)), setupTime);
+          const list = losers.get(node) ?? [];
+          list.push(() => {
+            clearTimeout(t);
+            resolve(true);
+          });
+          losers.set(node, list);
+        });
+      }
+      log("warning", `cannot connect to ${node}: ${(err as Error).message}`);
+      return false;
     }
   }
 
@@ -489,9 +593,18 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         if (!ok) nodeDown(node);
       });
     },
+    exportFunction(module, fnName, fn): void {
+      if (typeof module !== "string" || typeof fnName !== "string" || typeof fn !== "function") {
+        throw new BadArgumentError(
+          "exportFunction: expected a module name, a function name and a function",
+        );
+      }
+      exported.set(`${module}:${fnName}`, fn);
+    },
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
+      port.onMissingNode(undefined);
       registration?.close();
       for (const node of [...conns.keys()]) port.detach(node);
       for (const s of sockets) s.destroy();

@@ -45,6 +45,11 @@ export class RuntimePort {
     this.rt.disconnect(peer);
   }
 
+  /** Routes signals for unconnected nodes to `connector` (auto-connect), or stops doing so. */
+  onMissingNode(connector: ((node: string) => Transport | undefined) | undefined): void {
+    this.rt.setConnector(connector);
+  }
+
   connected(peer: string): boolean {
     return this.rt.nodes().includes(peer);
   }

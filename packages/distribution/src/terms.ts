@@ -212,8 +212,8 @@ export class List<T extends ErlTerm = ErlTerm> {
  * @since 0.1.0
  * @category Terms
  */
-export function list<T extends ErlTerm>(...items: T[]): List<T> {
-  return items.length === 0 ? (List.EMPTY as List<T>) : new List(items);
+export function list(...items: ErlTerm[]): List {
+  return items.length === 0 ? List.EMPTY : new List(items);
 }
 
 /**
@@ -436,25 +436,38 @@ export class ErlRef extends Ref {
 // ---------------------------------------------------------------------------------------
 // Interning of remote pids and references: one object per identity while it is in use.
 
-class WeakInterner<T extends object> {
+/**
+ * @internal One object per key while it is in use: weak references, swept when the table
+ * has doubled since the last sweep (cheaper than a FinalizationRegistry per entry).
+ */
+export class WeakTable<T extends object> {
   private readonly table = new Map<string, WeakRef<T>>();
-  private readonly registry = new FinalizationRegistry<string>((key) => {
-    const w = this.table.get(key);
-    if (w !== undefined && w.deref() === undefined) this.table.delete(key);
-  });
+  private sweepAt = 1024;
 
-  get(key: string, make: () => T): T {
-    const hit = this.table.get(key)?.deref();
+  get(key: string): T | undefined {
+    return this.table.get(key)?.deref();
+  }
+
+  put(key: string, value: T): void {
+    if (this.table.get(key)?.deref() === value) return;
+    this.table.set(key, new WeakRef(value));
+    if (this.table.size >= this.sweepAt) {
+      for (const [k, w] of this.table) if (w.deref() === undefined) this.table.delete(k);
+      this.sweepAt = Math.max(1024, this.table.size * 2);
+    }
+  }
+
+  intern(key: string, make: () => T): T {
+    const hit = this.get(key);
     if (hit !== undefined) return hit;
     const made = make();
-    this.table.set(key, new WeakRef(made));
-    this.registry.register(made, key);
+    this.put(key, made);
     return made;
   }
 }
 
-const pidTable = new WeakInterner<Pid>();
-const refTable = new WeakInterner<ErlRef>();
+const pidTable = new WeakTable<Pid>();
+const refTable = new WeakTable<ErlRef>();
 
 /**
  * The one `Pid` object for the process `<node, id, serial, creation>` of another node
@@ -475,7 +488,7 @@ const refTable = new WeakInterner<ErlRef>();
  * @category Terms
  */
 export function internPid(node: string, id: number, serial: number, creation: number): Pid {
-  return pidTable.get(
+  return pidTable.intern(
     `${node}\u0000${id}\u0000${serial}\u0000${creation}`,
     () => new Pid(node, id, serial, creation),
   );
@@ -497,7 +510,7 @@ export function internPid(node: string, id: number, serial: number, creation: nu
  * @category Terms
  */
 export function internRef(node: string, creation: number, words: readonly number[]): ErlRef {
-  return refTable.get(
+  return refTable.intern(
     `${node}\u0000${creation}\u0000${words.join(",")}`,
     () => new ErlRef(node, creation, words),
   );

@@ -29,6 +29,7 @@ describe("encode", () => {
     expect(encode("bin")).toEqual(bytes(131, 109, 0, 0, 0, 3, 98, 105, 110));
     expect(encode(list())).toEqual(bytes(131, 106));
     expect(encode(list(1, 2, 3))).toEqual(bytes(131, 107, 0, 3, 1, 2, 3));
+    expect(encode(list(10n, 0))).toEqual(bytes(131, 107, 0, 2, 10, 0)); // as Erlang: a byte list is a STRING_EXT
     expect(encode(new ImproperList([atom("a")], atom("b")))).toEqual(
       bytes(131, 108, 0, 0, 0, 1, 119, 1, 97, 119, 1, 98),
     );
@@ -153,9 +154,9 @@ describe("properties", () => {
         expect(same(back, t)).toBe(true);
         expect(encode(back)).toEqual(once);
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.FC_RUNS ?? 400) },
     );
-  });
+  }, 120_000);
 
   it("any bytes decode to a term or fail with a DecodeError (fuzz)", () => {
     const check = (input: Uint8Array): void => {

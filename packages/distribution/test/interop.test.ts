@@ -19,7 +19,7 @@ import {
 } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { atom, type PortMapper, startPortMapper } from "../src/index.js";
+import { atom, type PortMapper, startPg, startPortMapper } from "../src/index.js";
 import { Beam } from "./support/beam.js";
 import { LinePeer } from "./support/erl.js";
 import { Cluster, until } from "./support/nodes.js";
@@ -313,4 +313,83 @@ describe("Trellis ↔ Elixir 1.14", () => {
     const answer = await t.rt.run(() => GenServer.call(echo, [atom("add"), 2n ** 70n, 1], 5000));
     expect(answer).toEqual([atom("sum"), 2n ** 70n + 1n, atom("ex@127.0.0.1")]);
   }, 40_000);
+});
+
+describe("pg with Erlang/OTP 25", () => {
+  it("a Trellis process joins an OTP pg group and Erlang sees it, and the reverse", async () => {
+    const t = await cluster.start("tpg");
+    const e = await beam();
+    expect(await e.eval("element(1, pg:start(pg)).")).toBe("ok");
+    expect(await t.node.connect(e.node)).toBe(true);
+    const pg = startPg(t.rt, t.node);
+    const chat = atom("chat");
+    // Erlang joins first; Trellis sees the member once the scopes have synced
+    await e.eval("P = spawn(fun() -> receive _ -> ok end end), pg:join(chat, P).");
+    await until(
+      () => pg.getMembers(chat).some((p) => p.node === e.node),
+      5000,
+      "the Erlang member",
+    );
+    const worker = t.rt.spawn(() => receive());
+    pg.join(chat, worker);
+    await until(() => pg.getLocalMembers(chat).length === 1);
+    const nodesOfMembers = async (): Promise<string> =>
+      e.eval("lists:sort([node(M) || M <- pg:get_members(chat)]).");
+    const deadline = Date.now() + 5000;
+    while (
+      (await nodesOfMembers()) !== "['beam@127.0.0.1','tpg@127.0.0.1']" &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await nodesOfMembers()).toBe("['beam@127.0.0.1','tpg@127.0.0.1']");
+    // the Erlang member dies: Trellis drops it; the Trellis member leaves: Erlang drops it
+    await e.eval("exit(P, kill).");
+    await until(
+      () => !pg.getMembers(chat).some((p) => p.node === e.node),
+      5000,
+      "the Erlang leave",
+    );
+    t.rt.exit(worker, "kill");
+    const deadline2 = Date.now() + 5000;
+    while ((await nodesOfMembers()) !== "[]" && Date.now() < deadline2) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await nodesOfMembers()).toBe("[]");
+    expect(pg.whichGroups()).toEqual([]);
+    pg.stop();
+  }, 30_000);
+});
+
+describe("erpc into Trellis", () => {
+  it("erpc:call and rpc:call run functions the Trellis node exports; spawn/4 starts one", async () => {
+    const t = await cluster.start("trpc");
+    t.node.exportFunction("math", "add", (a, b) => (a as number) + (b as number));
+    t.node.exportFunction("math", "fail", () => {
+      throw new Error("nope");
+    });
+    t.node.exportFunction("math", "slow_echo", async (x) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return [atom("echoed"), x];
+    });
+    const got = inbox<unknown>(t.rt);
+    t.node.exportFunction("notify", "send", (x) => {
+      t.rt.send(t.rt.whereis("inbox") as Pid, x);
+    });
+    await until(() => t.rt.whereis("inbox") !== undefined);
+    const e = await beam();
+    expect(await e.eval("erpc:call('trpc@127.0.0.1', math, add, [1, 2]).")).toBe("3");
+    expect(await e.eval("rpc:call('trpc@127.0.0.1', math, add, [20, 22]).")).toBe("42");
+    expect(await e.eval("erpc:call('trpc@127.0.0.1', math, slow_echo, [<<\"hi\">>]).")).toBe(
+      "{echoed,<<104,105>>}",
+    );
+    expect(await e.eval("catch erpc:call('trpc@127.0.0.1', math, fail, []).")).toMatch(
+      /^\{'EXIT',\{\{exception,\{'Error',<<110,111,112,101>>\},\[\]\}/,
+    );
+    expect(await e.eval("catch erpc:call('trpc@127.0.0.1', nosuch, f, []).")).toMatch(
+      /^\{'EXIT',\{\{exception,undef,\[\]\}/,
+    );
+    expect(await e.eval("is_pid(spawn('trpc@127.0.0.1', notify, send, [hello])).")).toBe("true");
+    expect(await got).toBe(atom("hello"));
+  }, 30_000);
 });

@@ -21,7 +21,7 @@ import * as GenServer from "@trellis/gen-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { OURS } from "../src/flags.js";
 import { initiate } from "../src/handshake.js";
-import { type PortMapper, startPortMapper } from "../src/index.js";
+import { internPid, type PortMapper, startPg, startPortMapper } from "../src/index.js";
 import { connectSocket, SocketReader } from "../src/net/reader.js";
 import { Cluster, type TestNode, until } from "./support/nodes.js";
 
@@ -309,5 +309,75 @@ describe("calls to { name, node } and monitorNode", () => {
       return [first, second];
     });
     expect(got).toEqual([{ nodedown: "nowhere@127.0.0.1" }, { nodedown: "b@127.0.0.1" }]);
+  });
+});
+
+describe("connecting on demand", () => {
+  it("a send, link or call to a pid of a node that is not connected connects first", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    const counter = await b.rt.run(() => GenServer.start(Counter, 5, { name: "counter" }));
+    const got = a.rt.run(async () => {
+      register("inbox", self());
+      return (await receive(() => true, { timeout: 5000 })) as Pid;
+    });
+    await until(() => a.rt.whereis("inbox") !== undefined);
+    b.node.send({ name: "inbox", node: "a@127.0.0.1" }, counter);
+    const pid = await got;
+    // drop the connection: the next call reconnects (Erlang's auto-connect)
+    expect(a.node.disconnect("b@127.0.0.1")).toBe(true);
+    await until(() => a.node.nodes().length === 0 && b.node.nodes().length === 0);
+    expect(await a.rt.run(() => GenServer.call(pid, "get", 5000))).toBe(5);
+    expect(a.node.nodes()).toEqual(["b@127.0.0.1"]);
+  });
+
+  it("a node that cannot be reached gives noconnection to the link and monitor made meanwhile", async () => {
+    const a = await cluster.start("a");
+    const ghost = internPid("ghost@127.0.0.1", 42, 0, 1);
+    const msgs = await a.rt.run(async () => {
+      trapExit(true);
+      link(ghost);
+      const ref = monitor(ghost);
+      send(ghost, "lost");
+      const m1 = await receive((m) => m instanceof ExitMessage || m instanceof DownMessage, {
+        timeout: 5000,
+      });
+      const m2 = await receive((m) => m instanceof ExitMessage || m instanceof DownMessage, {
+        timeout: 5000,
+      });
+      return { ref, all: [m1, m2] };
+    });
+    expect(msgs.all).toContainEqual(new ExitMessage(ghost, "noconnection"));
+    expect(msgs.all).toContainEqual(new DownMessage(msgs.ref, ghost, "noconnection"));
+    expect(a.rt.nodes()).toEqual([]);
+  });
+});
+
+describe("pg between Trellis nodes", () => {
+  it("members joined on one node are seen on the other, and leave when they exit", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    expect(await a.node.connect("b@127.0.0.1")).toBe(true);
+    const pgB = startPg(b.rt, b.node);
+    const pgA = startPg(a.rt, a.node); // discovers b's scope
+    const w1 = a.rt.spawn(() => receive());
+    const w2 = b.rt.spawn(() => receive());
+    await until(() => a.rt.processInfo(pgA.pid)?.monitors.length === 1, 5000, "the scopes to sync");
+    pgA.join("workers", w1);
+    pgB.join("workers", [w2]);
+    await until(
+      () => pgA.getMembers("workers").length === 2 && pgB.getMembers("workers").length === 2,
+    );
+    // pids of a's processes, as b knows them (each runtime has its own Pid objects)
+    const ids = (pids: Pid[]): string[] => pids.map((p) => `${p.node}/${p.id}`).sort();
+    expect(ids(pgB.getMembers("workers"))).toEqual(ids([w1, w2]));
+    expect(pgB.getLocalMembers("workers")).toEqual([w2]);
+    a.rt.exit(w1, "kill");
+    await until(() => pgB.getMembers("workers").length === 1, 5000, "the leave");
+    pgB.leave("workers", w2);
+    await until(() => pgA.getMembers("workers").length === 0, 5000, "the second leave");
+    expect(pgA.whichGroups()).toEqual([]);
+    pgA.stop();
+    pgB.stop();
   });
 });

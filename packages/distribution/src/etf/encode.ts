@@ -237,7 +237,7 @@ export class Encoder {
       w.u8(T.STRING);
       w.u16(n);
       w.ensure(n);
-      for (let i = 0; i < n; i++) w.buf[w.pos++] = items[i] as number;
+      for (let i = 0; i < n; i++) w.buf[w.pos++] = Number(items[i]);
       return;
     }
     w.u8(T.LIST);
@@ -349,7 +349,9 @@ export class Encoder {
 
 function isByteList(items: readonly unknown[]): boolean {
   for (const x of items) {
-    if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 255) return false;
+    if (typeof x === "bigint") {
+      if (x < 0n || x > 255n) return false;
+    } else if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 255) return false;
   }
   return true;
 }
