@@ -27,6 +27,7 @@ export {
   type StartServerOnOptions,
   startServerOn,
 } from "./server.js";
+export type { ArgOfDefinition, CallsOfDefinition, CastsOfDefinition } from "./types.js";
 export {
   type NodeDownReason,
   type StartWorkersOptions,
