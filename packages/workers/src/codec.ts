@@ -38,6 +38,7 @@ import {
   TimeoutMessage,
   TrellisError,
 } from "@trellis/core";
+import { SharedCounters } from "./counters.js";
 import { SpawnError, UncloneableError, WorkerStartError } from "./errors.js";
 
 /** The key that marks an encoded value. A user object with this key is escaped. */
@@ -338,6 +339,7 @@ export class Encoder {
       };
     if (isCancelTimer(o))
       return { [TAG]: "cancel", ref: this.enc(o.ref, path, d), left: o.remaining };
+    if (o instanceof SharedCounters) return { [TAG]: "ctr", b: o.buffer };
     if (o instanceof TermMap) {
       const e: unknown[] = [];
       for (const [k, x] of o as TermMap) e.push([this.enc(k, path, d), this.enc(x, path, d)]);
@@ -485,6 +487,8 @@ export class Decoder {
         return new TimeoutMessage(this.decode(o.ref) as Ref, this.decode(o.m));
       case "cancel":
         return new CancelTimerMessage(this.decode(o.ref) as Ref, o.left as number | false);
+      case "ctr":
+        return new SharedCounters(o.b as SharedArrayBuffer);
       case "tmap": {
         const m = new TermMap();
         for (const e of o.e as [unknown, unknown][])

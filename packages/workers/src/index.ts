@@ -18,6 +18,7 @@
  * @packageDocumentation
  */
 export { transfer } from "./codec.js";
+export { SharedCounters } from "./counters.js";
 export { SpawnError, UncloneableError, WorkerStartError } from "./errors.js";
 export { type Pool, type PoolOptions, startPool } from "./pool.js";
 export { callOn, type RemoteFunction, type SpawnOnOptions, spawnOn } from "./remote.js";
