@@ -16,8 +16,8 @@ const HasherDef = remoteDefinition<typeof Hasher>(MOD, "Hasher");
 const CALLS = size(50_000);
 const CASTS = size(500_000);
 const HOPS = size(200_000);
-const JOBS = size(2_000);
-const ROUNDS = 100; // sha256 rounds per CPU-bound request
+const JOBS = size(1_000);
+const ROUNDS = 1_000; // sha256 rounds per CPU-bound request (about 1 ms of work)
 
 const rt = createRuntime({ node: "main@localhost" });
 

@@ -97,6 +97,7 @@ export {
   Runtime,
   type RuntimeOptions,
   type Signal,
+  setDefaultRuntime,
   TIMEOUT,
   type Transport,
   type ViaName,
