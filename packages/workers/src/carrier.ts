@@ -123,6 +123,7 @@ export class Carrier implements Transport {
             out.push(CALL);
             this.pid(out, signal.to);
             const from = m.from;
+            this.ctx.interner.fromOut(from);
             if (from.pid === undefined) out.push(null, 0, 0, 0);
             else this.pid(out, from.pid);
             this.ref(out, from.ref);
@@ -310,11 +311,8 @@ export class Carrier implements Transport {
           const fromPid = optPid();
           const r = ref();
           const request = value();
-          deliverSignal(rt, {
-            type: "message",
-            to,
-            message: new CallRequest(new From(fromPid, r, rt), request),
-          });
+          const from = it.fromBack(r) ?? new From(fromPid, r, rt);
+          deliverSignal(rt, { type: "message", to, message: new CallRequest(from, request) });
           break;
         }
         case LINK:

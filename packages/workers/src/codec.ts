@@ -91,7 +91,19 @@ export class Interner {
   private readonly refs = new Map<string, Map<number, WeakRef<Ref>>>();
   private readonly pidCoords = new WeakMap<Pid, PidC>();
   private readonly refCoords = new WeakMap<Ref, RefC>();
+  /** Call envelopes that went out, by their reference: one that comes back is the same. */
+  private readonly froms = new WeakMap<Ref, From>();
   private added = 0;
+
+  /** Remembers a call envelope that leaves this node. */
+  fromOut(f: From): void {
+    if (f.ref.node === f.$runtime.node) this.froms.set(f.ref, f);
+  }
+
+  /** The envelope a node of ours sent with this reference, if it comes back home. */
+  fromBack(ref: Ref): From | undefined {
+    return this.froms.get(ref);
+  }
 
   private sweep(): void {
     this.added = 0;
@@ -402,6 +414,7 @@ export class Encoder {
   }
 
   private from(f: From): unknown {
+    this.interner.fromOut(f);
     return {
       [TAG]: "from",
       p: f.pid === undefined ? null : this.interner.pidOut(f.pid),
@@ -530,11 +543,16 @@ export class Decoder {
 
   private from(o: unknown): From {
     const f = o as { p: PidC | null; ref: RefC };
-    // The reply goes back as a signal: core routes it by the call's reference.
-    return new From(
-      f.p === null ? undefined : this.interner.pidIn(f.p[0], f.p[1], f.p[2], f.p[3]),
-      this.interner.refIn(f.ref[0], f.ref[1], f.ref[2]),
-      this.rt,
+    const ref = this.interner.refIn(f.ref[0], f.ref[1], f.ref[2]);
+    // Back home: the very envelope that left, so a reply reaches the waiting call directly.
+    // Otherwise the reply goes back as a signal: core routes it by the call's reference.
+    return (
+      this.interner.fromBack(ref) ??
+      new From(
+        f.p === null ? undefined : this.interner.pidIn(f.p[0], f.p[1], f.p[2], f.p[3]),
+        ref,
+        this.rt,
+      )
     );
   }
 }
