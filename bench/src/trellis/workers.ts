@@ -76,6 +76,7 @@ await rt.run(async () => {
       await spawnOn(i % 2 === 0 ? w1 : w2, { module: MOD, function: "ringMember", args: [self()] }),
     );
   for (const [i, m] of members.entries()) send(m, members[(i + 1) % members.length] as Pid);
+  for (let i = 0; i < members.length; i++) await receive((m) => m === "ready");
   const ring = async (hops: number): Promise<number> =>
     rate(hops, async () => {
       send(members[0] as Pid, hops);
