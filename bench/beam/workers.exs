@@ -84,8 +84,8 @@ end
 calls = Bench.size(50_000)
 casts = Bench.size(500_000)
 hops = Bench.size(200_000)
-jobs = Bench.size(2_000)
-rounds = 100
+jobs = Bench.size(1_000)
+rounds = 1_000
 
 {:ok, echo} = GenServer.start(Echo, nil)
 WorkersBench.seq(echo, Bench.warm(calls))

@@ -48,6 +48,9 @@ export const Hasher: GenServer.Definition<
 /** A ring member: gets its successor first, then passes a counter on until it reaches 0. */
 export async function ringMember(main: Pid): Promise<void> {
   const next = (await receive()) as Pid;
+  // Acknowledge: the first lap must not overtake a successor's own setup message (it may
+  // travel worker to worker while the setup comes from the main thread).
+  send(main, "ready");
   for (;;) {
     const n = (await receive()) as number;
     if (n === 0) send(main, "done");

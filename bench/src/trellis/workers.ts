@@ -16,8 +16,8 @@ const HasherDef = remoteDefinition<typeof Hasher>(MOD, "Hasher");
 const CALLS = size(50_000);
 const CASTS = size(500_000);
 const HOPS = size(200_000);
-const JOBS = size(2_000);
-const ROUNDS = 100; // sha256 rounds per CPU-bound request
+const JOBS = size(1_000);
+const ROUNDS = 1_000; // sha256 rounds per CPU-bound request (about 1 ms of work)
 
 const rt = createRuntime({ node: "main@localhost" });
 
@@ -76,6 +76,7 @@ await rt.run(async () => {
       await spawnOn(i % 2 === 0 ? w1 : w2, { module: MOD, function: "ringMember", args: [self()] }),
     );
   for (const [i, m] of members.entries()) send(m, members[(i + 1) % members.length] as Pid);
+  for (let i = 0; i < members.length; i++) await receive((m) => m === "ready");
   const ring = async (hops: number): Promise<number> =>
     rate(hops, async () => {
       send(members[0] as Pid, hops);

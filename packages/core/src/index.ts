@@ -111,6 +111,7 @@ export {
   Runtime,
   type RuntimeOptions,
   type Signal,
+  setDefaultRuntime,
   TIMEOUT,
   type Transport,
   type ViaName,

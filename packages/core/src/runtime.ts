@@ -2123,6 +2123,31 @@ export function defaultRuntime(): Runtime {
 }
 
 /**
+ * Makes `runtime` the default runtime: the one module functions (`spawn`, `send`, `call`,
+ * `GenServer.start`…) use outside process code. A thread that runs one node (a worker node)
+ * sets its node's runtime as the default before loading user code, so that code outside
+ * processes acts on that node. Processes of a previous default runtime are not affected.
+ *
+ * @example
+ * ```ts
+ * import { createRuntime, defaultRuntime, setDefaultRuntime } from "@trellis/core";
+ * const rt = createRuntime({ node: "worker1@localhost" });
+ * setDefaultRuntime(rt);
+ * defaultRuntime().node; // "worker1@localhost"
+ * ```
+ * @throws {BadArgumentError} if `runtime` is not a runtime
+ * @since 0.1.0
+ * @category Runtime
+ */
+export function setDefaultRuntime(runtime: Runtime): void {
+  if (!(runtime instanceof Runtime))
+    throw new BadArgumentError(
+      `setDefaultRuntime: expected a runtime, got ${formatReason(runtime)}`,
+    );
+  defaultRt = runtime;
+}
+
+/**
  * Creates an isolated runtime: its own processes, names, timers and clock. Use one per test
  * (with `clock: "virtual"`), or several to simulate nodes.
  *

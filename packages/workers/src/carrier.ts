@@ -126,6 +126,7 @@ export class Carrier implements Transport {
             out.push(CALL);
             this.pid(out, signal.to);
             const from = m.from;
+            this.ctx.interner.fromOut(from);
             if (from.pid === undefined) out.push(null, 0, 0, 0);
             else this.pid(out, from.pid);
             this.ref(out, from.ref);
@@ -313,10 +314,11 @@ export class Carrier implements Transport {
           const fromPid = optPid();
           const r = ref();
           const request = value();
+          const from = it.fromBack(r) ?? new From(fromPid, r);
           deliverSignal(this.inbound, {
             type: "message",
             to,
-            message: new CallRequest(new From(fromPid, r), request),
+            message: new CallRequest(from, request),
           });
           break;
         }

@@ -38,6 +38,7 @@ import {
   TimeoutMessage,
   TrellisError,
 } from "@trellis/core";
+import { SharedCounters } from "./counters.js";
 import { SpawnError, UncloneableError, WorkerStartError } from "./errors.js";
 
 /** The key that marks an encoded value. A user object with this key is escaped. */
@@ -90,7 +91,22 @@ export class Interner {
   private readonly refs = new Map<string, Map<number, WeakRef<Ref>>>();
   private readonly pidCoords = new WeakMap<Pid, PidC>();
   private readonly refCoords = new WeakMap<Ref, RefC>();
+  /** Call envelopes that went out, by their reference: one that comes back is the same. */
+  private readonly froms = new WeakMap<Ref, From>();
   private added = 0;
+
+  /** @param node - the node of the runtime this interner serves */
+  constructor(readonly node: string) {}
+
+  /** Remembers a call envelope that leaves this node (a call made here: its ref is ours). */
+  fromOut(f: From): void {
+    if (f.ref.node === this.node) this.froms.set(f.ref, f);
+  }
+
+  /** The envelope a node of ours sent with this reference, if it comes back home. */
+  fromBack(ref: Ref): From | undefined {
+    return this.froms.get(ref);
+  }
 
   private sweep(): void {
     this.added = 0;
@@ -161,7 +177,7 @@ const interners = new WeakMap<Runtime, Interner>();
 export function internerOf(rt: Runtime): Interner {
   let i = interners.get(rt);
   if (i === undefined) {
-    i = new Interner();
+    i = new Interner(rt.node);
     interners.set(rt, i);
   }
   return i;
@@ -338,6 +354,7 @@ export class Encoder {
       };
     if (isCancelTimer(o))
       return { [TAG]: "cancel", ref: this.enc(o.ref, path, d), left: o.remaining };
+    if (o instanceof SharedCounters) return { [TAG]: "ctr", b: o.buffer };
     if (o instanceof TermMap) {
       const e: unknown[] = [];
       for (const [k, x] of o as TermMap) e.push([this.enc(k, path, d), this.enc(x, path, d)]);
@@ -400,6 +417,7 @@ export class Encoder {
   }
 
   private from(f: From): unknown {
+    this.interner.fromOut(f);
     return {
       [TAG]: "from",
       p: f.pid === undefined ? null : this.interner.pidOut(f.pid),
@@ -485,6 +503,8 @@ export class Decoder {
         return new TimeoutMessage(this.decode(o.ref) as Ref, this.decode(o.m));
       case "cancel":
         return new CancelTimerMessage(this.decode(o.ref) as Ref, o.left as number | false);
+      case "ctr":
+        return new SharedCounters(o.b as SharedArrayBuffer);
       case "tmap": {
         const m = new TermMap();
         for (const e of o.e as [unknown, unknown][])
@@ -526,10 +546,12 @@ export class Decoder {
 
   private from(o: unknown): From {
     const f = o as { p: PidC | null; ref: RefC };
-    // The reply goes back as a signal: core routes it by the call's reference.
-    return new From(
-      f.p === null ? undefined : this.interner.pidIn(f.p[0], f.p[1], f.p[2], f.p[3]),
-      this.interner.refIn(f.ref[0], f.ref[1], f.ref[2]),
+    const ref = this.interner.refIn(f.ref[0], f.ref[1], f.ref[2]);
+    // Back home: the very envelope that left, so a reply reaches the waiting call directly.
+    // Otherwise the reply goes back as a signal: core routes it by the call's reference.
+    return (
+      this.interner.fromBack(ref) ??
+      new From(f.p === null ? undefined : this.interner.pidIn(f.p[0], f.p[1], f.p[2], f.p[3]), ref)
     );
   }
 }

@@ -11,6 +11,8 @@
  *   alone or under a supervisor.
  * - {@link spawnOn} / {@link callOn}: run a named export on a node.
  * - {@link startServerOn}: start a GenServer defined in a module on a node, with a typed handle.
+ * - {@link startGroups}, {@link join}, {@link getMembers}: Erlang's `pg` across nodes.
+ * - {@link SharedCounters}: Erlang's `counters` and `atomics` over shared memory.
  * - {@link transfer}: move a binary instead of copying it.
  *
  * See the guide "Multi-core" (docs/guides/multi-core.md).
@@ -18,7 +20,17 @@
  * @packageDocumentation
  */
 export { transfer } from "./codec.js";
+export { SharedCounters } from "./counters.js";
 export { SpawnError, UncloneableError, WorkerStartError } from "./errors.js";
+export {
+  type GroupsOptions,
+  getLocalMembers,
+  getMembers,
+  join,
+  leave,
+  startGroups,
+  whichGroups,
+} from "./groups.js";
 export { type Pool, type PoolOptions, startPool } from "./pool.js";
 export { callOn, type RemoteFunction, type SpawnOnOptions, spawnOn } from "./remote.js";
 export {
@@ -27,6 +39,7 @@ export {
   type StartServerOnOptions,
   startServerOn,
 } from "./server.js";
+export type { ArgOfDefinition, CallsOfDefinition, CastsOfDefinition } from "./types.js";
 export {
   type NodeDownReason,
   type StartWorkersOptions,

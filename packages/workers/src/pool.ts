@@ -16,13 +16,7 @@ import {
 } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import { type RemoteDefinition, startServerOn } from "./server.js";
-
-type CallsOfDef<D> =
-  D extends GenServer.Definition<infer _A, infer _I, infer C, infer _K, infer _N> ? C : never;
-type CastsOfDef<D> =
-  D extends GenServer.Definition<infer _A, infer _I, infer _C, infer K, infer _N> ? K : never;
-type ArgOfDef<D> =
-  D extends GenServer.Definition<infer A, infer _I, infer _C, infer _K, infer _N> ? A : never;
+import type { ArgOfDefinition, CallsOfDefinition, CastsOfDefinition } from "./types.js";
 
 /** Points per server on the ring: enough for an even spread over a handful of servers. */
 const VNODES = 128;
@@ -30,6 +24,11 @@ const VNODES = 128;
 /**
  * Options of {@link startPool}.
  *
+ * @example
+ * ```ts
+ * import type { PoolOptions } from "@trellis/workers";
+ * const options: PoolOptions = { nodes: ["worker1@nohost", "worker2@nohost"], size: 4 };
+ * ```
  * @since 0.1.0
  * @category Placement
  */
@@ -47,6 +46,12 @@ export interface PoolOptions {
 /**
  * A started pool: route requests by key with {@link Pool.call} and {@link Pool.cast}.
  *
+ * @example
+ * ```ts
+ * import type { Pool } from "@trellis/workers";
+ * declare const pool: Pool<never, never>;
+ * pool.serverFor("user:42").node; // the node that owns the key
+ * ```
  * @since 0.1.0
  * @category Placement
  */
@@ -89,9 +94,9 @@ export interface Pool<Calls, Casts> {
  */
 export async function startPool<D>(
   definition: RemoteDefinition<D>,
-  arg: ArgOfDef<D>,
+  arg: ArgOfDefinition<D>,
   options: PoolOptions,
-): Promise<Pool<CallsOfDef<D>, CastsOfDef<D>>> {
+): Promise<Pool<CallsOfDefinition<D>, CastsOfDefinition<D>>> {
   const nodes = options?.nodes;
   if (!Array.isArray(nodes) || nodes.length === 0 || nodes.some((n) => typeof n !== "string")) {
     throw new BadArgumentError(
@@ -104,7 +109,7 @@ export async function startPool<D>(
       `startPool: size must be an integer >= 1, got ${formatReason(size)}`,
     );
   }
-  type S = GenServer.Server<CallsOfDef<D>, CastsOfDef<D>>;
+  type S = GenServer.Server<CallsOfDefinition<D>, CastsOfDefinition<D>>;
   const rt = inProcess() ? currentRuntime() : (options.runtime ?? currentRuntime());
   const servers: S[] = [];
   // Outside process code (an HTTP handler…), calls run in a process of the pool's runtime:

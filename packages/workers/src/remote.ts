@@ -22,6 +22,11 @@ import { contextOf, moduleSpecifier } from "./node-context.js";
  * threads): the module (a `URL`, an absolute path or a package name), the export, the
  * arguments (data only).
  *
+ * @example
+ * ```ts
+ * import type { RemoteFunction } from "@trellis/workers";
+ * const fn: RemoteFunction = { module: new URL("./math.js", import.meta.url), function: "add", args: [1, 2] };
+ * ```
  * @since 0.1.0
  * @category Remote
  */
@@ -37,6 +42,11 @@ export interface RemoteFunction {
 /**
  * Options of {@link spawnOn}.
  *
+ * @example
+ * ```ts
+ * import type { SpawnOnOptions } from "@trellis/workers";
+ * const options: SpawnOnOptions = { link: true };
+ * ```
  * @since 0.1.0
  * @category Remote
  */

@@ -15,6 +15,7 @@ import {
 import type * as GenServer from "@trellis/gen-server";
 import { moduleSpecifier } from "./node-context.js";
 import { callOn } from "./remote.js";
+import type { ArgOfDefinition, CallsOfDefinition, CastsOfDefinition } from "./types.js";
 
 const fromSource = import.meta.url.endsWith(".ts");
 const STARTER = new URL(fromSource ? "./server-start.ts" : "./server-start.js", import.meta.url);
@@ -24,6 +25,12 @@ const STARTER = new URL(fromSource ? "./server-start.ts" : "./server-start.js", 
  * name of the export. The type parameter is the definition's type, so that
  * {@link startServerOn} returns a typed handle.
  *
+ * @example
+ * ```ts
+ * import { remoteDefinition, type RemoteDefinition } from "@trellis/workers";
+ * import type { Counter } from "./counter.js";
+ * const def: RemoteDefinition<typeof Counter> = remoteDefinition(new URL("./counter.js", import.meta.url), "Counter");
+ * ```
  * @since 0.1.0
  * @category Remote
  */
@@ -60,6 +67,11 @@ export function remoteDefinition<D>(module: string | URL, exportName: string): R
 /**
  * Options of {@link startServerOn}.
  *
+ * @example
+ * ```ts
+ * import type { StartServerOnOptions } from "@trellis/workers";
+ * const options: StartServerOnOptions = { name: "counter", timeout: 5000 };
+ * ```
  * @since 0.1.0
  * @category Remote
  */
@@ -73,13 +85,6 @@ export interface StartServerOnOptions {
   /** The runtime to ask from outside process code. Default: the default runtime. */
   readonly runtime?: Runtime;
 }
-
-type CallsOfDef<D> =
-  D extends GenServer.Definition<infer _A, infer _I, infer C, infer _K, infer _N> ? C : never;
-type CastsOfDef<D> =
-  D extends GenServer.Definition<infer _A, infer _I, infer _C, infer K, infer _N> ? K : never;
-type ArgOfDef<D> =
-  D extends GenServer.Definition<infer A, infer _I, infer _C, infer _K, infer _N> ? A : never;
 
 /**
  * Starts, on `node`, the GenServer that `definition` names, and resolves with its typed
@@ -104,9 +109,9 @@ type ArgOfDef<D> =
 export async function startServerOn<D>(
   node: string,
   definition: RemoteDefinition<D>,
-  arg: ArgOfDef<D>,
+  arg: ArgOfDefinition<D>,
   options: StartServerOnOptions = {},
-): Promise<GenServer.Server<CallsOfDef<D>, CastsOfDef<D>>> {
+): Promise<GenServer.Server<CallsOfDefinition<D>, CastsOfDefinition<D>>> {
   if (options.link === true && !inProcess())
     throw new BadArgumentError("startServerOn: link: true needs a calling process");
   const startOptions: { name?: ProcessName; timeout?: number } = {};
@@ -122,5 +127,5 @@ export async function startServerOn<D>(
     options.runtime === undefined ? undefined : { runtime: options.runtime },
   );
   if (options.link === true) link(pid as never);
-  return pid as GenServer.Server<CallsOfDef<D>, CastsOfDef<D>>;
+  return pid as GenServer.Server<CallsOfDefinition<D>, CastsOfDefinition<D>>;
 }

@@ -7,7 +7,7 @@
  * @internal
  */
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { createRuntime } from "@trellis/core";
+import { createRuntime, setDefaultRuntime } from "@trellis/core";
 import { Decoder, Encoder, internerOf } from "./codec.js";
 import { contextOf } from "./node-context.js";
 
@@ -30,6 +30,9 @@ async function boot(): Promise<void> {
   const data = (workerData as { boot: BootData }).boot;
   const control = parentPort as NonNullable<typeof parentPort>;
   const rt = createRuntime({ node: data.node, creation: data.creation });
+  // Code of this thread outside processes (module top level, timers, I/O callbacks) acts
+  // on this node.
+  setDefaultRuntime(rt);
   const ctx = contextOf(rt);
   for (const [peer, port] of data.peers) ctx.attach(peer, port);
   control.on("message", (m: Control) => {

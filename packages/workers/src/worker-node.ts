@@ -33,6 +33,11 @@ import type { BootData, Control } from "./worker-main.js";
 /**
  * Options of {@link startWorkerNode}.
  *
+ * @example
+ * ```ts
+ * import type { WorkerNodeOptions } from "@trellis/workers";
+ * const options: WorkerNodeOptions = { name: "jobs1@localhost", module: new URL("./jobs.js", import.meta.url), start: "start" };
+ * ```
  * @since 0.1.0
  * @category Worker nodes
  */
@@ -69,6 +74,12 @@ export interface WorkerNodeOptions {
 /**
  * A started worker node: its name and the pid of its controller on the main node.
  *
+ * @example
+ * ```ts
+ * import { startWorkerNode, type WorkerNode } from "@trellis/workers";
+ * const w: WorkerNode = await startWorkerNode();
+ * w.node; // "worker1@nohost"
+ * ```
  * @since 0.1.0
  * @category Worker nodes
  */
@@ -79,7 +90,19 @@ export interface WorkerNode {
   readonly pid: Pid;
 }
 
-/** The exit reason of a controller whose node went down on its own. */
+/**
+ * The exit reason of a controller whose node went down on its own.
+ *
+ * @example
+ * ```ts
+ * import { isExit } from "@trellis/core";
+ * import type { NodeDownReason } from "@trellis/workers";
+ * // in a process linked to a controller, trapping exits:
+ * // if (isExit(msg)) console.log((msg.reason as NodeDownReason).nodedown);
+ * ```
+ * @since 0.1.0
+ * @category Worker nodes
+ */
 export interface NodeDownReason {
   /** The node that went down. */
   readonly nodedown: string;
@@ -368,6 +391,11 @@ export async function stopWorkerNode(node: WorkerNode): Promise<void> {
 /**
  * Options of {@link workerNodeSpec}: those of {@link startWorkerNode} and the child spec's.
  *
+ * @example
+ * ```ts
+ * import type { WorkerNodeSpecOptions } from "@trellis/workers";
+ * const spec: WorkerNodeSpecOptions = { name: "w1@localhost", restart: "permanent" };
+ * ```
  * @since 0.1.0
  * @category Worker nodes
  */
@@ -412,6 +440,11 @@ export function workerNodeSpec(options: WorkerNodeSpecOptions = {}): ChildSpec {
 /**
  * Options of {@link startWorkers}.
  *
+ * @example
+ * ```ts
+ * import type { StartWorkersOptions } from "@trellis/workers";
+ * const options: StartWorkersOptions = { count: 4, resourceLimits: { maxOldGenerationSizeMb: 512 } };
+ * ```
  * @since 0.1.0
  * @category Worker nodes
  */
@@ -423,6 +456,12 @@ export interface StartWorkersOptions extends Omit<WorkerNodeOptions, "name"> {
 /**
  * A group of worker nodes started together by {@link startWorkers}.
  *
+ * @example
+ * ```ts
+ * import { startWorkers, type WorkerGroup } from "@trellis/workers";
+ * const group: WorkerGroup = await startWorkers({ count: 2 });
+ * await group.stop();
+ * ```
  * @since 0.1.0
  * @category Worker nodes
  */

@@ -13,7 +13,7 @@ import {
   trapExit,
 } from "@trellis/core";
 import { describe, expect, it } from "vitest";
-import { spawnOn, startWorkerNode } from "../src/index.js";
+import { callOn, spawnOn, startWorkerNode } from "../src/index.js";
 import { expectReceive, has, mainRuntime, NODES } from "./support.js";
 
 describe("worker nodes", () => {
@@ -44,6 +44,21 @@ describe("worker nodes", () => {
       expect(back.me).toBe(self());
       expect(back.map.get(self())).toBeInstanceOf(Ref);
       expect(String(back.map.get(self()))).toBe(String(ref));
+    });
+  });
+
+  it("code outside processes on a worker acts on the worker node", async () => {
+    const rt = mainRuntime();
+    await rt.run(async () => {
+      const w = await startWorkerNode({
+        module: new URL("./fixtures/toplevel.ts", import.meta.url),
+      });
+      const pid = await callOn<Pid>(w.node, {
+        module: "@trellis/core",
+        function: "whereis",
+        args: ["toplevel"],
+      });
+      expect(pid.node).toBe(w.node);
     });
   });
 

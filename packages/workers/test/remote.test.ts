@@ -1,4 +1,14 @@
-import { BadArgumentError, call, cast, Pid, self, send } from "@trellis/core";
+import {
+  BadArgumentError,
+  call,
+  cast,
+  isCallRequest,
+  Pid,
+  receive,
+  reply,
+  self,
+  send,
+} from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import { describe, expect, it } from "vitest";
 import {
@@ -137,6 +147,25 @@ describe("messages", () => {
       expect(await expectReceive((m): m is string => typeof m === "string")).toBe(
         `hey, main from ${n2}`,
       );
+    });
+  });
+});
+
+describe("call envelopes", () => {
+  it("a call forwarded to another node and back is answered there", async () => {
+    const rt = mainRuntime();
+    await rt.run(async () => {
+      const w = await startWorkerNode({ module: NODES });
+      // a server on the main node, reached through a forwarder on the worker
+      const local = rt.spawn(async () => {
+        for (;;) {
+          const m = await receive();
+          if (isCallRequest(m)) reply(m.from, { answered: m.request });
+        }
+      });
+      const fwd = await spawnOn(w.node, { module: NODES, function: "forward", args: [local] });
+      expect(await call(fwd, "round trip", { timeout: 5000 })).toEqual({ answered: "round trip" });
+      expect(rt.pendingCalls()).toBe(0);
     });
   });
 });
