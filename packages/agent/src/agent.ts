@@ -3,7 +3,14 @@
  *
  * @module
  */
-import { BadArgumentError, type Dest, formatReason, type Pid } from "@trellis/core";
+import {
+  BadArgumentError,
+  type Dest,
+  formatReason,
+  isProcessName,
+  type Pid,
+  type ProcessName,
+} from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import { type AgentCall, AgentServer } from "./internal/server.js";
 
@@ -22,6 +29,46 @@ import { type AgentCall, AgentServer } from "./internal/server.js";
  * @category Types
  */
 export type Agent<S> = Pid & AgentTypes<S>;
+
+/**
+ * A typed reference to an agent: its typed pid ({@link Agent}), or a name made typed with
+ * {@link named}. Every client function takes one.
+ *
+ * @example
+ * ```ts
+ * import * as Agent from "@trellis/agent";
+ * const cache: Agent.AgentRef<Map<string, number>> = Agent.named<Map<string, number>>("cache");
+ * ```
+ * @since 0.1.0
+ * @category Types
+ */
+export type AgentRef<S> = (Pid | ProcessName) & AgentTypes<S>;
+
+/**
+ * A typed reference to the agent registered under `name` (a string or a `via` name), whose
+ * state has type `S`: like `GenServer.named`, the functions given to `get`, `update`,
+ * `getAndUpdate` and `cast` through it are checked against `S`, and go to whichever
+ * process holds the name at the time.
+ *
+ * @example
+ * ```ts
+ * import * as Agent from "@trellis/agent";
+ * await Agent.start(() => new Map<string, number>(), { name: "cache" });
+ * const cache = Agent.named<Map<string, number>>("cache");
+ * const hits = await Agent.get(cache, (m) => m.get("hits")); // number | undefined
+ * ```
+ * @throws {BadArgumentError} for a name that is neither a non-empty string nor a via name
+ * @since 0.1.0
+ * @category Client
+ */
+export function named<S>(name: ProcessName): AgentRef<S> {
+  if (!isProcessName(name)) {
+    throw new BadArgumentError(
+      `Agent.named: expected a non-empty string or a via name, got ${formatReason(name)}`,
+    );
+  }
+  return name as AgentRef<S>;
+}
 
 /**
  * The type-level brand of a typed agent handle.
@@ -198,7 +245,7 @@ function request(
  * @category Client
  */
 export function get<S, R>(
-  agent: Agent<S>,
+  agent: AgentRef<S>,
   fn: (state: S) => R,
   timeout?: Timeout,
 ): Promise<Awaited<R>>;
@@ -229,7 +276,7 @@ export function get(
  * @category Client
  */
 export function update<S>(
-  agent: Agent<S>,
+  agent: AgentRef<S>,
   fn: (state: S) => S | PromiseLike<S>,
   timeout?: Timeout,
 ): Promise<void>;
@@ -263,7 +310,7 @@ export async function update(
  * @category Client
  */
 export function getAndUpdate<S, R>(
-  agent: Agent<S>,
+  agent: AgentRef<S>,
   fn: (state: S) => readonly [R, S] | PromiseLike<readonly [R, S]>,
   timeout?: Timeout,
 ): Promise<R>;
@@ -296,7 +343,7 @@ export function getAndUpdate(
  * @since 0.1.0
  * @category Client
  */
-export function cast<S>(agent: Agent<S>, fn: (state: S) => S | PromiseLike<S>): void;
+export function cast<S>(agent: AgentRef<S>, fn: (state: S) => S | PromiseLike<S>): void;
 export function cast<S = unknown>(
   agent: Dest & UntypedAgent,
   fn: (state: S) => S | PromiseLike<S>,

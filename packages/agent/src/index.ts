@@ -60,12 +60,14 @@
  */
 export {
   type Agent,
+  type AgentRef,
   type AgentTypes,
   type ChildSpecOptions,
   cast,
   childSpec,
   get,
   getAndUpdate,
+  named,
   type StartOptions,
   start,
   startLink,

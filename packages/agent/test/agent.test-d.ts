@@ -52,3 +52,17 @@ describe("Agent types", () => {
     expectTypeOf(Agent.stop(counter)).resolves.toBeVoid();
   });
 });
+
+// Issue #15 item 13: Agent.named, like GenServer.named.
+describe("Agent.named", () => {
+  it("types a name with the state, checked like a typed pid", () => {
+    const cache = Agent.named<Map<string, number>>("cache");
+    expectTypeOf(cache).toEqualTypeOf<Agent.AgentRef<Map<string, number>>>();
+    expectTypeOf(Agent.get(cache, (m) => m.get("hits"))).resolves.toEqualTypeOf<
+      number | undefined
+    >();
+    // @ts-expect-error the state is a Map, not a number
+    Agent.update(cache, (n: number) => n + 1);
+    expectTypeOf(counter).toMatchTypeOf<Agent.AgentRef<number>>();
+  });
+});

@@ -309,3 +309,17 @@ describe("childSpec", () => {
       expect(() => Agent.childSpec("nope" as never)).toThrow(BadArgumentError);
     }));
 });
+
+describe("Agent.named (issue #15 item 13)", () => {
+  it("reaches the agent registered under the name; bad names are rejected", () =>
+    withRuntime(async () => {
+      await Agent.startLink(() => new Map([["hits", 2]]), { name: "cache" });
+      const cache = Agent.named<Map<string, number>>("cache");
+      expect(cache).toBe("cache");
+      expect(await Agent.get(cache, (m) => m.get("hits"))).toBe(2);
+      await Agent.update(cache, (m) => new Map([...m, ["hits", 3]]));
+      expect(await Agent.get(cache, (m) => m.get("hits"))).toBe(3);
+      expect(() => Agent.named("")).toThrow(BadArgumentError);
+      expect(() => Agent.named(42 as never)).toThrow(BadArgumentError);
+    }));
+});
