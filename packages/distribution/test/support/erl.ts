@@ -62,6 +62,12 @@ export class LinePeer {
       this.exited = true;
       this.wake?.();
     });
+    this.child.on("error", (err) => {
+      // e.g. ENOENT: the program is not installed
+      this.stderr += `could not run ${command}: ${err.message} (install Erlang/OTP 25+ and Elixir: apt-get install -y erlang-nox elixir)\n`;
+      this.exited = true;
+      this.wake?.();
+    });
   }
 
   get pid(): number | undefined {
