@@ -74,7 +74,9 @@ export async function startPipeline(options: {
           running--;
         }),
     },
-    { subscribeTo: [{ to: alerts, maxDemand: maxNotifiers, minDemand: 0 }] },
+    // transient: when the feed ends, the running notifiers still finish their alerts (a
+    // permanent subscription would stop the supervisor, and its children, at once)
+    { subscribeTo: [{ to: alerts, maxDemand: maxNotifiers, minDemand: 0, cancel: "transient" }] },
   );
   return { source, alerts, notifiers };
 }

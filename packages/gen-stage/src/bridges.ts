@@ -65,7 +65,7 @@ function iteratorOf(source: unknown): AsyncIterator<unknown> | Iterator<unknown>
   }
   const s = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   const asyncIt = s?.[Symbol.asyncIterator];
-  if (typeof asyncIt === "function") return asyncIt.call(s);
+  if (typeof asyncIt === "function") return asyncIt.call(s) as AsyncIterator<unknown>;
   const it = s?.[Symbol.iterator];
   if (typeof it === "function") return it.call(s);
   throw new BadArgumentError(
@@ -209,13 +209,18 @@ export interface BridgeOptions extends StartOptions {
  * @category Bridges
  */
 export function fromIterable<T>(source: Source<T>, options: BridgeOptions = {}): Promise<Stage<T>> {
+  let iterator: AsyncIterator<unknown> | Iterator<unknown>;
   try {
     iteratorCheck(source);
+    // Made now, in the caller's turn: some sources (Node's readline) drop what they emit
+    // before their iterator exists.
+    iterator = iteratorOf(source);
   } catch (e) {
     return Promise.reject(e);
   }
   const { link = false, ...start } = options;
-  return startStage("GenStage.fromIterable", IterableProducer, source, start, link) as Promise<
+  const made = { [Symbol.asyncIterator]: () => iterator } as AsyncIterable<unknown>;
+  return startStage("GenStage.fromIterable", IterableProducer, made, start, link) as Promise<
     Stage<T>
   >;
 }

@@ -1,5 +1,5 @@
 // Demand accounting: automatic and manual demand, batches, accumulate/forward, the buffer.
-import { BadArgumentError, exit, makeRef, self } from "@trellis/core";
+import { BadArgumentError, exit, isDown, makeRef, monitor, self } from "@trellis/core";
 import { assertReceive, refuteReceive, withRuntime } from "@trellis/core/testing";
 import * as GenStage from "@trellis/gen-stage";
 import { describe, expect, it } from "vitest";
@@ -133,6 +133,32 @@ describe("producer-consumers", () => {
       await refuteReceive(() => true);
       expect(await GenStage.estimateBufferedCount(doubler)).toBeLessThanOrEqual(14);
       expect(await GenStage.estimateBufferedCount(pusher)).toBeGreaterThanOrEqual(86);
+    }));
+
+  it("hand out what they hold before stopping when their producer finishes", () =>
+    withRuntime(async () => {
+      const me = self();
+      const pusher = await GenStage.start(Pusher, {});
+      const doubler = await GenStage.start(Doubler, [{ to: pusher, maxDemand: 10 }]);
+      const doublerDown = monitor(doubler);
+      const probe = await GenStage.startLink(Probe, {
+        to: me,
+        manual: true,
+        subscribeTo: [{ to: doubler, cancel: "temporary" }],
+      });
+      const { from } = await assertReceive<Subscribed>(has("subscribed"));
+      GenStage.cast(probe, { ask: 2, from });
+      await GenStage.call(pusher, { emit: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+      const got: number[] = [];
+      while (got.length < 2) got.push(...(await assertReceive<Events>(has("events"))).events);
+      // the producer finishes while the doubler still holds 8 events
+      await GenStage.stop(pusher);
+      await refuteReceive((m) => isDown(m) && m.ref === doublerDown);
+      GenStage.cast(probe, { ask: 100, from });
+      while (got.length < 10) got.push(...(await assertReceive<Events>(has("events"))).events);
+      expect(got).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
+      const down = await assertReceive((m) => isDown(m) && m.ref === doublerDown);
+      expect((down as { reason: unknown }).reason).toBe("normal");
     }));
 
   it("run a three-stage pipeline in order", () =>

@@ -142,6 +142,8 @@ export class StageLoop implements SpecialProcess {
   // producer-consumer
   private pcQueue: PcItem[] = [];
   private pcDemand = 0;
+  /** Set when a producer-consumer is to stop once its buffer and queue are empty. */
+  private draining: { readonly reason: unknown } | undefined = undefined;
 
   constructor(callbacks: LooseCallbacks) {
     this.cb = callbacks;
@@ -525,7 +527,7 @@ export class StageLoop implements SpecialProcess {
     if (this.type === "producer_consumer") {
       this.pcDemand += counter;
       this.takeFromBuffer(this.pcDemand);
-      return this.takePcEvents();
+      return then(this.takePcEvents(), () => this.stopIfDrained());
     }
     const rest = this.takeFromBuffer(counter);
     if (rest === 0) return undefined;
@@ -575,6 +577,20 @@ export class StageLoop implements SpecialProcess {
       return then(this.handleDemand(pending[i] as number), () => next(i + 1));
     };
     return next(0);
+  }
+
+  /**
+   * A draining producer-consumer stops once it has handed out everything it held, or when
+   * no consumer is left to take it.
+   */
+  private stopIfDrained(): Step {
+    const d = this.draining;
+    if (d === undefined) return undefined;
+    if (this.consumers.size > 0 && (this.buffer.size > 0 || this.pcQueue.length > 0)) {
+      return undefined;
+    }
+    this.draining = undefined;
+    return this.stopWith(d.reason);
   }
 
   /** Dispatches up to `counter` buffered events; returns the demand left. */
@@ -630,7 +646,10 @@ export class StageLoop implements SpecialProcess {
     demonitor(entry.monitor, { flush: true });
     send(entry.from.pid, new CancelDownMsg(this.pid, ref, reason));
     const afterwards = (): Step =>
-      this.demandResult((this.dispatcher as DispatcherInstance<unknown>).cancel(entry.from));
+      then(
+        this.demandResult((this.dispatcher as DispatcherInstance<unknown>).cancel(entry.from)),
+        () => this.stopIfDrained(),
+      );
     const h = this.cb.handleCancel;
     if (h === undefined) return afterwards();
     return this.invoke(
@@ -864,6 +883,16 @@ export class StageLoop implements SpecialProcess {
     const decide = (): Step => {
       if (mode === "temporary" || (mode === "transient" && isQuietReason(reason))) return undefined;
       if (reason === "already_subscribed") return undefined;
+      if (
+        this.type === "producer_consumer" &&
+        isQuietReason(reason) &&
+        this.consumers.size > 0 &&
+        (this.buffer.size > 0 || this.pcQueue.length > 0)
+      ) {
+        // Its producer finished normally: hand what it still holds to its consumers first.
+        this.draining = { reason };
+        return undefined;
+      }
       logReport({
         kind: "info",
         message: `GenStage consumer ${String(this.pid)} is stopping after receiving cancel from producer ${String(from.pid)} with reason: ${formatReason(reason)}`,
