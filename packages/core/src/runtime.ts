@@ -16,12 +16,7 @@ import {
   formatReason,
   ProcessExitedError,
 } from "./errors.js";
-import {
-  checkRuntimeOptions,
-  fallbackLog,
-  inboundProblem,
-  reportFailure,
-} from "./guards.js";
+import { checkRuntimeOptions, fallbackLog, inboundProblem, reportFailure } from "./guards.js";
 import { type HeapEntry, TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import {
@@ -527,7 +522,6 @@ export function isViaName(v: unknown): v is ViaName {
 export function reasonFromThrown(e: unknown): unknown {
   return exitReasonOf(e);
 }
-
 
 function checkTimeout(what: string, ms: unknown, allowInfinity: boolean): number {
   if (
