@@ -108,6 +108,8 @@ export function isQuietReason(reason: unknown): boolean {
  * @category Signals
  */
 export class ExitMessage {
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
   /** Always `"EXIT"`. */
   readonly type: "EXIT" = "EXIT";
   /** The process the signal came from. */
@@ -122,11 +124,11 @@ export class ExitMessage {
   }
 
   /**
-   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a
+   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check: a
    * hostile message is just not an ExitMessage.
    */
   static [Symbol.hasInstance](value: unknown): value is ExitMessage {
-    return hasBrand(value, EXIT_BRAND);
+    return typeof value === "object" && value !== null && #own in value;
   }
 }
 Object.defineProperty(ExitMessage.prototype, EXIT_BRAND, { value: true });
@@ -161,6 +163,8 @@ export interface RegisteredName {
  * @category Signals
  */
 export class DownMessage {
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
   /** Always `"DOWN"`. */
   readonly type: "DOWN" = "DOWN";
   /** The monitor reference that `monitor()` returned. */
@@ -178,11 +182,11 @@ export class DownMessage {
   }
 
   /**
-   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a
+   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check: a
    * hostile message is just not a DownMessage.
    */
   static [Symbol.hasInstance](value: unknown): value is DownMessage {
-    return hasBrand(value, DOWN_BRAND);
+    return typeof value === "object" && value !== null && #own in value;
   }
 }
 Object.defineProperty(DownMessage.prototype, DOWN_BRAND, { value: true });
@@ -201,6 +205,8 @@ Object.defineProperty(DownMessage.prototype, DOWN_BRAND, { value: true });
  * @category Timers
  */
 export class TimeoutMessage<M = unknown> {
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
   /** Always `"timeout"`. */
   readonly type: "timeout" = "timeout";
   /** The timer reference `startTimer` returned. */
@@ -215,11 +221,11 @@ export class TimeoutMessage<M = unknown> {
   }
 
   /**
-   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a
+   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check: a
    * hostile message is just not a TimeoutMessage.
    */
   static [Symbol.hasInstance](value: unknown): value is TimeoutMessage {
-    return hasBrand(value, TIMEOUT_BRAND);
+    return typeof value === "object" && value !== null && #own in value;
   }
 }
 Object.defineProperty(TimeoutMessage.prototype, TIMEOUT_BRAND, { value: true });
@@ -241,6 +247,8 @@ Object.defineProperty(TimeoutMessage.prototype, TIMEOUT_BRAND, { value: true });
  * @category Timers
  */
 export class CancelTimerMessage {
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
   /** Always `"cancel_timer"`. */
   readonly type: "cancel_timer" = "cancel_timer";
   /** The timer reference. */
@@ -255,11 +263,11 @@ export class CancelTimerMessage {
   }
 
   /**
-   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a
+   * `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check: a
    * hostile message is just not a CancelTimerMessage.
    */
   static [Symbol.hasInstance](value: unknown): value is CancelTimerMessage {
-    return hasBrand(value, CANCEL_BRAND);
+    return typeof value === "object" && value !== null && #own in value;
   }
 }
 Object.defineProperty(CancelTimerMessage.prototype, CANCEL_BRAND, { value: true });

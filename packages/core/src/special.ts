@@ -14,7 +14,6 @@
  * @module
  */
 
-import { hasBrand } from "./brand.js";
 import {
   AlreadyStartedError,
   BadArgumentError,
@@ -45,11 +44,6 @@ import {
   type TimerSink,
   validTimeout,
 } from "./runtime.js";
-
-const FROM_BRAND = Symbol.for("trellis.from");
-const CALL_BRAND = Symbol.for("trellis.call-request");
-const CAST_BRAND = Symbol.for("trellis.cast-request");
-const SYSTEM_BRAND = Symbol.for("trellis.system-request");
 
 /** Set by `From`'s static block: the only way to make a `From` that carries a pending call. */
 let makeFrom: (
@@ -113,9 +107,9 @@ export class From {
     this.ref = ref;
   }
 
-  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter). */
+  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is From {
-    return hasBrand(value, FROM_BRAND);
+    return typeof value === "object" && value !== null && #runtime in value;
   }
 
   static {
@@ -130,7 +124,6 @@ export class From {
       #runtime in from ? { runtime: from.#runtime, call: from.#call } : undefined;
   }
 }
-Object.defineProperty(From.prototype, FROM_BRAND, { value: true });
 
 /**
  * A synchronous request in a mailbox (Erlang's `{'$gen_call', From, Request}`). A special
@@ -147,6 +140,8 @@ Object.defineProperty(From.prototype, FROM_BRAND, { value: true });
  * @category Toolkit
  */
 export class CallRequest<Req = unknown> {
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
   /** Always `"$gen_call"`. */
   readonly type: "$gen_call" = "$gen_call";
   /** Where the reply goes. */
@@ -159,12 +154,11 @@ export class CallRequest<Req = unknown> {
     this.request = request;
   }
 
-  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter). */
+  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is CallRequest {
-    return hasBrand(value, CALL_BRAND);
+    return typeof value === "object" && value !== null && #own in value;
   }
 }
-Object.defineProperty(CallRequest.prototype, CALL_BRAND, { value: true });
 
 /**
  * An asynchronous request in a mailbox (Erlang's `{'$gen_cast', Request}`), as {@link cast}
@@ -182,6 +176,8 @@ Object.defineProperty(CallRequest.prototype, CALL_BRAND, { value: true });
  * @category Toolkit
  */
 export class CastRequest<Req = unknown> {
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
   /** Always `"$gen_cast"`. */
   readonly type: "$gen_cast" = "$gen_cast";
   /** The request. */
@@ -191,12 +187,11 @@ export class CastRequest<Req = unknown> {
     this.request = request;
   }
 
-  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter). */
+  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is CastRequest {
-    return hasBrand(value, CAST_BRAND);
+    return typeof value === "object" && value !== null && #own in value;
   }
 }
-Object.defineProperty(CastRequest.prototype, CAST_BRAND, { value: true });
 
 /**
  * A system command, handled by the toolkit for every special process.
@@ -249,6 +244,8 @@ export type SystemCommand =
  * @category Toolkit
  */
 export class SystemRequest {
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
   /** Always `"system"`. */
   readonly type: "system" = "system";
   /** Where the answer goes. */
@@ -261,12 +258,11 @@ export class SystemRequest {
     this.command = command;
   }
 
-  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter). */
+  /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is SystemRequest {
-    return hasBrand(value, SYSTEM_BRAND);
+    return typeof value === "object" && value !== null && #own in value;
   }
 }
-Object.defineProperty(SystemRequest.prototype, SYSTEM_BRAND, { value: true });
 
 /**
  * Whether `msg` is a {@link CallRequest}.
