@@ -4,7 +4,17 @@
  * @module
  */
 import { inspect } from "node:util";
+import { BadArgumentError, formatReason } from "./errors.js";
 import type { Logger, LogReport } from "./runtime.js";
+
+/** Rejects a report that is not an object (reports come from loggers users write too). */
+function checkReport(what: string, report: unknown): void {
+  if (typeof report !== "object" || report === null) {
+    throw new BadArgumentError(
+      `${what}: expected a log report object, got ${formatReason(report)}`,
+    );
+  }
+}
 
 /**
  * The severity of a report, lowest first: `"debug"`, `"info"`, `"warning"`, `"error"`.
@@ -30,10 +40,12 @@ const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3
  * import { levelOf } from "@trellis/core";
  * levelOf({ kind: "crash", message: "process <0.5.0> exited: boom" }); // "error"
  * ```
+ * @throws {BadArgumentError} if `report` is not an object
  * @since 0.1.0
  * @category Logging
  */
 export function levelOf(report: LogReport): LogLevel {
+  checkReport("levelOf", report);
   if (report.level !== undefined) return report.level;
   if (report.kind === "crash" || report.kind === "error") return "error";
   return report.kind;
@@ -50,10 +62,12 @@ export function levelOf(report: LogReport): LogLevel {
  * import { isSaslReport } from "@trellis/core";
  * isSaslReport({ kind: "info", message: "started child", domain: ["otp", "sasl"] }); // true
  * ```
+ * @throws {BadArgumentError} if `report` is not an object
  * @since 0.1.0
  * @category Logging
  */
 export function isSaslReport(report: LogReport): boolean {
+  checkReport("isSaslReport", report);
   return Array.isArray(report.domain) && report.domain.includes("sasl");
 }
 
@@ -83,10 +97,26 @@ export interface ConsoleLoggerOptions {
  * import { consoleLogger, createRuntime } from "@trellis/core";
  * const rt = createRuntime({ logger: consoleLogger({ level: "debug", sasl: true }) });
  * ```
+ * @throws {BadArgumentError} if `options` is not an object, or has an unknown `level` or a `write` that is not a function
  * @since 0.1.0
  * @category Logging
  */
 export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
+  if (typeof options !== "object" || options === null) {
+    throw new BadArgumentError(
+      `consoleLogger: options must be an object, got ${formatReason(options)}`,
+    );
+  }
+  if (options.level !== undefined && !Object.hasOwn(RANK, options.level)) {
+    throw new BadArgumentError(
+      `consoleLogger: level must be "debug", "info", "warning" or "error", got ${formatReason(options.level)}`,
+    );
+  }
+  if (options.write !== undefined && typeof options.write !== "function") {
+    throw new BadArgumentError(
+      `consoleLogger: write must be a function, got ${formatReason(options.write)}`,
+    );
+  }
   const min = RANK[options.level ?? "info"];
   const sasl = options.sasl ?? false;
   const write = options.write ?? writeToConsole;
@@ -140,10 +170,17 @@ export interface FormatReportOptions {
  * import { formatReport } from "@trellis/core";
  * formatReport({ kind: "warning", message: "unexpected message" }); // "[trellis] warning: unexpected message"
  * ```
+ * @throws {BadArgumentError} if `report` or `options` is not an object
  * @since 0.1.0
  * @category Logging
  */
 export function formatReport(report: LogReport, options: FormatReportOptions = {}): string {
+  checkReport("formatReport", report);
+  if (typeof options !== "object" || options === null) {
+    throw new BadArgumentError(
+      `formatReport: options must be an object, got ${formatReason(options)}`,
+    );
+  }
   try {
     const max = options.maxTermLength ?? 2000;
     const lines = [`[trellis] ${levelOf(report)}: ${withName(report)}`];

@@ -345,6 +345,11 @@ export class TelemetryHub {
    * ```
    */
   span<T>(prefix: EventName, metadata: Metadata, fn: () => T): T {
+    if (typeof fn !== "function") {
+      throw new BadArgumentError(
+        `telemetry span: expected a function to run, got ${formatReason(fn)}`,
+      );
+    }
     if (!this.enabled) return fn();
     const start = this.host.now();
     const meta = { ...metadata, telemetrySpanContext: ++spanIds };
