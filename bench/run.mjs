@@ -12,7 +12,9 @@
 //
 // Environment: ROUNDS (default 3); IMPLS (comma list, default "trellis,plain,beam"; add
 // "beam1" for the BEAM with one scheduler); SCALE (multiplies every size, default 1);
-// TIMEOUT (seconds per program run, default 300).
+// TIMEOUT (seconds per program run, default 300); NODE (the Node binary for the JavaScript
+// programs: a path, or a major such as 24 that is fetched from the npm registry's `node`
+// package through npx; default the Node running this script), also `--node <path|major>`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,6 +23,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** The Node binary that runs the JavaScript programs (`NODE` / `--node`; see resolveNode). */
+let NODE_BIN = process.execPath;
 
 /**
  * Workloads: name, what it measures, and the program of each implementation (if any).
@@ -214,14 +219,14 @@ const IMPLEMENTATIONS = {
     label: "Trellis",
     key: "trellis",
     command: (file) => [
-      process.execPath,
+      NODE_BIN,
       ["--expose-gc", "--conditions=@trellis/source", "--import", "tsx", file],
     ],
   },
   plain: {
     label: "plain JS",
     key: "plain",
-    command: (file) => [process.execPath, ["--expose-gc", file]],
+    command: (file) => [NODE_BIN, ["--expose-gc", file]],
   },
   beam: { label: "BEAM", key: "beam", command: (file) => ["elixir", [file]] },
   beam1: {
@@ -240,6 +245,8 @@ function usage() {
   const lines = [
     "usage: node run.mjs [workload ...]   (pnpm bench [workload ...] from the repository root)",
     "env: ROUNDS=3  IMPLS=trellis,plain,beam[,beam1]  SCALE=1  TIMEOUT=300 (s per run)",
+    "     NODE=<path|major> (or --node <path|major>): the Node for the JS programs; a major",
+    "     such as 24 is fetched from the npm registry's node package through npx",
     "     SMOKE=1 (or --smoke): tiny sizes, one round, Trellis only, timings not judged",
     "",
     "workloads:",
@@ -271,9 +278,9 @@ function tryRun(cmd, args) {
 }
 
 /** Versions of everything that runs, and whether the BEAM and tsx are available. */
-function environment(withBeam) {
+function environment(withBeam, node) {
   const env = {
-    node: `${process.version} (V8 ${process.versions.v8})`,
+    node: `${node.version} (V8 ${node.v8})${node.path === process.execPath ? "" : ` at ${node.path}`}`,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}`,
     load: os
@@ -288,8 +295,8 @@ function environment(withBeam) {
       os: `${os.type()} ${os.release()} ${os.arch()}`,
     },
     versions: {
-      node: process.version,
-      v8: process.versions.v8,
+      node: node.version,
+      v8: node.v8,
       otp: null,
       erts: null,
       elixir: null,
@@ -328,6 +335,39 @@ function environment(withBeam) {
     env.commit = dirty ? `${commit} (with uncommitted changes)` : commit;
   }
   return env;
+}
+
+/**
+ * The Node binary to run the JavaScript programs with: `spec` is a path, a bare major (`24`)
+ * or `node@24`, fetched from the npm registry's `node` package through npx; empty means
+ * this Node. Returns its path and its version (asked from the binary itself).
+ */
+function resolveNode(spec) {
+  let bin = process.execPath;
+  if (spec !== undefined && spec !== "") {
+    const pkg = /^\d+(\.\d+){0,2}$/.test(spec)
+      ? `node@${spec}`
+      : /^node@/.test(spec)
+        ? spec
+        : undefined;
+    if (pkg === undefined) bin = path.resolve(spec);
+    else {
+      const r = spawnSync("npx", ["-y", "-p", pkg, "node", "-p", "process.execPath"], {
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+      if (r.error !== undefined || r.status !== 0)
+        fail(`cannot fetch ${pkg} through npx: ${r.error?.message ?? r.stderr.trim()}`);
+      bin = r.stdout.trim().split("\n").at(-1);
+    }
+  }
+  const r = spawnSync(bin, ["-p", 'process.version + " " + process.versions.v8'], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  if (r.error !== undefined || r.status !== 0) fail(`NODE=${spec}: ${bin} does not run`);
+  const [version, v8] = r.stdout.trim().split(" ");
+  return { path: bin, version, v8 };
 }
 
 /** Parses `name value unit` lines; other lines are ignored. */
@@ -453,6 +493,14 @@ function mdTable(rows) {
 
 function main() {
   const rawArgv = process.argv.slice(2).filter((a) => a !== "--");
+  let nodeSpec = process.env.NODE;
+  const nodeAt = rawArgv.findIndex((a) => a === "--node" || a.startsWith("--node="));
+  if (nodeAt !== -1) {
+    const flag = rawArgv[nodeAt];
+    nodeSpec = flag === "--node" ? rawArgv[nodeAt + 1] : flag.slice("--node=".length);
+    if (nodeSpec === undefined) fail("--node needs a path or a Node major (e.g. --node 24)");
+    rawArgv.splice(nodeAt, flag === "--node" ? 2 : 1);
+  }
   const smoke =
     rawArgv.includes("--smoke") ||
     (process.env.SMOKE !== undefined && process.env.SMOKE !== "" && process.env.SMOKE !== "0");
@@ -484,7 +532,9 @@ function main() {
   }
 
   const wantsBeam = implNames.some((n) => n.startsWith("beam"));
-  const env = environment(wantsBeam);
+  const node = resolveNode(nodeSpec);
+  NODE_BIN = node.path;
+  const env = environment(wantsBeam, node);
   const beamText = env.beam ?? (wantsBeam ? "not available" : "not requested (IMPLS)");
   const notes = [];
   if (smoke) {
@@ -652,6 +702,7 @@ function main() {
     "on the median Trellis value); met: ✓ / ✗, — when there is no target or nothing to judge " +
     "it against (no BEAM run, smoke mode).";
   console.log("");
+  console.log(`Node ${env.node}; BEAM: ${beamText}`);
   for (const line of padTable(rows)) console.log(line);
   console.log("");
   console.log(ratioNote);
@@ -686,6 +737,8 @@ function main() {
     `- commit: ${env.commit ?? "?"}`,
     `- duration: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`,
     ...notes.map((n) => `- note: ${n}`),
+    "",
+    `Node ${env.node}; BEAM: ${beamText}`,
     "",
     ...mdTable(rows),
     "",
