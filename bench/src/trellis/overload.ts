@@ -35,10 +35,11 @@ const { ok, reply } = GenServer.Result;
 
 const Server = GenServer.define({
   init: (kind: number) => ok({ kind, n: 0 }),
-  handleCall: async (_req: "work", _from, s: { kind: number; n: number }) => {
+  // Only a slow server's call is asynchronous (it sleeps, as Process.sleep on the BEAM).
+  handleCall: (_req: "work", _from, s: { kind: number; n: number }) => {
     s.n++;
-    if (s.kind === 1) await sleep(SLOW_MS);
-    else if (s.kind === 2 && s.n % CRASH_EVERY === 0) throw new Error("crash on request");
+    if (s.kind === 1) return sleep(SLOW_MS).then(() => reply(s.n, s));
+    if (s.kind === 2 && s.n % CRASH_EVERY === 0) throw new Error("crash on request");
     return reply(s.n, s);
   },
 });

@@ -27,6 +27,7 @@ import {
   InitError,
   NoProcessError,
   NotInProcessError,
+  withoutStack,
 } from "./errors.js";
 import { ExitMessage } from "./messages.js";
 import { Pid, procOf, type Ref } from "./pid.js";
@@ -503,11 +504,11 @@ class PendingCall implements DownSink, TimerSink {
     if (this.meta !== undefined && !this.done) this.emitEnd(reason);
     if (!this.finish()) return;
     const op = this.op;
-    if (reason === "noproc") this.reject(new NoProcessError(op));
+    if (reason === "noproc") this.reject(withoutStack(() => new NoProcessError(op)));
     // as gen:call, a lost connection is {nodedown, Node}
     else if (reason === "noconnection")
-      this.reject(new CallError({ nodedown: this.target.node }, op));
-    else this.reject(new CallError(reason, op));
+      this.reject(withoutStack(() => new CallError({ nodedown: this.target.node }, op)));
+    else this.reject(withoutStack(() => new CallError(reason, op)));
   }
 
   /** The caller exited first: the call ends unanswered (its monitor is already gone). */
@@ -526,7 +527,7 @@ class PendingCall implements DownSink, TimerSink {
   fire(): void {
     this.timer = undefined;
     if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
-    if (this.finish()) this.reject(new CallTimeoutError(this.op));
+    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(this.op)));
   }
 }
 
