@@ -517,7 +517,10 @@ class PendingCall implements DownSink, TimerSink {
   down(reason: unknown): void {
     this.monitored = false;
     if (this.meta !== undefined && !this.done) this.emitEnd(reason);
-    if (!this.finish()) return this.settled();
+    if (!this.finish()) {
+      this.settled();
+      return;
+    }
     const op = this.op;
     if (reason === "noproc") this.reject(withoutStack(() => new NoProcessError(op)));
     // as gen:call, a lost connection is {nodedown, Node}

@@ -26,5 +26,6 @@ it("a cancelled timer does not keep Node alive until it would have fired", async
   clearTimeout(killer);
   expect(out.trim()).toBe("done");
   expect(code).toBe(0);
-  expect(Date.now() - started).toBeLessThan(30_000); expect(Date.now() - started).toBeLessThan(20_000);
+  expect(Date.now() - started).toBeLessThan(30_000);
+  expect(Date.now() - started).toBeLessThan(20_000);
 });
