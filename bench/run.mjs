@@ -250,7 +250,7 @@ const IMPLEMENTATIONS = {
 };
 
 /** Units where lower is better: ratios for these are inverted so that > 1 means Trellis wins. */
-const LOWER_IS_BETTER = new Set(["B", "KB", "MB", "ms", "us", "ns", "s", "late"]);
+const LOWER_IS_BETTER = new Set(["B", "KB", "MB", "ms", "us", "ns", "s", "late", "timeouts"]);
 
 // ---------------------------------------------------------------------------------------
 

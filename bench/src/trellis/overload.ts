@@ -107,7 +107,7 @@ async function overload(callers: number) {
 await overload(warm(CALLERS));
 const r = await overload(CALLERS);
 report("overload_calls", r.calls, "calls/s");
-report("overload_timeouts", r.timeouts, "calls");
+report("overload_timeouts", r.timeouts, "timeouts");
 report("overload_late", r.late, "late");
 report("overload_late_p50", Math.max(0, r.lateP50), "ms");
 report("overload_late_p99", Math.max(0, r.lateP99), "ms");
