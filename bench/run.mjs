@@ -12,7 +12,9 @@
 //
 // Environment: ROUNDS (default 3); IMPLS (comma list, default "trellis,plain,beam"; add
 // "beam1" for the BEAM with one scheduler); SCALE (multiplies every size, default 1);
-// TIMEOUT (seconds per program run, default 300).
+// TIMEOUT (seconds per program run, default 300); NODE (the Node binary for the JavaScript
+// programs: a path, or a major such as 24 that is fetched from the npm registry's `node`
+// package through npx; default the Node running this script), also `--node <path|major>`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,6 +23,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** The Node binary that runs the JavaScript programs (`NODE` / `--node`; see resolveNode). */
+let NODE_BIN = process.execPath;
 
 /**
  * Workloads: name, what it measures, and the program of each implementation (if any).
@@ -150,6 +155,12 @@ const WORKLOADS = [
     },
   },
   {
+    name: "overload",
+    what: "10k concurrent callers × 10 calls (100 ms timeout) to 100 supervised servers, 10 slow and 10 crashing: timeouts fired late (past timeout + 50 ms), event-loop p99",
+    trellis: "src/trellis/overload.ts",
+    beam: "beam/overload.exs",
+  },
+  {
     name: "workers",
     what: "worker nodes: cross-worker calls (1 and 100 clients), casts, a ring over 2 workers, CPU-bound requests on 1 and 2 workers (BEAM: 1 and 2 schedulers online)",
     trellis: "src/trellis/workers.ts",
@@ -190,6 +201,8 @@ const TARGETS = [
   { metric: "genstage_events", vs: "beam", min: 1.5 },
   { metric: "latency_p99", vs: "absolute", maxMs: 10 },
   { metric: "latency_p99_handler", vs: "absolute", maxMs: 10 },
+  { metric: "overload_late", vs: "beam", atMost: true },
+  { metric: "overload_loop_p99", vs: "absolute", maxMs: 50 },
 ];
 
 function targetOf(metric) {
@@ -198,6 +211,7 @@ function targetOf(metric) {
 
 function targetText(t) {
   if (t === undefined) return "—";
+  if (t.atMost) return "≤ BEAM";
   if (t.vs === "beam") return `≥ ${t.min.toFixed(1)}× BEAM`;
   if (t.maxBytes !== undefined) return `≤ ${t.maxBytes} B`;
   return `≤ ${t.maxMs} ms`;
@@ -208,8 +222,12 @@ function targetText(t) {
  * no BEAM figure, smoke mode). `beamRatios`: per-round Trellis/BEAM ratios; `values`: the
  * Trellis values.
  */
-function verdict(t, { beamRatios, values, unit }) {
+function verdict(t, { beamRatios, values, unit, beamValues }) {
   if (t === undefined) return undefined;
+  if (t.atMost)
+    return values.length === 0 || beamValues.length === 0
+      ? undefined
+      : median(values) <= median(beamValues);
   if (t.vs === "beam") return beamRatios.length === 0 ? undefined : median(beamRatios) >= t.min;
   if (values.length === 0) return undefined;
   if (t.maxBytes !== undefined) return unit === "B" ? median(values) <= t.maxBytes : undefined;
@@ -222,14 +240,14 @@ const IMPLEMENTATIONS = {
     label: "Trellis",
     key: "trellis",
     command: (file) => [
-      process.execPath,
+      NODE_BIN,
       ["--expose-gc", "--conditions=@trellis/source", "--import", "tsx", file],
     ],
   },
   plain: {
     label: "plain JS",
     key: "plain",
-    command: (file) => [process.execPath, ["--expose-gc", file]],
+    command: (file) => [NODE_BIN, ["--expose-gc", file]],
   },
   beam: { label: "BEAM", key: "beam", command: (file) => ["elixir", [file]] },
   beam1: {
@@ -240,7 +258,7 @@ const IMPLEMENTATIONS = {
 };
 
 /** Units where lower is better: ratios for these are inverted so that > 1 means Trellis wins. */
-const LOWER_IS_BETTER = new Set(["B", "KB", "MB", "ms", "us", "ns", "s"]);
+const LOWER_IS_BETTER = new Set(["B", "KB", "MB", "ms", "us", "ns", "s", "late", "timeouts"]);
 
 // ---------------------------------------------------------------------------------------
 
@@ -248,6 +266,8 @@ function usage() {
   const lines = [
     "usage: node run.mjs [workload ...]   (pnpm bench [workload ...] from the repository root)",
     "env: ROUNDS=3  IMPLS=trellis,plain,beam[,beam1]  SCALE=1  TIMEOUT=300 (s per run)",
+    "     NODE=<path|major> (or --node <path|major>): the Node for the JS programs; a major",
+    "     such as 24 is fetched from the npm registry's node package through npx",
     "     SMOKE=1 (or --smoke): tiny sizes, one round, Trellis only, timings not judged",
     "",
     "workloads:",
@@ -279,9 +299,9 @@ function tryRun(cmd, args) {
 }
 
 /** Versions of everything that runs, and whether the BEAM and tsx are available. */
-function environment(withBeam) {
+function environment(withBeam, node) {
   const env = {
-    node: `${process.version} (V8 ${process.versions.v8})`,
+    node: `${node.version} (V8 ${node.v8})${node.path === process.execPath ? "" : ` at ${node.path}`}`,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}`,
     load: os
@@ -296,8 +316,8 @@ function environment(withBeam) {
       os: `${os.type()} ${os.release()} ${os.arch()}`,
     },
     versions: {
-      node: process.version,
-      v8: process.versions.v8,
+      node: node.version,
+      v8: node.v8,
       otp: null,
       erts: null,
       elixir: null,
@@ -336,6 +356,39 @@ function environment(withBeam) {
     env.commit = dirty ? `${commit} (with uncommitted changes)` : commit;
   }
   return env;
+}
+
+/**
+ * The Node binary to run the JavaScript programs with: `spec` is a path, a bare major (`24`)
+ * or `node@24`, fetched from the npm registry's `node` package through npx; empty means
+ * this Node. Returns its path and its version (asked from the binary itself).
+ */
+function resolveNode(spec) {
+  let bin = process.execPath;
+  if (spec !== undefined && spec !== "") {
+    const pkg = /^\d+(\.\d+){0,2}$/.test(spec)
+      ? `node@${spec}`
+      : /^node@/.test(spec)
+        ? spec
+        : undefined;
+    if (pkg === undefined) bin = path.resolve(spec);
+    else {
+      const r = spawnSync("npx", ["-y", "-p", pkg, "node", "-p", "process.execPath"], {
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+      if (r.error !== undefined || r.status !== 0)
+        fail(`cannot fetch ${pkg} through npx: ${r.error?.message ?? r.stderr.trim()}`);
+      bin = r.stdout.trim().split("\n").at(-1);
+    }
+  }
+  const r = spawnSync(bin, ["-p", 'process.version + " " + process.versions.v8'], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  if (r.error !== undefined || r.status !== 0) fail(`NODE=${spec}: ${bin} does not run`);
+  const [version, v8] = r.stdout.trim().split(" ");
+  return { path: bin, version, v8 };
 }
 
 /** Parses `name value unit` lines; other lines are ignored. */
@@ -461,6 +514,14 @@ function mdTable(rows) {
 
 function main() {
   const rawArgv = process.argv.slice(2).filter((a) => a !== "--");
+  let nodeSpec = process.env.NODE;
+  const nodeAt = rawArgv.findIndex((a) => a === "--node" || a.startsWith("--node="));
+  if (nodeAt !== -1) {
+    const flag = rawArgv[nodeAt];
+    nodeSpec = flag === "--node" ? rawArgv[nodeAt + 1] : flag.slice("--node=".length);
+    if (nodeSpec === undefined) fail("--node needs a path or a Node major (e.g. --node 24)");
+    rawArgv.splice(nodeAt, flag === "--node" ? 2 : 1);
+  }
   const smoke =
     rawArgv.includes("--smoke") ||
     (process.env.SMOKE !== undefined && process.env.SMOKE !== "" && process.env.SMOKE !== "0");
@@ -492,7 +553,9 @@ function main() {
   }
 
   const wantsBeam = implNames.some((n) => n.startsWith("beam"));
-  const env = environment(wantsBeam);
+  const node = resolveNode(nodeSpec);
+  NODE_BIN = node.path;
+  const env = environment(wantsBeam, node);
   const beamText = env.beam ?? (wantsBeam ? "not available" : "not requested (IMPLS)");
   const notes = [];
   if (smoke) {
@@ -616,6 +679,7 @@ function main() {
         : verdict(target, {
             beamRatios: beamIndex === -1 ? [] : ratioLists[beamIndex],
             values: (vals.trellis ?? []).filter((v) => v !== undefined),
+            beamValues: (vals.beam ?? []).filter((v) => v !== undefined),
             unit,
           });
       records.push({
@@ -660,6 +724,7 @@ function main() {
     "on the median Trellis value); met: ✓ / ✗, — when there is no target or nothing to judge " +
     "it against (no BEAM run, smoke mode).";
   console.log("");
+  console.log(`Node ${env.node}; BEAM: ${beamText}`);
   for (const line of padTable(rows)) console.log(line);
   console.log("");
   console.log(ratioNote);
@@ -694,6 +759,8 @@ function main() {
     `- commit: ${env.commit ?? "?"}`,
     `- duration: ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`,
     ...notes.map((n) => `- note: ${n}`),
+    "",
+    `Node ${env.node}; BEAM: ${beamText}`,
     "",
     ...mdTable(rows),
     "",

@@ -415,3 +415,20 @@ export function exitReasonOf(thrown: unknown): unknown {
 export function formatReason(reason: unknown): string {
   return safeFormat(reason);
 }
+
+/**
+ * @internal Builds an error without capturing a stack trace, for errors the runtime raises
+ * from its own timers and monitors (a call's timeout, a call's server gone): their stack
+ * would only show the runtime's internals, never the caller's code, and capturing it was
+ * the largest cost of a burst of call timeouts (ADR 0004). The error's `stack` is its
+ * `name: message` line.
+ */
+export function withoutStack<E extends Error>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

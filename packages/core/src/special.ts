@@ -26,6 +26,7 @@ import {
   InitError,
   NoProcessError,
   NotInProcessError,
+  withoutStack,
 } from "./errors.js";
 import { ExitMessage } from "./messages.js";
 import { Pid, procOf, type Ref } from "./pid.js";
@@ -440,6 +441,9 @@ function trackRemoteCall(caller: Proc, ref: Ref): void {
   refs.add(ref);
 }
 
+/** What a settled call's resolve and reject become. */
+const ignore = (_: unknown): void => {};
+
 /**
  * One call in flight: the sink of its monitor and of its timeout, and what `reply` reaches
  * directly for a local call. One object per call instead of a closure per outcome.
@@ -450,8 +454,9 @@ class PendingCall implements DownSink, TimerSink {
   readonly target: Pid;
   readonly ref: Ref;
   readonly op: CallOperation;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
+  /** Dropped once the call has settled (settled), so a stale request holds no promise. */
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
   readonly remote: boolean;
   done = false;
   monitored = false;
@@ -477,6 +482,16 @@ class PendingCall implements DownSink, TimerSink {
     this.reject = reject;
     this.remote = target.node !== rt.node;
     rt.callsInFlight++;
+  }
+
+  /**
+   * Forgets the caller's promise once the call has ended: a request still queued at a busy
+   * server (its caller timed out) then keeps only this object alive, not the promise and its
+   * error (ADR 0004).
+   */
+  private settled(): void {
+    this.resolve = ignore;
+    this.reject = ignore;
   }
 
   /** Ends the call; false if it had already ended or its caller has exited meanwhile. */
@@ -511,19 +526,24 @@ class PendingCall implements DownSink, TimerSink {
   answer(value: unknown): void {
     if (this.meta !== undefined && !this.done) this.emitEnd(undefined);
     if (this.finish()) this.resolve(value);
+    this.settled();
   }
 
   /** The monitor fired: the server is gone. */
   down(reason: unknown): void {
     this.monitored = false;
     if (this.meta !== undefined && !this.done) this.emitEnd(reason);
-    if (!this.finish()) return;
+    if (!this.finish()) {
+      this.settled();
+      return;
+    }
     const op = this.op;
-    if (reason === "noproc") this.reject(new NoProcessError(op));
+    if (reason === "noproc") this.reject(withoutStack(() => new NoProcessError(op)));
     // as gen:call, a lost connection is {nodedown, Node}
     else if (reason === "noconnection")
-      this.reject(new CallError({ nodedown: this.target.node }, op));
-    else this.reject(new CallError(reason, op));
+      this.reject(withoutStack(() => new CallError({ nodedown: this.target.node }, op)));
+    else this.reject(withoutStack(() => new CallError(reason, op)));
+    this.settled();
   }
 
   /** The caller exited first: the call ends unanswered (its monitor is already gone). */
@@ -531,18 +551,21 @@ class PendingCall implements DownSink, TimerSink {
     this.monitored = false;
     if (this.meta !== undefined && !this.done) this.emitEnd("caller_exited");
     this.finish();
+    this.settled();
   }
 
   /** The request could not be sent. */
   fail(error: unknown): void {
     if (this.finish()) this.reject(error);
+    this.settled();
   }
 
   /** The timeout expired. */
   fire(): void {
     this.timer = undefined;
     if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
-    if (this.finish()) this.reject(new CallTimeoutError(this.op));
+    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(this.op)));
+    this.settled();
   }
 }
 
