@@ -143,7 +143,8 @@ export class StageLoop implements SpecialProcess {
   private pcQueue: PcItem[] = [];
   private pcDemand = 0;
   /** Set when a producer-consumer is to stop once its buffer and queue are empty. */
-  private draining: { readonly reason: unknown } | undefined = undefined;
+  private draining: { readonly reason: unknown; readonly from: Subscription } | undefined =
+    undefined;
 
   constructor(callbacks: LooseCallbacks) {
     this.cb = callbacks;
@@ -590,6 +591,7 @@ export class StageLoop implements SpecialProcess {
       return undefined;
     }
     this.draining = undefined;
+    this.reportPermanentCancel(d.from, d.reason);
     return this.stopWith(d.reason);
   }
 
@@ -889,15 +891,12 @@ export class StageLoop implements SpecialProcess {
         this.consumers.size > 0 &&
         (this.buffer.size > 0 || this.pcQueue.length > 0)
       ) {
-        // Its producer finished normally: hand what it still holds to its consumers first.
-        this.draining = { reason };
+        // Its producer finished normally: hand what it still holds to its consumers first
+        // (the report comes when it stops, in stopIfDrained).
+        this.draining = { reason, from };
         return undefined;
       }
-      logReport({
-        kind: "info",
-        message: `GenStage consumer ${String(this.pid)} is stopping after receiving cancel from producer ${String(from.pid)} with reason: ${formatReason(reason)}`,
-        behaviour: "GenStage",
-      });
+      this.reportPermanentCancel(from, reason);
       return this.stopWith(reason);
     };
     const h = this.cb.handleCancel;
@@ -906,6 +905,15 @@ export class StageLoop implements SpecialProcess {
       () => h.call(this.cb, { kind, reason }, from, this.state),
       (r) => then(this.applyResult("cancel", r), decide),
     );
+  }
+
+  /** The info report of a consumer that stops because its producer cancelled (Elixir's). */
+  private reportPermanentCancel(from: Subscription, reason: unknown): void {
+    logReport({
+      kind: "info",
+      message: `GenStage consumer ${String(this.pid)} is stopping after receiving cancel from producer ${String(from.pid)} with reason: ${formatReason(reason)}`,
+      behaviour: "GenStage",
+    });
   }
 
   private onDown(d: DownMessage): Step {
