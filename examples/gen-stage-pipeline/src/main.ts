@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { createRuntime, downFor, monitor, type RuntimeOptions, receive, self } from "@trellis/core";
-import { type Progress, startPipeline } from "./pipeline.js";
+import { isProgress, startPipeline } from "./pipeline.js";
 
 /**
  * Runs 300 readings through the pipeline and narrates what happened; `options` go to the
@@ -28,7 +28,8 @@ export async function main(
     let readAtFirstNotice = 0;
     // 30 of the 300 readings are 90 or more
     while (notified < 30) {
-      const p = (await receive()) as Progress;
+      // only the progress messages: the monitor's DOWN message may come in between
+      const p = await receive(isProgress);
       if (p.type === "read") read = p.count;
       else {
         if (notified === 0) readAtFirstNotice = read;
