@@ -20,6 +20,12 @@ export type Progress =
   | { readonly type: "read"; readonly count: number }
   | { readonly type: "notified"; readonly alert: Alert; readonly running: number };
 
+/** Whether a message is one of the feed's {@link Progress} messages. */
+export function isProgress(message: unknown): message is Progress {
+  const type = (message as { type?: unknown } | null)?.type;
+  return type === "read" || type === "notified";
+}
+
 /** An endless feed of readings; reports to `observer` how many it has produced so far. */
 export async function* sensorFeed(observer: Pid, limit: number): AsyncGenerator<Reading> {
   for (let i = 0; i < limit; i++) {

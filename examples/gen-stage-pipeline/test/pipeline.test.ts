@@ -1,4 +1,4 @@
-import { receive, self } from "@trellis/core";
+import { type LogReport, receive, self } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import { expect, test } from "vitest";
 import { main } from "../src/main.js";
@@ -37,7 +37,22 @@ test("every alert is notified, with no more notifiers at once than the demand", 
 
 test("main narrates a run", async () => {
   const lines: string[] = [];
-  await main((line) => lines.push(line));
-  expect(lines.at(-1)).toMatch(/^at most [1-5] notifiers ran at once \(maxDemand 5\)$/);
+  const reports: LogReport[] = [];
+  await main((line) => lines.push(line), { logger: { log: (r) => void reports.push(r) } });
+  expect(lines.at(-2)).toMatch(/^at most [1-5] notifiers ran at once \(maxDemand 5\)$/);
   expect(lines).toContain("30 alerts sent, 300 readings taken from the feed");
+  expect(lines.at(-1)).toBe("the alerts stage stopped (normal) after the feed ended");
+  // the alerts stage reports why it stopped (Elixir's GenStage does the same), once; the
+  // other reports are the supervisor's progress reports, one per notifier started
+  expect(reports.filter((r) => r.behaviour === "GenStage").map((r) => [r.kind, r.message])).toEqual(
+    [
+      [
+        "info",
+        expect.stringMatching(
+          /^GenStage consumer <[\d.]+> is stopping after receiving cancel from producer <[\d.]+> with reason: normal$/,
+        ),
+      ],
+    ],
+  );
+  expect(reports.filter((r) => r.behaviour !== "GenStage").map((r) => r.message)).toHaveLength(30);
 });

@@ -15,7 +15,8 @@ import {
   startSpecial,
   type InitResult as ToolkitInitResult,
 } from "@trellis/core";
-import { type LooseCallbacks, StageLoop } from "./internal/loop.js";
+import { StageLoop } from "./internal/loop.js";
+import type { LooseCallbacks } from "./internal/step.js";
 import type { InitResult } from "./result.js";
 import type {
   Callbacks,

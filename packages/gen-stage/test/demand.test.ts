@@ -136,7 +136,7 @@ describe("producer-consumers", () => {
     }));
 
   it("hand out what they hold before stopping when their producer finishes", () =>
-    withRuntime(async () => {
+    withRuntime(async ({ logs }) => {
       const me = self();
       const pusher = await GenStage.start(Pusher, {});
       const doubler = await GenStage.start(Doubler, [{ to: pusher, maxDemand: 10 }]);
@@ -159,6 +159,14 @@ describe("producer-consumers", () => {
       expect(got).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
       const down = await assertReceive((m) => isDown(m) && m.ref === doublerDown);
       expect((down as { reason: unknown }).reason).toBe("normal");
+      // the report of a permanent subscription's end comes once, when it stops (the other
+      // report is the dispatcher's warning about the probe's uneven asks)
+      expect(logs.filter((r) => r.kind === "info").map((r) => [r.kind, r.message])).toEqual([
+        [
+          "info",
+          `GenStage consumer ${String(doubler)} is stopping after receiving cancel from producer ${String(pusher)} with reason: normal`,
+        ],
+      ]);
     }));
 
   it("run a three-stage pipeline in order", () =>
