@@ -266,7 +266,6 @@ export class Carrier implements Transport {
 
   private receive(b: unknown[]): void {
     if (this.closed) return;
-    const rt = this.ctx.rt;
     const it = this.ctx.interner;
     const d = this.dec;
     const peer = this.peer;
