@@ -51,6 +51,8 @@ test("the service runs until Ctrl-C, then stops cleanly", async () => {
   expect(await within("the exit", exited)).toBe(0);
   expect(out.trim().split("\n")).toEqual([
     "hello: the stack is running; press Ctrl-C to stop it",
+    "[trellis] info: SIGINT: stopping the applications, newest first (deadline 25000 ms)",
     "hello: stopped",
+    "[trellis] info: application hello exited: stopped (type permanent)",
   ]);
 }, 60_000);

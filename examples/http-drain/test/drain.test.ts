@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import * as Application from "@trellis/application";
-import { createRuntime, type Runtime } from "@trellis/core";
+import { createRuntime, type LogReport, type Runtime } from "@trellis/core";
 import { afterEach, expect, test } from "vitest";
 import { HttpDrain, output } from "../src/app.js";
 import { port } from "../src/listener.js";
@@ -84,21 +84,24 @@ afterEach(async () => {
   output.log = (line) => console.log(line);
 });
 
-async function startService(drainMs: number): Promise<{ p: number; rt: Runtime }> {
-  const rt = createRuntime();
+async function startService(
+  drainMs: number,
+): Promise<{ p: number; rt: Runtime; reports: LogReport[] }> {
+  const reports: LogReport[] = [];
+  const rt = createRuntime({ logger: { log: (r) => void reports.push(r) } });
   runtime = rt;
   await Application.start(HttpDrain, {
     runtime: rt,
     variables: { PORT: "0", DRAIN_MS: String(drainMs) },
   });
-  return { p: await rt.run(() => port()), rt };
+  return { p: await rt.run(() => port()), rt, reports };
 }
 
 test(
   "stop: requests in flight are answered, new connections refused, then the tree stops",
   async () => {
     const { seen, until } = lines();
-    const { p, rt } = await startService(10_000);
+    const { p, rt, reports } = await startService(10_000);
     expect(await get(p, "/hello")).toMatchObject({ status: 200, body: "/hello done\n" });
     const slow = get(p, "/slow?ms=300");
     await until("GET /slow?ms=300"); // it is in flight
@@ -117,6 +120,11 @@ test(
       "drained: every request in flight was answered",
       "stopped",
     ]);
+    // OTP's info report of a stopped application; no crash or error report
+    expect(reports.map((r) => `${r.kind}: ${r.message}`)).toContain(
+      "info: application http_drain exited: stopped (type temporary)",
+    );
+    expect(reports.filter((r) => r.kind !== "info")).toEqual([]);
   },
   WAIT_MS * 2,
 );
@@ -125,13 +133,16 @@ test(
   "a drain longer than the listener's shutdown time is cut: the tree stops anyway",
   async () => {
     const { until } = lines();
-    const { p, rt } = await startService(200);
+    const { p, rt, reports } = await startService(200);
     const slow = get(p, "/slow?ms=60000");
     await until("GET /slow?ms=60000");
     const t0 = performance.now();
     await Application.stop(HttpDrain, { runtime: rt });
     expect(performance.now() - t0).toBeLessThan(5000);
     await expect(slow).rejects.toMatchObject({ code: "ECONNRESET" });
+    expect(reports.map((r) => r.message)).toContain(
+      "application http_drain exited: stopped (type temporary)",
+    );
   },
   WAIT_MS * 2,
 );

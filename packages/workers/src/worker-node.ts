@@ -18,6 +18,7 @@ import {
   formatReason,
   InitError,
   inProcess,
+  type LogReport,
   type Pid,
   type RestartType,
   type Runtime,
@@ -328,7 +329,7 @@ function bootNode(
       hub.down(name, worker);
       void worker.terminate();
     });
-    worker.on("message", (m: { t: string; error?: unknown }) => {
+    worker.on("message", (m: { t: string; error?: unknown; report?: unknown }) => {
       if (m.t === "ready") {
         ready = true;
         resolve({ type: "ok", process: { handleMessage() {} } });
@@ -342,6 +343,11 @@ function bootNode(
           ),
         );
         void worker.terminate();
+      } else if (m.t === "report") {
+        forwardReport(rt, name, new Decoder(rt, ctx.interner).decode(m.report));
+      } else if (m.t === "crashed") {
+        // an error escaped with no process context: the thread exits next, with it as cause
+        error ??= new Decoder(rt, ctx.interner).decode(m.error);
       }
     });
     worker.on("error", (e) => {
@@ -365,6 +371,16 @@ function bootNode(
       rt.exit(self, reason);
     });
   });
+}
+
+/** Gives a worker node's report to the main runtime's logger, marked with the node. */
+function forwardReport(rt: Runtime, node: string, report: unknown): void {
+  if (typeof report !== "object" || report === null) return;
+  try {
+    rt.logger.log({ ...(report as LogReport), node });
+  } catch {
+    // a logger must not throw; a throwing one loses this report, not the node
+  }
 }
 
 /**

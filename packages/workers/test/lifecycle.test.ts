@@ -3,6 +3,7 @@ import {
   type ExitMessage,
   isDown,
   isExit,
+  type LogReport,
   link,
   monitor,
   self,
@@ -11,6 +12,7 @@ import {
 import * as Supervisor from "@trellis/supervisor";
 import { describe, expect, it } from "vitest";
 import {
+  callOn,
   type NodeDownReason,
   spawnOn,
   startWorkerNode,
@@ -18,7 +20,7 @@ import {
   stopWorkerNode,
   workerNodeSpec,
 } from "../src/index.js";
-import { expectReceive, has, mainRuntime, NODES } from "./support.js";
+import { expectLog, expectReceive, has, mainRuntime, NODES } from "./support.js";
 
 const isDownMsg = (m: unknown): m is DownMessage => isDown(m);
 const isExitMsg = (m: unknown): m is ExitMessage => isExit(m);
@@ -76,6 +78,21 @@ describe("nodedown", () => {
       const reason = exit.reason as NodeDownReason;
       expect(reason.nodedown).toBe(w.node);
       expect((reason.cause as Error).message).toBe("thread crash");
+    });
+  });
+
+  it("an error that escapes from an exited process on a worker is reported; the node stays up", async () => {
+    const logs: LogReport[] = [];
+    const rt = mainRuntime(logs);
+    await rt.run(async () => {
+      const w = await startWorkerNode({ module: NODES });
+      const thrower = await spawnOn(w.node, { module: NODES, function: "throwAfterExit" });
+      const report = await expectLog(logs, (r) => r.node === w.node && r.kind === "error");
+      expect(report.pid).toEqual(thrower);
+      expect((report.reason as Error).message).toBe("after exit");
+      expect(report.message).toContain("after it exited");
+      // the node is still up and answers
+      expect(await callOn(w.node, { module: NODES, function: "add", args: [1, 2] })).toBe(3);
     });
   });
 

@@ -3,6 +3,7 @@ import {
   type DownMessage,
   isDown,
   isExit,
+  type LogReport,
   link,
   monitor,
   type Pid,
@@ -14,7 +15,7 @@ import {
 } from "@trellis/core";
 import { describe, expect, it } from "vitest";
 import { callOn, spawnOn, startWorkerNode } from "../src/index.js";
-import { expectReceive, has, mainRuntime, NODES } from "./support.js";
+import { expectLog, expectReceive, has, mainRuntime, NODES } from "./support.js";
 
 describe("worker nodes", () => {
   it("start as named nodes, run their start export, and messages cross both ways", async () => {
@@ -77,7 +78,8 @@ describe("worker nodes", () => {
   });
 
   it("links and monitors cross; a crash on the worker reaches the main node", async () => {
-    const rt = mainRuntime();
+    const logs: LogReport[] = [];
+    const rt = mainRuntime(logs);
     await rt.run(async () => {
       trapExit(true);
       const w = await startWorkerNode({ module: NODES });
@@ -95,6 +97,10 @@ describe("worker nodes", () => {
       expect(exit.reason).toBeInstanceOf(Error);
       const down = await expectReceive((m): m is DownMessage => isDown(m) && m.ref === ref);
       expect((down.reason as Error).message).toBe("boom");
+      // the worker node's crash report reaches the main node's logger, marked with the node
+      const report = await expectLog(logs, (r) => r.node === w.node && r.kind === "crash");
+      expect(report.pid).toEqual(victim);
+      expect((report.reason as Error).message).toBe("boom");
     });
   });
 

@@ -38,3 +38,18 @@ export function has(key: string): (m: unknown) => m is Record<string, unknown> {
   return (m: unknown): m is Record<string, unknown> =>
     typeof m === "object" && m !== null && key in m;
 }
+
+/** Waits (at most `ms`, default 10 s) until `logs` holds a report matching `match`. */
+export async function expectLog(
+  logs: readonly LogReport[],
+  match: (r: LogReport) => boolean,
+  ms = 10_000,
+): Promise<LogReport> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = logs.find(match);
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`no matching report within ${ms} ms`);
+    await receive(() => false, { timeout: 20 });
+  }
+}
