@@ -384,7 +384,13 @@ export class PeerLink {
         }
         const from = c[1] instanceof Pid ? c[1] : undefined;
         if (from !== undefined) {
-          this.port.signal(this.peer, { type: "down", from, to, ref, reason: reasonFromTerm(c[4]) });
+          this.port.signal(this.peer, {
+            type: "down",
+            from,
+            to,
+            ref,
+            reason: reasonFromTerm(c[4]),
+          });
         }
         return;
       }

@@ -221,6 +221,13 @@ function checkDest(what: string, dest: unknown): void {
  * @since 0.1.0
  * @category Nodes
  */
+/** Close reasons of a connection that ended in order, which are not logged. */
+const ORDERLY_CLOSE: ReadonlySet<string> = new Set([
+  "disconnected",
+  "the peer closed the connection",
+  "replaced by a new connection",
+]);
+
 export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise<DistributionNode> {
   const name = rt.node;
   if (!NODE_NAME.test(name) || name === "nonode@nohost") {
@@ -325,7 +332,11 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       onClose: (reason) => {
         sockets.delete(socket);
         if (conns.get(peer.name)?.wire === wire) conns.delete(peer.name);
-        log("info", `connection to ${peer.name} closed: ${reason}`);
+        // as net_kernel, an orderly close (ours or the peer's) is silent: only a dropped
+        // connection (tick timeout, hostile input, socket error) is reported
+        if (!ORDERLY_CLOSE.has(reason)) {
+          log("warning", `connection to ${peer.name} closed: ${reason}`);
+        }
         port.detach(peer.name);
         link?.lost();
         nodeDown(peer.name);

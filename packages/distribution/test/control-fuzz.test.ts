@@ -16,20 +16,16 @@ describe("control messages from a hostile peer", () => {
   it("are applied or rejected with a typed error, never anything else", async () => {
     const rt = createRuntime({ node: "me@127.0.0.1", clock: "virtual" });
     const wire = { send: () => {}, close: () => {} } as unknown as Wire;
-    rt.connect("peer@127.0.0.1", { deliver: (_s: Signal) => {} });
+    // signals from the peer enter through the inbound end that `Runtime.connect` hands out
+    const port = new RuntimePort(rt);
+    port.attach("peer@127.0.0.1", { deliver: (_s: Signal) => {} });
     const codec = new NodeCodec(rt.node, rt.creation);
     const system: SystemNames = {
       handles: (n) => n === "net_kernel",
       message: () => {},
       spawn: () => atom("notsup"),
     };
-    const link = new PeerLink(
-      "peer@127.0.0.1",
-      new RuntimePort(rt),
-      wire,
-      codec.decodeOptions,
-      system,
-    );
+    const link = new PeerLink("peer@127.0.0.1", port, wire, codec.decodeOptions, system);
     const local = rt.spawn(() => new Promise(() => {}));
     rt.register("target", local);
     // make our pid known to the codec, as if it had been sent to the peer
