@@ -511,7 +511,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     return p;
   }
 
-  return {
+  const distributionNode: DistributionNode = {
     name,
     port: listenPort,
     creation: rt.creation,
@@ -622,4 +622,14 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  peerLinks.set(distributionNode, (peer) => conns.get(peer)?.link);
+  return distributionNode;
+}
+
+/** Each node's live connections, for tests that look at a connection's protocol state. */
+const peerLinks = new WeakMap<DistributionNode, (peer: string) => PeerLink | undefined>();
+
+/** @internal The protocol state of `node`'s connection to `peer`, if it is up (tests only). */
+export function peerLinkOf(node: DistributionNode, peer: string): PeerLink | undefined {
+  return peerLinks.get(node)?.(peer);
 }
