@@ -80,7 +80,7 @@ export class PeerLink {
   constructor(
     readonly peer: string,
     readonly port: RuntimePort,
-    readonly wire: Wire,
+    readonly wire: Pick<Wire, "send">,
     private readonly decodeOptions: DecodeOptions,
     private readonly system: SystemNames,
   ) {}
