@@ -194,6 +194,13 @@ function checkDest(what: string, dest: unknown): void {
   }
 }
 
+/** Close reasons of a connection that ended in order, which are not logged. */
+const ORDERLY_CLOSE: ReadonlySet<string> = new Set([
+  "disconnected",
+  "the peer closed the connection",
+  "replaced by a new connection",
+]);
+
 /**
  * Starts the Erlang distribution on a runtime: the runtime becomes a hidden Erlang node
  * named after its `node` option, which Erlang and Elixir nodes (and other Trellis nodes)
@@ -221,13 +228,6 @@ function checkDest(what: string, dest: unknown): void {
  * @since 0.1.0
  * @category Nodes
  */
-/** Close reasons of a connection that ended in order, which are not logged. */
-const ORDERLY_CLOSE: ReadonlySet<string> = new Set([
-  "disconnected",
-  "the peer closed the connection",
-  "replaced by a new connection",
-]);
-
 export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise<DistributionNode> {
   const name = rt.node;
   if (!NODE_NAME.test(name) || name === "nonode@nohost") {
