@@ -80,10 +80,15 @@ export class PeerLink {
   constructor(
     readonly peer: string,
     readonly port: RuntimePort,
-    readonly wire: Wire,
+    readonly wire: Pick<Wire, "send">,
     private readonly decodeOptions: DecodeOptions,
     private readonly system: SystemNames,
   ) {}
+
+  /** @internal How many calls from the peer still wait for a local server's reply. */
+  get pendingInboundCalls(): number {
+    return this.inboundCalls.size;
+  }
 
   // -------------------------------------------------------------------------------------
   // Out: core signals to control messages
@@ -116,6 +121,9 @@ export class PeerLink {
         this.wire.send([DEMONITOR_P, signal.from, signal.to, signal.ref], false);
         return;
       case "down": {
+        // a server that dies with a call pending answers with the DOWN of the caller's
+        // monitor, which gen:call makes with the call's own reference: no reply will come
+        this.inboundCalls.delete(signal.ref);
         const named = this.nameMonitors.get(signal.ref);
         if (named !== undefined) this.nameMonitors.delete(signal.ref);
         this.sendReason(

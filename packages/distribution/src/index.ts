@@ -24,6 +24,7 @@ export { type PortMapper, type PortMapperOptions, startPortMapper } from "./epmd
 export { DecodeError } from "./errors.js";
 export { type Decoded, type DecodeOptions, decode, decodeAt } from "./etf/decode.js";
 export { type EncodeOptions, encode } from "./etf/encode.js";
+export { connectOverControlMessages } from "./memory.js";
 export {
   type DistributionNode,
   type NodeOptions,

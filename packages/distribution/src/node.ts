@@ -194,6 +194,13 @@ function checkDest(what: string, dest: unknown): void {
   }
 }
 
+/** Close reasons of a connection that ended in order, which are not logged. */
+const ORDERLY_CLOSE: ReadonlySet<string> = new Set([
+  "disconnected",
+  "the peer closed the connection",
+  "replaced by a new connection",
+]);
+
 /**
  * Starts the Erlang distribution on a runtime: the runtime becomes a hidden Erlang node
  * named after its `node` option, which Erlang and Elixir nodes (and other Trellis nodes)
@@ -325,7 +332,11 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       onClose: (reason) => {
         sockets.delete(socket);
         if (conns.get(peer.name)?.wire === wire) conns.delete(peer.name);
-        log("info", `connection to ${peer.name} closed: ${reason}`);
+        // as net_kernel, an orderly close (ours or the peer's) is silent: only a dropped
+        // connection (tick timeout, hostile input, socket error) is reported
+        if (!ORDERLY_CLOSE.has(reason)) {
+          log("warning", `connection to ${peer.name} closed: ${reason}`);
+        }
         port.detach(peer.name);
         link?.lost();
         nodeDown(peer.name);
@@ -500,7 +511,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     return p;
   }
 
-  return {
+  const distributionNode: DistributionNode = {
     name,
     port: listenPort,
     creation: rt.creation,
@@ -611,4 +622,14 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  peerLinks.set(distributionNode, (peer) => conns.get(peer)?.link);
+  return distributionNode;
+}
+
+/** Each node's live connections, for tests that look at a connection's protocol state. */
+const peerLinks = new WeakMap<DistributionNode, (peer: string) => PeerLink | undefined>();
+
+/** @internal The protocol state of `node`'s connection to `peer`, if it is up (tests only). */
+export function peerLinkOf(node: DistributionNode, peer: string): PeerLink | undefined {
+  return peerLinks.get(node)?.(peer);
 }

@@ -38,9 +38,12 @@ export type GroupName = Atom | string;
 export interface PgScope {
   /** The scope process (registered under the scope name). */
   readonly pid: Pid;
-  /** Adds local processes to a group (a process may join several times). */
+  /**
+   * Adds local processes to a group (a process may join several times). Like `pg:join`, the
+   * change is done on return: `getMembers` includes them at once; other nodes learn it next.
+   */
   join(group: GroupName, pids: Pid | readonly Pid[]): void;
-  /** Removes local processes from a group (one membership each). */
+  /** Removes local processes from a group (one membership each), done on return like `join`. */
   leave(group: GroupName, pids: Pid | readonly Pid[]): void;
   /** Every member of the group, on every node this scope knows. */
   getMembers(group: GroupName): Pid[];
@@ -110,7 +113,13 @@ export function startPg(rt: Runtime, node: DistributionNode, scope = "pg"): PgSc
   if (rt.whereis(scope) !== undefined) {
     throw new BadArgumentError(`startPg: the name "${scope}" is already registered`);
   }
+  /** The local groups as the scope process applied and announced them to its peers. */
   const local = new Map<GroupName, Pid[]>();
+  /**
+   * The local groups as callers see them: `join` and `leave` change them at once, as Erlang's
+   * `pg:join` and `pg:leave` return after the change; the scope process follows in order.
+   */
+  const visible = new Map<GroupName, Pid[]>();
   /** Peer scope → its groups and the monitor on it. */
   const peers = new Map<Pid, { ref: Ref; groups: Map<GroupName, Pid[]> }>();
   const monitors = new Map<Pid, Ref>();
@@ -202,6 +211,12 @@ export function startPg(rt: Runtime, node: DistributionNode, scope = "pg"): PgSc
       }
       if (monitors.get(m.pid) === m.ref) {
         monitors.delete(m.pid);
+        const gone = m.pid;
+        for (const [g, pids] of [...visible]) {
+          const rest = pids.filter((x) => x !== gone);
+          if (rest.length === 0) visible.delete(g);
+          else visible.set(g, rest);
+        }
         for (const [g, pids] of [...local]) {
           if (pids.includes(m.pid))
             leaveLocal(
@@ -249,20 +264,27 @@ export function startPg(rt: Runtime, node: DistributionNode, scope = "pg"): PgSc
           );
         }
       }
+      visible.set(group, [...(visible.get(group) ?? []), ...all]);
       rt.send(pid, [JOIN, group, all]);
     },
     leave(group, pids) {
       checkGroup(group, "leave");
-      rt.send(pid, [LEAVE, group, asList(pids)]);
+      const all = asList(pids);
+      const members = visible.get(group);
+      if (members !== undefined) {
+        removeOnce(members, all);
+        if (members.length === 0) visible.delete(group);
+      }
+      rt.send(pid, [LEAVE, group, all]);
     },
     getMembers(group) {
-      const out = [...(local.get(group) ?? [])];
+      const out = [...(visible.get(group) ?? [])];
       for (const p of peers.values()) out.push(...(p.groups.get(group) ?? []));
       return out;
     },
-    getLocalMembers: (group) => [...(local.get(group) ?? [])],
+    getLocalMembers: (group) => [...(visible.get(group) ?? [])],
     whichGroups() {
-      const all = new Set<GroupName>(local.keys());
+      const all = new Set<GroupName>(visible.keys());
       for (const p of peers.values()) for (const g of p.groups.keys()) all.add(g);
       return [...all];
     },

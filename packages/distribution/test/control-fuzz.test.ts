@@ -1,7 +1,7 @@
 // Hostile control messages from an authenticated peer: every packet is either applied or
 // rejected with a DecodeError or a ProtocolError (which closes the connection); nothing
 // else is thrown, and the runtime keeps working.
-import { createRuntime, type Signal } from "@trellis/core";
+import { createRuntime, type LogReport, type Signal } from "@trellis/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Wire } from "../src/connection.js";
@@ -14,22 +14,24 @@ import { termArb } from "./support/terms.js";
 
 describe("control messages from a hostile peer", () => {
   it("are applied or rejected with a typed error, never anything else", async () => {
-    const rt = createRuntime({ node: "me@127.0.0.1", clock: "virtual" });
+    // signals that name a sender off the peer are dropped by core, with a warning each
+    const logs: LogReport[] = [];
+    const rt = createRuntime({
+      node: "me@127.0.0.1",
+      clock: "virtual",
+      logger: { log: (r) => void logs.push(r) },
+    });
     const wire = { send: () => {}, close: () => {} } as unknown as Wire;
-    rt.connect("peer@127.0.0.1", { deliver: (_s: Signal) => {} });
+    // signals from the peer enter through the inbound end that `Runtime.connect` hands out
+    const port = new RuntimePort(rt);
+    port.attach("peer@127.0.0.1", { deliver: (_s: Signal) => {} });
     const codec = new NodeCodec(rt.node, rt.creation);
     const system: SystemNames = {
       handles: (n) => n === "net_kernel",
       message: () => {},
       spawn: () => atom("notsup"),
     };
-    const link = new PeerLink(
-      "peer@127.0.0.1",
-      new RuntimePort(rt),
-      wire,
-      codec.decodeOptions,
-      system,
-    );
+    const link = new PeerLink("peer@127.0.0.1", port, wire, codec.decodeOptions, system);
     const local = rt.spawn(() => new Promise(() => {}));
     rt.register("target", local);
     // make our pid known to the codec, as if it had been sent to the peer
@@ -117,6 +119,10 @@ describe("control messages from a hostile peer", () => {
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     expect(got).toEqual(["still alive"]);
+    for (const r of logs) {
+      expect(r.kind).toBe("warning");
+      expect(r.message).toMatch(/^dropped a signal from peer@127\.0\.0\.1: /);
+    }
     await rt.shutdown();
   });
 });

@@ -8,6 +8,7 @@ import {
   DownMessage,
   ExitMessage,
   exit,
+  type From,
   link,
   monitor,
   NoProcessError,
@@ -20,6 +21,7 @@ import {
 import * as GenServer from "@trellis/gen-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { atom, type PortMapper, startPg, startPortMapper } from "../src/index.js";
+import { peerLinkOf } from "../src/node.js";
 import { Beam } from "./support/beam.js";
 import { LinePeer } from "./support/erl.js";
 import { Cluster, until } from "./support/nodes.js";
@@ -93,9 +95,41 @@ describe("Trellis ↔ Erlang/OTP 25", () => {
     expect(await e.eval("catch gen_server:call({counter, 't1@127.0.0.1'}, crash, 5000).")).toMatch(
       /^\{'EXIT',\{boom,\{gen_server,call,/,
     );
+    // every call from Erlang was answered or ended by the server's exit: none is pending
+    expect(peerLinkOf(t.node, e.node)?.pendingInboundCalls).toBe(0);
     // Trellis is a hidden node
     expect(await e.eval("nodes(hidden).")).toBe("['t1@127.0.0.1']");
     expect(await e.eval("nodes().")).toBe("[]");
+  }, 30_000);
+
+  it("an Erlang caller that times out leaves no pending call, and the late reply is dropped", async () => {
+    const t = await cluster.start("t9");
+    const froms: From[] = [];
+    const Slow = GenServer.define({
+      init: () => ok(0),
+      // holds every call: the test answers it after the caller gave up
+      handleCall: (req: unknown, from, n: number) => {
+        if (req === atom("get")) return reply(n, n);
+        froms.push(from);
+        return GenServer.Result.noreply(n + 1);
+      },
+    });
+    await t.rt.run(() => GenServer.start(Slow, undefined, { name: "slow" }));
+    const e = await beam();
+    expect(await e.eval("catch gen_server:call({slow, 't9@127.0.0.1'}, wait, 300).")).toMatch(
+      /^\{'EXIT',\{timeout,\{gen_server,call,/,
+    );
+    expect(froms).toHaveLength(1);
+    // gen:call demonitors with the call's reference when it times out: the entry goes
+    await until(() => peerLinkOf(t.node, e.node)?.pendingInboundCalls === 0);
+    // the late reply reaches nobody: a later call's reply (sent after it, on the same
+    // connection) is the only message the Erlang caller gets
+    const [late] = froms;
+    if (late === undefined) throw new Error("no pending call");
+    await t.rt.run(() => GenServer.reply(late, atom("too_late")));
+    expect(await e.eval("gen_server:call({slow, 't9@127.0.0.1'}, get, 5000).")).toBe("1");
+    expect(await e.eval("element(2, process_info(self(), messages)).")).toBe("[]");
+    expect(t.logs).toEqual([]);
   }, 30_000);
 
   it("a Trellis GenServer.call reaches an Erlang gen_server, terms round-trip, and a crash gives its reason", async () => {

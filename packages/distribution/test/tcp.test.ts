@@ -365,6 +365,9 @@ describe("pg between Trellis nodes", () => {
     await until(() => a.rt.processInfo(pgA.pid)?.monitors.length === 1, 5000, "the scopes to sync");
     pgA.join("workers", w1);
     pgB.join("workers", [w2]);
+    // as pg:join, done on return on the joining node
+    expect(pgA.getLocalMembers("workers")).toEqual([w1]);
+    expect(pgB.getMembers("workers")).toEqual([w2]);
     await until(
       () => pgA.getMembers("workers").length === 2 && pgB.getMembers("workers").length === 2,
     );
@@ -375,6 +378,8 @@ describe("pg between Trellis nodes", () => {
     a.rt.exit(w1, "kill");
     await until(() => pgB.getMembers("workers").length === 1, 5000, "the leave");
     pgB.leave("workers", w2);
+    expect(pgB.getMembers("workers")).toEqual([]);
+    expect(pgB.whichGroups()).toEqual([]);
     await until(() => pgA.getMembers("workers").length === 0, 5000, "the second leave");
     expect(pgA.whichGroups()).toEqual([]);
     pgA.stop();
