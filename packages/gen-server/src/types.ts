@@ -272,14 +272,16 @@ export type Started<Init, Handle> = [Extract<Init, IgnoreResult>] extends [never
  * @since 0.1.0
  * @category Types
  */
-export type UnmatchedCall<Calls> = [PrimitiveRequests<Calls>] extends [never] ? never : undefined;
-
-/** The members of `Calls` that are primitives (strings, numbers…) carrying a reply type. */
-type PrimitiveRequests<Calls> = Calls extends string | number | bigint | boolean | symbol
-  ? unknown extends ReplyOf<Calls>
-    ? never
-    : Calls
-  : never;
+export type UnmatchedCall<Calls> = [
+  // the members of Calls that are primitives (strings, numbers…) carrying a reply type
+  Calls extends string | number | bigint | boolean | symbol
+    ? unknown extends ReplyOf<Calls>
+      ? never
+      : Calls
+    : never,
+] extends [never]
+  ? never
+  : undefined;
 
 /**
  * What `formatStatus` receives and returns: the state, and in a crash report also the last
