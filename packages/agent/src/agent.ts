@@ -235,11 +235,18 @@ function request(
  * `NoProcessError` for a dead agent, a `CallError` carrying the error when `fn` throws
  * (which also crashes the agent).
  *
+ * With a typed agent (from `start`, `startLink` or `named`) the state and result types are
+ * inferred. With a plain pid or name, the state type comes from `fn`'s parameter, or is given
+ * as the first type argument: `get<string[]>("names", (list) => list.length)`. TypeScript
+ * infers no type argument when some are given, so the result is then `unknown` unless given
+ * too: `get<string[], number>(…)`.
+ *
  * @example
  * ```ts
  * import * as Agent from "@trellis/agent";
  * const names = await Agent.startLink(() => ["ada", "joe"]);
  * const count = await Agent.get(names, (list) => list.length, 1000); // 2
+ * const first = await Agent.get<string[], string | undefined>("names", (list) => list[0]);
  * ```
  * @since 0.1.0
  * @category Client
@@ -249,8 +256,10 @@ export function get<S, R>(
   fn: (state: S) => R,
   timeout?: Timeout,
 ): Promise<Awaited<R>>;
-export function get<R, S = unknown>(
-  agent: Dest & UntypedAgent,
+// With the state type given alone (`get<number>(…)`), TypeScript infers no other type
+// argument: the result is `unknown` unless given too (`get<number, string>(…)`).
+export function get<S, R = unknown>(
+  agent: AgentRef<S> | (Dest & UntypedAgent),
   fn: (state: S) => R,
   timeout?: Timeout,
 ): Promise<Awaited<R>>;
@@ -314,8 +323,8 @@ export function getAndUpdate<S, R>(
   fn: (state: S) => readonly [R, S] | PromiseLike<readonly [R, S]>,
   timeout?: Timeout,
 ): Promise<R>;
-export function getAndUpdate<R, S = unknown>(
-  agent: Dest & UntypedAgent,
+export function getAndUpdate<S, R = unknown>(
+  agent: AgentRef<S> | (Dest & UntypedAgent),
   fn: (state: S) => readonly [R, S] | PromiseLike<readonly [R, S]>,
   timeout?: Timeout,
 ): Promise<R>;

@@ -39,6 +39,33 @@ describe("Agent types", () => {
     void Agent.update("name", (s: number) => s + 1);
   });
 
+  // Issue #15 item 13: the state type given alone (TypeScript then infers no other type
+  // argument, so the result is unknown unless given as the second).
+  it("get and getAndUpdate take the state type alone", () => {
+    expectTypeOf(Agent.get<number>("name", (s) => s + 1)).resolves.toBeUnknown();
+    expectTypeOf(Agent.get<number>(pid, (s) => s)).resolves.toBeUnknown();
+    void Agent.get<number>("name", (s) => {
+      expectTypeOf(s).toEqualTypeOf<number>();
+      return s;
+    });
+    void Agent.get<number>(counter, (s) => {
+      expectTypeOf(s).toEqualTypeOf<number>();
+      return s;
+    });
+    expectTypeOf(Agent.get<number, string>("name", (s) => String(s))).resolves.toBeString();
+    // @ts-expect-error: the result is not a string
+    void Agent.get<number, string>("name", (s) => s);
+    // @ts-expect-error: counter holds a number, not a string
+    void Agent.get<string>(counter, (s) => s);
+    expectTypeOf(
+      Agent.getAndUpdate<number, string>("name", (s) => [String(s), s + 1]),
+    ).resolves.toBeString();
+    void Agent.getAndUpdate<number>("name", (s) => {
+      expectTypeOf(s).toEqualTypeOf<number>();
+      return [null, s];
+    });
+  });
+
   it("an agent is a Pid, and an Agent<number> is not an Agent<string>", () => {
     expectTypeOf(counter).toMatchTypeOf<Pid>();
     expectTypeOf(counter).not.toMatchTypeOf<Agent.Agent<string>>();

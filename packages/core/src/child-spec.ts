@@ -64,6 +64,12 @@ export interface ChildSpec {
    * Starts the child, links it to the caller (the supervisor) and resolves with its pid, or
    * `"ignore"`. Throws or rejects when the child cannot start. A DynamicSupervisor passes its
    * `extraArguments` first.
+   *
+   * Supervisors also accept the pid (or `"ignore"`) returned synchronously, but the type
+   * asks for a promise: with `Promise<ChildStartResult> | ChildStartResult` TypeScript
+   * would widen the common `async () => "ignore"` to `Promise<string>` and reject it (it
+   * keeps a literal in an async function only when the expected return type is a promise,
+   * not a union with one). Write `async () => spawnLink(…)` for a synchronous start.
    */
   readonly start: (...extraArguments: never[]) => Promise<ChildStartResult>;
   /** When to restart the child. Default `"permanent"`. */

@@ -127,6 +127,9 @@ export interface InitFlags {
  * DynamicSupervisor with `init/1`).
  *
  * @typeParam Arg - what the start functions pass to `init`
+ * @typeParam Init - what `init` returns: {@link InitFlags}, and `"ignore"` when it may
+ *   decline to start (`define` infers it; the start functions then resolve with `"ignore"`
+ *   only when `init` can return it)
  * @example
  * ```ts
  * import * as DynamicSupervisor from "@trellis/dynamic-supervisor";
@@ -138,13 +141,29 @@ export interface InitFlags {
  * @since 0.1.0
  * @category Definitions
  */
-export interface Definition<Arg> {
+export interface Definition<Arg, Init extends InitFlags | "ignore" = InitFlags | "ignore"> {
   /**
    * Runs inside the new process; returns the flags ({@link init}), or `"ignore"` to not
    * start at all (the start resolves with `"ignore"`). Throwing makes the start fail.
    */
-  init(arg: Arg): InitFlags | "ignore" | PromiseLike<InitFlags | "ignore">;
+  init(arg: Arg): Init | PromiseLike<Init>;
 }
+
+/**
+ * What starting a {@link Definition} resolves with: its pid, or also `"ignore"` when its
+ * `init` may return `"ignore"`.
+ *
+ * @example
+ * ```ts
+ * import type { Pid } from "@trellis/core";
+ * import type * as DynamicSupervisor from "@trellis/dynamic-supervisor";
+ * type A = DynamicSupervisor.Started<DynamicSupervisor.InitFlags>; // Pid
+ * type B = DynamicSupervisor.Started<DynamicSupervisor.InitFlags | "ignore">; // Pid | "ignore"
+ * ```
+ * @since 0.1.0
+ * @category Definitions
+ */
+export type Started<Init> = [Extract<Init, "ignore">] extends [never] ? Pid : Pid | "ignore";
 
 // ---------------------------------------------------------------------------------------
 // Validation
@@ -601,11 +620,11 @@ function sourceOf(
  * @category Starting
  */
 export function startLink(options?: DynamicSupervisorOptions): Promise<Pid>;
-export function startLink<Arg>(
-  definition: Definition<Arg>,
+export function startLink<Arg, Init extends InitFlags | "ignore">(
+  definition: Definition<Arg, Init>,
   arg: Arg,
   options?: StartOptions,
-): Promise<Pid | "ignore">;
+): Promise<Started<Init>>;
 export async function startLink(
   first?: DynamicSupervisorOptions | Definition<unknown>,
   second?: unknown,
@@ -631,11 +650,11 @@ export async function startLink(
  * @category Starting
  */
 export function start(options?: DynamicSupervisorOptions): Promise<Pid>;
-export function start<Arg>(
-  definition: Definition<Arg>,
+export function start<Arg, Init extends InitFlags | "ignore">(
+  definition: Definition<Arg, Init>,
   arg: Arg,
   options?: StartOptions,
-): Promise<Pid | "ignore">;
+): Promise<Started<Init>>;
 export async function start(
   first?: DynamicSupervisorOptions | Definition<unknown>,
   second?: unknown,
@@ -659,9 +678,9 @@ export async function start(
  * @since 0.1.0
  * @category Definitions
  */
-export function define<Arg = void>(
-  init: Definition<Arg>["init"] | Definition<Arg>,
-): Definition<Arg> {
+export function define<Arg = void, Init extends InitFlags | "ignore" = InitFlags | "ignore">(
+  init: Definition<Arg, Init>["init"] | Definition<Arg, Init>,
+): Definition<Arg, Init> {
   const definition = typeof init === "function" ? { init } : init;
   if (typeof definition?.init !== "function") {
     throw new BadArgumentError(

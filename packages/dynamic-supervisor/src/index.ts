@@ -63,6 +63,7 @@ export {
   define,
   type InitFlags,
   init,
+  type Started,
   start,
   startChild,
   startLink,

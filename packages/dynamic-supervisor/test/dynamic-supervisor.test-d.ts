@@ -13,8 +13,27 @@ test("starting", () => {
   // @ts-expect-error a DynamicSupervisor only knows one_for_one
   void DynamicSupervisor.startLink({ strategy: "one_for_all" });
   const Def = DynamicSupervisor.define((n: number) => DynamicSupervisor.init({ maxChildren: n }));
-  expectTypeOf(Def).toEqualTypeOf<DynamicSupervisor.Definition<number>>();
-  expectTypeOf(DynamicSupervisor.startLink(Def, 5)).toEqualTypeOf<Promise<Pid | "ignore">>();
+  expectTypeOf(Def).toEqualTypeOf<
+    DynamicSupervisor.Definition<number, DynamicSupervisor.InitFlags>
+  >();
+  // init cannot ignore: a pid, without a cast (issue #15 item 13)
+  expectTypeOf(DynamicSupervisor.startLink(Def, 5)).toEqualTypeOf<Promise<Pid>>();
+  expectTypeOf(DynamicSupervisor.start(Def, 5)).toEqualTypeOf<Promise<Pid>>();
+  const Async = DynamicSupervisor.define(async () => DynamicSupervisor.init());
+  expectTypeOf(DynamicSupervisor.start(Async, undefined)).toEqualTypeOf<Promise<Pid>>();
+  // init can ignore: "ignore" too
+  const Maybe = DynamicSupervisor.define((on: boolean) =>
+    on ? DynamicSupervisor.init() : "ignore",
+  );
+  expectTypeOf(DynamicSupervisor.startLink(Maybe, true)).toEqualTypeOf<Promise<Pid | "ignore">>();
+  const Never = DynamicSupervisor.define(() => "ignore");
+  expectTypeOf(DynamicSupervisor.start(Never, undefined)).toEqualTypeOf<Promise<Pid | "ignore">>();
+  // an annotated definition keeps the general type
+  const Pool: DynamicSupervisor.Definition<number> = { init: () => DynamicSupervisor.init() };
+  expectTypeOf(DynamicSupervisor.start(Pool, 1)).toEqualTypeOf<Promise<Pid | "ignore">>();
+  expectTypeOf<DynamicSupervisor.Started<DynamicSupervisor.InitFlags>>().toEqualTypeOf<Pid>();
+  // @ts-expect-error init returns flags or "ignore"
+  DynamicSupervisor.define(() => "skip");
   // @ts-expect-error the argument type flows from init
   void DynamicSupervisor.startLink(Def, "five");
   expectTypeOf(DynamicSupervisor.init()).toEqualTypeOf<DynamicSupervisor.InitFlags>();

@@ -134,6 +134,30 @@ describe("starting (items 1, 2)", () => {
 });
 
 describe("startChild (items 3-8)", () => {
+  // Issue #15 item 13: a start function may return the pid synchronously, at start and at
+  // restart. (ChildSpec's type stays Promise-only: see its TSDoc; hence the cast.)
+  test("a start function that returns the pid synchronously, at start and restart", () =>
+    withRuntime(async () => {
+      const test = self();
+      const syncStart = (): Pid =>
+        spawnLink(async (me) => {
+          send(test, { sync: me });
+          await receive(() => false);
+        });
+      const sup = await DynamicSupervisor.startLink();
+      const pid = await DynamicSupervisor.startChild(sup, {
+        id: "sync",
+        start: syncStart as unknown as Supervisor.ChildSpec["start"],
+      });
+      const isSync = (m: unknown): m is { sync: Pid } =>
+        typeof m === "object" && m !== null && "sync" in m;
+      expect((await assertReceive(isSync)).sync).toBe(pid);
+      exit(pid as Pid, "kill");
+      const again = (await assertReceive(isSync)).sync;
+      expect(again).not.toBe(pid);
+      expect((await DynamicSupervisor.whichChildren(sup)).map((k) => k.pid)).toEqual([again]);
+    }));
+
   test("specs are checked in the caller, before any call (item 3)", () =>
     withRuntime(async () => {
       const cases: [unknown, string, string | undefined][] = [

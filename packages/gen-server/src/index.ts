@@ -116,6 +116,7 @@ export type {
   StateOf,
   Status,
   Typed,
+  UnmatchedCall,
   Untyped,
   WithReply,
 } from "./types.js";

@@ -80,6 +80,21 @@ export interface Actions<C = never> {
 }
 
 /**
+ * Any value, as the constraint of a `continue` argument: spelled as a union that names the
+ * primitive types so that TypeScript keeps a literal (`{ continue: "load" }` gives
+ * `"load"`, not `string`) when it infers the continue type of `ok`, `reply` and `noreply`.
+ *
+ * @example
+ * ```ts
+ * import type * as GenServer from "@trellis/gen-server";
+ * const next: GenServer.Result.Continue = "load";
+ * ```
+ * @since 0.1.0
+ * @category Results
+ */
+export type Continue = string | number | bigint | boolean | symbol | object | null | undefined;
+
+/**
  * `init` succeeded: the server runs with `state` (Elixir's `{:ok, state}`).
  *
  * @example
@@ -307,7 +322,7 @@ function withActions<T extends object>(base: T, actions: Actions<unknown> | unde
  * @category Results
  */
 export function ok<S>(state: S): OkResult<S, never>;
-export function ok<S, C = never>(state: S, actions: Actions<C>): OkResult<S, C>;
+export function ok<S, C extends Continue = never>(state: S, actions: Actions<C>): OkResult<S, C>;
 export function ok<S, C>(state: S, actions?: Actions<C>): OkResult<S, C> {
   return withActions({ type: "ok", state } as OkResult<S, C>, actions);
 }
@@ -391,7 +406,7 @@ export function stop<S>(reason: unknown, ...rest: [] | [S]): InitStopResult | St
  * @category Results
  */
 export function reply<R, S>(value: R, state: S): ReplyResult<R, S, never>;
-export function reply<R, S, C = never>(
+export function reply<R, S, C extends Continue = never>(
   value: R,
   state: S,
   actions: Actions<C>,
@@ -417,7 +432,10 @@ export function reply<R, S, C>(value: R, state: S, actions?: Actions<C>): ReplyR
  * @category Results
  */
 export function noreply<S>(state: S): NoReplyResult<S, never>;
-export function noreply<S, C = never>(state: S, actions: Actions<C>): NoReplyResult<S, C>;
+export function noreply<S, C extends Continue = never>(
+  state: S,
+  actions: Actions<C>,
+): NoReplyResult<S, C>;
 export function noreply<S, C>(state: S, actions?: Actions<C>): NoReplyResult<S, C> {
   return withActions({ type: "noreply", state } as NoReplyResult<S, C>, actions);
 }

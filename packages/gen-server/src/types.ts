@@ -239,6 +239,51 @@ export type Started<Init, Handle> = [Extract<Init, IgnoreResult>] extends [never
   : Handle | "ignore";
 
 /**
+ * What `handleCall` may return besides a result when the server takes primitive requests
+ * (`Request<"get", number>`, a string carrying its reply type): `undefined`; otherwise
+ * nothing (`never`).
+ *
+ * Such a request is a string intersected with its {@link WithReply} marker, which
+ * TypeScript does not count as a literal when it checks that a `switch` is exhaustive: a
+ * `switch (request)` with a `case` for every request would otherwise need a `default:`
+ * branch (or complain that not every path returns). Object requests (`{ type: "get" }`)
+ * are matched on a literal property and need no such allowance. At run time, a `handleCall`
+ * that returns `undefined` (a request no `case` matched) crashes the server with
+ * `{ bad_return_value: undefined }`, as any invalid result does (Elixir: a
+ * `FunctionClauseError` for a request no clause matches).
+ *
+ * @example
+ * ```ts
+ * import * as GenServer from "@trellis/gen-server";
+ * type CounterCall = GenServer.Request<"get", number> | GenServer.Request<"name", string>;
+ * type U = GenServer.UnmatchedCall<CounterCall>; // undefined
+ * const Counter = GenServer.define({
+ *   init: () => GenServer.Result.ok(0),
+ *   handleCall(request: CounterCall, _from, n) {
+ *     switch (request) {
+ *       case "get":
+ *         return GenServer.Result.reply(n, n);
+ *       case "name":
+ *         return GenServer.Result.reply("counter", n);
+ *     }
+ *   },
+ * });
+ * ```
+ * @since 0.1.0
+ * @category Types
+ */
+export type UnmatchedCall<Calls> = [
+  // the members of Calls that are primitives (strings, numbers…) carrying a reply type
+  Calls extends string | number | bigint | boolean | symbol
+    ? unknown extends ReplyOf<Calls>
+      ? never
+      : Calls
+    : never,
+] extends [never]
+  ? never
+  : undefined;
+
+/**
  * What `formatStatus` receives and returns: the state, and in a crash report also the last
  * message and the exit reason (Elixir's `format_status/1` map).
  *
@@ -314,12 +359,16 @@ export interface Callbacks<Arg, Init, Calls, Casts, Cont> {
    *
    * Optional. Without it, a call crashes the server (as Elixir's default `handle_call/3`)
    * and the caller's `call` rejects with a `CallError`.
+   *
+   * When the requests include string (or other primitive) requests such as
+   * `Request<"get", number>`, it may also return `undefined` (see {@link UnmatchedCall}), so
+   * that an exhaustive `switch (request)` needs no `default:` branch.
    */
   handleCall?(
     request: Calls,
     from: From,
     state: StateOf<Init>,
-  ): Awaitable<CallResult<ReplyOf<Calls>, StateOf<Init>, Cont>>;
+  ): Awaitable<CallResult<ReplyOf<Calls>, StateOf<Init>, Cont> | UnmatchedCall<Calls>>;
   /**
    * Handles a `GenServer.cast`. Nobody waits for it.
    *

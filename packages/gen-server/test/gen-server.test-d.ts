@@ -249,3 +249,71 @@ describe("reply types with undefined, under any tsconfig", () => {
     expectTypeOf<GenServer.ReplyOf<KvCall & { type: "get" }>>().toEqualTypeOf<number | undefined>();
   });
 });
+
+// Issue #15 item 13: string requests carrying reply types, matched by an exhaustive switch
+// without a `default:` branch; continue types inferred as literals.
+describe("exhaustive switch over string requests", () => {
+  type CounterCall = GenServer.Request<"get", number> | GenServer.Request<"name", string>;
+  it("needs no default branch, and keeps the reply types", () => {
+    const Counter = GenServer.define({
+      init: () => ok(0),
+      handleCall(request: CounterCall, _from, n) {
+        switch (request) {
+          case "get":
+            return reply(n, n);
+          case "name":
+            return reply("counter", n);
+        }
+      },
+    });
+    const counter = GenServer.named(Counter, "counter");
+    expectTypeOf(GenServer.call(counter, "get")).resolves.toEqualTypeOf<number>();
+    expectTypeOf(GenServer.call(counter, "name")).resolves.toEqualTypeOf<string>();
+    // @ts-expect-error: not a request of Counter
+    void GenServer.call(counter, "reset");
+  });
+
+  it("still checks the reply types", () => {
+    GenServer.define({
+      init: () => ok(0),
+      // @ts-expect-error: a boolean is no reply of CounterCall
+      handleCall(request: CounterCall, _from, n) {
+        switch (request) {
+          case "get":
+            return reply(true, n);
+          case "name":
+            return reply("counter", n);
+        }
+      },
+    });
+  });
+
+  it("allows undefined only for primitive requests carrying a reply type", () => {
+    expectTypeOf<GenServer.UnmatchedCall<CounterCall>>().toEqualTypeOf<undefined>();
+    expectTypeOf<GenServer.UnmatchedCall<"get" | "name">>().toBeNever();
+    expectTypeOf<GenServer.UnmatchedCall<StackCall>>().toBeNever();
+    GenServer.define({
+      init: () => ok(0),
+      // @ts-expect-error: object requests are matched exhaustively on their type property
+      handleCall(request: StackCall, _from, n) {
+        if (request.type === "size") return reply(n, n);
+        return undefined;
+      },
+    });
+  });
+});
+
+describe("continue types", () => {
+  it("ok, reply and noreply infer the continue argument as a literal", () => {
+    expectTypeOf(ok(0, { continue: "load" })).toEqualTypeOf<
+      GenServer.Result.OkResult<number, "load">
+    >();
+    expectTypeOf(reply(1, 0, { continue: 2 })).toEqualTypeOf<
+      GenServer.Result.ReplyResult<number, number, 2>
+    >();
+    expectTypeOf(noreply(0, { continue: { step: "save" } })).toEqualTypeOf<
+      GenServer.Result.NoReplyResult<number, { step: string }>
+    >();
+    expectTypeOf(ok(0, { timeout: 10 })).toEqualTypeOf<GenServer.Result.OkResult<number, never>>();
+  });
+});

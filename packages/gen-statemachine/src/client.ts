@@ -86,16 +86,18 @@ function timeoutOf(options: number | CallOptions | undefined): number {
  * @since 0.1.0
  * @category Client
  */
-export function call<S extends ServerRef<never, never>, const R extends HandleCalls<S>>(
-  server: S,
-  request: R,
-  options?: number | CallOptions,
-): Promise<ReplyFor<HandleCalls<S>, R>>;
 export function call<Reply = unknown>(
   server: Dest & Untyped,
   request: unknown,
   options?: number | CallOptions,
 ): Promise<Reply>;
+// The typed overload comes last: when no overload matches, TypeScript 7 reports only the
+// last one's error, which must name the bad request, not the handle's brand.
+export function call<S extends ServerRef<never, never>, const R extends HandleCalls<S>>(
+  server: S,
+  request: R,
+  options?: number | CallOptions,
+): Promise<ReplyFor<HandleCalls<S>, R>>;
 export function call(server: Dest, req: unknown, options?: number | CallOptions): Promise<unknown> {
   try {
     return coreCall(server, req, {
@@ -122,8 +124,9 @@ export function call(server: Dest, req: unknown, options?: number | CallOptions)
  * @since 0.1.0
  * @category Client
  */
-export function cast<S extends ServerRef<never, never>>(server: S, request: HandleCasts<S>): void;
 export function cast(server: Dest & Untyped, request: unknown): void;
+// Typed last, as for call: TypeScript 7's error then names the bad request.
+export function cast<S extends ServerRef<never, never>>(server: S, request: HandleCasts<S>): void;
 export function cast(server: Dest, req: unknown): void {
   coreCast(server, req);
 }

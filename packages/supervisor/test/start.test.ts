@@ -195,6 +195,28 @@ describe("start", () => {
       });
     }));
 
+  // Issue #15 item 13: a start function may return the pid synchronously, at start and at
+  // restart. (ChildSpec's type stays Promise-only: see its TSDoc; hence the cast.)
+  test("a start function that returns the pid synchronously, at start and restart", () =>
+    withRuntime(async () => {
+      const test = self();
+      const syncStart = (): Pid => spawnWorker("sync", test);
+      const spec: Supervisor.ChildSpec = {
+        id: "sync",
+        start: syncStart as unknown as Supervisor.ChildSpec["start"],
+      };
+      const sup = await Supervisor.startLink([spec], { strategy: "one_for_one" });
+      const first = await started("sync");
+      expect((await Supervisor.whichChildren(sup)).map((k) => k.pid)).toEqual([first]);
+      exit(first, "kill");
+      const second = await started("sync");
+      expect(second).not.toBe(first);
+      expect((await Supervisor.whichChildren(sup)).map((k) => k.pid)).toEqual([second]);
+      await Supervisor.terminateChild(sup, "sync");
+      const third = await Supervisor.restartChild(sup, "sync");
+      expect(third).toBe(await started("sync"));
+    }));
+
   test("duplicate ids are rejected before anything starts (item 3)", () =>
     withRuntime(async ({ runtime }) => {
       const before = runtime.processes().length;
