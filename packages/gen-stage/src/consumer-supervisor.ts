@@ -46,7 +46,10 @@ import type { Definition, Stage, SubscribeOptions, Subscription } from "./types.
  * @category ConsumerSupervisor
  */
 export interface ChildTemplate<E> extends Omit<ChildSpec, "start" | "restart"> {
-  /** Starts (and links to the caller) the child for one event. */
+  /**
+   * Starts the child for one event and links it to the caller, which is the
+   * ConsumerSupervisor (it traps exits, so it learns the child's exit reason).
+   */
   readonly start: (event: E) => Promise<Pid | "ignore">;
   /** `"temporary"` (default) or `"transient"` (restarted with the same event after a crash). */
   readonly restart?: "temporary" | "transient";
@@ -307,7 +310,7 @@ function checkTemplate(template: unknown): void {
 
 /**
  * Starts a ConsumerSupervisor (Elixir's `ConsumerSupervisor.start_link/2`): a consumer that
- * starts one child per event, from `template`, under a DynamicSupervisor it owns. Demand is
+ * starts one child per event, from `template`, and is their parent (it traps exits). Demand is
  * bounded by the children: a subscription asks for `maxDemand` events at first (so at most
  * `maxDemand` children run for it) and for more each time `maxDemand - minDemand` of them
  * have ended. A `transient` child that crashes is restarted with the same event, at most
