@@ -9,17 +9,19 @@ import {
   type ChildSpec,
   currentRuntime,
   type Dest,
-  demonitor,
+  exit,
   formatReason,
-  isDown,
+  isExit,
   isQuietReason,
   logReport,
-  monitor,
   type Pid,
   type Ref,
+  receive,
   self,
+  TIMEOUT,
+  trapExit,
 } from "@trellis/core";
-import * as DynamicSupervisor from "@trellis/dynamic-supervisor";
+import type * as DynamicSupervisor from "@trellis/dynamic-supervisor";
 import { ask, call } from "./client.js";
 import { type ConsumerInit, consumer, manual, noreply, reply, stop } from "./result.js";
 import { define, type StartOptions, startStage } from "./stage.js";
@@ -44,7 +46,10 @@ import type { Definition, Stage, SubscribeOptions, Subscription } from "./types.
  * @category ConsumerSupervisor
  */
 export interface ChildTemplate<E> extends Omit<ChildSpec, "start" | "restart"> {
-  /** Starts (and links to the caller) the child for one event. */
+  /**
+   * Starts the child for one event and links it to the caller, which is the
+   * ConsumerSupervisor (it traps exits, so it learns the child's exit reason).
+   */
   readonly start: (event: E) => Promise<Pid | "ignore">;
   /** `"temporary"` (default) or `"transient"` (restarted with the same event after a crash). */
   readonly restart?: "temporary" | "transient";
@@ -83,12 +88,10 @@ export interface ConsumerSupervisorOptions extends StartOptions {
 interface Running {
   readonly event: unknown;
   readonly from: Subscription | undefined;
-  readonly monitor: Ref;
 }
 
 interface State {
   readonly template: ChildTemplate<unknown>;
-  readonly sup: Pid;
   readonly children: Map<Pid, Running>;
   /** Per subscription: children ended since the last ask, and the batch to ask for. */
   readonly subscriptions: Map<Ref, { from: Subscription; done: number; batch: number }>;
@@ -113,16 +116,15 @@ function finished(s: State, from: Subscription | undefined): void {
   }
 }
 
+/**
+ * Starts the child for `event` from the ConsumerSupervisor's own process: the child is
+ * linked to it and it traps exits (as in Elixir), so its exit signal, with the real reason,
+ * arrives even if the child ended before `start` returned.
+ */
 async function startFor(s: State, event: unknown, from: Subscription | undefined): Promise<void> {
-  const spec: ChildSpec = {
-    ...s.template,
-    id: s.template.id,
-    start: () => s.template.start(event),
-    restart: "temporary",
-  };
   let pid: Pid | "ignore";
   try {
-    pid = await DynamicSupervisor.startChild(s.sup, spec);
+    pid = await s.template.start(event);
   } catch (e) {
     logReport({
       kind: "error",
@@ -137,7 +139,56 @@ async function startFor(s: State, event: unknown, from: Subscription | undefined
     finished(s, from);
     return;
   }
-  s.children.set(pid, { event, from, monitor: monitor(pid) });
+  s.children.set(pid, { event, from });
+}
+
+type Counts = Awaited<ReturnType<typeof DynamicSupervisor.countChildren>>;
+type Infos = Awaited<ReturnType<typeof DynamicSupervisor.whichChildren>>;
+
+function countOf(s: State): Counts {
+  const n = s.children.size;
+  const supervisor = s.template.type === "supervisor";
+  return { specs: n, active: n, supervisors: supervisor ? n : 0, workers: supervisor ? 0 : n };
+}
+
+function infosOf(s: State): Infos {
+  const type = s.template.type ?? "worker";
+  const modules = s.template.modules ?? [];
+  return [...s.children.keys()].map((pid) => ({
+    id: undefined,
+    pid,
+    type,
+    modules: [...modules],
+    restarts: 0,
+  }));
+}
+
+/** Waits for the exit signals of `pids` (removing them) until `timeout` ms have passed. */
+async function awaitExits(pids: Set<Pid>, timeout: number, start: number): Promise<void> {
+  const now = () => currentRuntime().now();
+  while (pids.size > 0) {
+    const left = timeout === Infinity ? Infinity : Math.max(0, start + timeout - now());
+    const msg = await receive((m) => isExit(m) && pids.has(m.from), { timeout: left });
+    if (msg === TIMEOUT) return;
+    if (isExit(msg)) pids.delete(msg.from);
+  }
+}
+
+/** Stops the children as a supervisor does: `"shutdown"`, then `"kill"` after `shutdown` ms. */
+async function stopChildren(s: State): Promise<void> {
+  const pids = new Set(s.children.keys());
+  s.children.clear();
+  if (pids.size === 0) return;
+  const shutdown = s.template.shutdown ?? (s.template.type === "supervisor" ? Infinity : 5000);
+  if (shutdown === "brutal_kill") {
+    for (const pid of pids) exit(pid, "kill");
+    await awaitExits(pids, Infinity, 0);
+    return;
+  }
+  for (const pid of pids) exit(pid, "shutdown");
+  await awaitExits(pids, shutdown, currentRuntime().now());
+  for (const pid of pids) exit(pid, "kill");
+  await awaitExits(pids, Infinity, 0);
 }
 
 /**
@@ -189,11 +240,10 @@ export const ConsumerSupervisor: Definition<
   async init(arg: ConsumerSupervisorArg) {
     const { template, options } = arg;
     checkTemplate(template);
-    // its children are temporary: restarts are the ConsumerSupervisor's own
-    const sup = await DynamicSupervisor.startLink();
+    // the children's parent, as in Elixir: it learns each child's real exit reason
+    trapExit(true);
     const state: State = {
       template: template as ChildTemplate<unknown>,
-      sup,
       children: new Map(),
       subscriptions: new Map(),
       restarts: [],
@@ -218,10 +268,10 @@ export const ConsumerSupervisor: Definition<
     return noreply([], s);
   },
   async handleInfo(message, s) {
-    if (!isDown(message)) return noreply([], s);
-    const pid = message.pid as Pid;
+    if (!isExit(message)) return noreply([], s);
+    const pid = message.from;
     const child = s.children.get(pid);
-    if (child === undefined || child.monitor !== message.ref) return noreply([], s);
+    if (child === undefined) return noreply([], s);
     s.children.delete(pid);
     if (s.template.restart === "transient" && !isQuietReason(message.reason)) {
       const now = currentRuntime().now();
@@ -236,18 +286,11 @@ export const ConsumerSupervisor: Definition<
     finished(s, child.from);
     return noreply([], s);
   },
-  async handleCall(request: CountChildren | WhichChildren, _from, s) {
-    const answer =
-      request instanceof CountChildren
-        ? await DynamicSupervisor.countChildren(s.sup)
-        : await DynamicSupervisor.whichChildren(s.sup);
-    return reply(answer, [], s);
+  handleCall(request: CountChildren | WhichChildren, _from, s) {
+    return reply(request instanceof CountChildren ? countOf(s) : infosOf(s), [], s);
   },
-  async terminate(reason, s) {
-    for (const child of s.children.values()) demonitor(child.monitor, { flush: true });
-    await DynamicSupervisor.stop(s.sup, isQuietReason(reason) ? reason : "shutdown").catch(
-      () => undefined,
-    );
+  async terminate(_reason, s) {
+    await stopChildren(s);
   },
 }) as unknown as Definition<ConsumerSupervisorArg, ConsumerInit<unknown>, unknown, never, unknown>;
 
@@ -267,7 +310,7 @@ function checkTemplate(template: unknown): void {
 
 /**
  * Starts a ConsumerSupervisor (Elixir's `ConsumerSupervisor.start_link/2`): a consumer that
- * starts one child per event, from `template`, under a DynamicSupervisor it owns. Demand is
+ * starts one child per event, from `template`, and is their parent (it traps exits). Demand is
  * bounded by the children: a subscription asks for `maxDemand` events at first (so at most
  * `maxDemand` children run for it) and for more each time `maxDemand - minDemand` of them
  * have ended. A `transient` child that crashes is restarted with the same event, at most

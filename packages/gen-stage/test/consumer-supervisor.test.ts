@@ -14,7 +14,7 @@ import {
 import { assertReceive, refuteReceive, withRuntime } from "@trellis/core/testing";
 import * as GenStage from "@trellis/gen-stage";
 import { describe, expect, it } from "vitest";
-import { has, Numbers } from "./support.js";
+import { has, Numbers, Pusher } from "./support.js";
 
 type Started = { started: number; pid: Pid };
 
@@ -76,6 +76,54 @@ describe("ConsumerSupervisor", () => {
       expect(again.pid).not.toEqual(first.pid);
       send(again.pid, "done");
       expect((await assertReceive<Started>(has("started"))).started).toBe(first.started + 1);
+    }));
+
+  it("runs each event once with transient children that end at once, and stays up", () =>
+    withRuntime(async () => {
+      const me = self();
+      const jobs = await GenStage.startLink(Pusher, {});
+      const sup = await GenStage.startConsumerSupervisor(
+        {
+          id: "job",
+          restart: "transient",
+          start: async (job: number) => spawnLink(() => send(me, { ran: job })),
+        },
+        { subscribeTo: [{ to: jobs, maxDemand: 10 }], maxRestarts: 0, link: false },
+      );
+      const ref = monitor(sup);
+      // more than maxDemand, so the supervisor must keep asking as its children end
+      await GenStage.call(jobs, { emit: Array.from({ length: 50 }, (_, i) => i) });
+      const ran: number[] = [];
+      while (ran.length < 50) ran.push((await assertReceive<{ ran: number }>(has("ran"))).ran);
+      expect([...ran].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      await refuteReceive((m) => isDown(m) && m.ref === ref);
+      await refuteReceive(has("ran"));
+      expect(isAlive(sup)).toBe(true);
+    }));
+
+  it("restarts with the same event a transient child that crashes at once", () =>
+    withRuntime(async () => {
+      const me = self();
+      const numbers = await GenStage.startLink(Numbers, {});
+      let tries = 0;
+      await GenStage.startConsumerSupervisor(
+        {
+          id: "job",
+          restart: "transient",
+          start: async (job: number) => {
+            const attempt = ++tries;
+            return spawnLink(() => {
+              send(me, { ran: job, attempt });
+              if (job === 0 && attempt === 1) throw new Error("first attempt fails");
+            });
+          },
+        },
+        { subscribeTo: [{ to: numbers, maxDemand: 1 }] },
+      );
+      type Ran = { ran: number; attempt: number };
+      expect(await assertReceive<Ran>(has("ran"))).toEqual({ ran: 0, attempt: 1 });
+      expect(await assertReceive<Ran>(has("ran"))).toEqual({ ran: 0, attempt: 2 });
+      expect(await assertReceive<Ran>(has("ran"))).toEqual({ ran: 1, attempt: 3 });
     }));
 
   it("a temporary child that crashes is done with its event", () =>

@@ -70,7 +70,7 @@ it("ConsumerSupervisor: a child per event, at most maxDemand at once", () =>
     await GenStage.startLink(Numbers, {}, { name: "jobs" });
     // #region consumer-supervisor
     const runner = await GenStage.startConsumerSupervisor(
-      { id: "job", start: async (job: Job) => spawnLink(() => runJob(job)) },
+      { id: "job", start: async (job: Job) => spawnLink(() => runJob(job)), restart: "transient" },
       { subscribeTo: [{ to: "jobs", maxDemand: 10 }] },
     );
     // #endregion consumer-supervisor
