@@ -3,14 +3,11 @@
 // request to a typed handle must be reported as that request, not as the handle's brand.
 // This runs the real TypeScript 7 compiler (fetched once by npx) on a tiny project and
 // checks the diagnostic text. A compiler that cannot be fetched fails the test, saying so.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { compileWithTs7, TS7_LIMIT_MS } from "../../core/test/support/ts7.js";
 
-const TS7 = "7.0.2";
-const LIMIT_MS = 150_000;
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const source = `import * as GenServer from "@trellis/gen-server";
@@ -25,97 +22,21 @@ void GenServer.call(stack, { type: "shift" });
 GenServer.cast(stack, { type: "pop" });
 `;
 
-const tsconfig = {
-  compilerOptions: {
-    target: "ES2022",
-    lib: ["ES2023"],
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    customConditions: ["@trellis/source"],
-    types: ["node"],
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
+it(
+  "TypeScript 7 names the bad request of call and cast, not the handle's brand",
+  async () => {
+    const result = await compileWithTs7(packageDir, source);
+    expect(result.code).not.toBe(0);
+    // exactly the two bad lines (9 and 10); the good call and cast compile
+    expect([...result.errors.keys()].sort((a, b) => a - b)).toEqual([9, 10]);
+    const call = result.errors.get(9);
+    const cast = result.errors.get(10);
+    expect(call).toContain(`'"shift"'`);
+    expect(call).toContain(`'"pop" | "size"'`);
+    expect(cast).toContain(`'"pop"'`);
+    expect(cast).toMatch(/'"clear" \| "push"'|'"push" \| "clear"'/);
+    expect(result.output).not.toContain("~gen-server");
+    expect(result.output).not.toContain("Untyped");
   },
-  files: ["bad.ts"],
-};
-
-interface Run {
-  readonly code: number | null;
-  readonly output: string;
-  readonly timedOut: boolean;
-}
-
-/** Runs `npx -y -p typescript@7 tsc -p dir`, killing its whole process group on timeout. */
-function tsc7(dir: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["-y", "-p", `typescript@${TS7}`, "tsc", "-p", dir], {
-      cwd: dir,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-    }, LIMIT_MS - 10_000);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output, timedOut });
-    });
-  });
-}
-
-describe("TypeScript 7 diagnostics for call and cast", () => {
-  it(
-    "name the bad request, not the handle's brand",
-    async () => {
-      // Inside the package, so that "@trellis/gen-server" resolves to this package.
-      const dir = mkdtempSync(join(packageDir, ".ts7-"));
-      try {
-        writeFileSync(join(dir, "bad.ts"), source);
-        writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
-        const run = await tsc7(dir);
-        if (run.timedOut) throw new Error(`TypeScript ${TS7} did not finish in time`);
-        if (!/bad\.ts\(\d+,\d+\)/.test(run.output)) {
-          throw new Error(
-            `could not run TypeScript ${TS7} through npx (is the npm registry or the npx cache available?):\n${run.output}`,
-          );
-        }
-        expect(run.code).not.toBe(0);
-        const errors = run.output
-          .split(/\r?\n(?=bad\.ts\()/)
-          .filter((e) => e.startsWith("bad.ts("));
-        // exactly the two bad lines (9 and 10); the good call and cast compile
-        expect(errors.map((e) => e.slice(0, e.indexOf(","))).sort()).toEqual([
-          "bad.ts(10",
-          "bad.ts(9",
-        ]);
-        const [call, cast] = [
-          errors.find((e) => e.startsWith("bad.ts(9,")),
-          errors.find((e) => e.startsWith("bad.ts(10,")),
-        ];
-        expect(call).toContain(`'"shift"'`);
-        expect(call).toContain(`'"pop" | "size"'`);
-        expect(cast).toContain(`'"pop"'`);
-        expect(cast).toMatch(/'"clear" \| "push"'|'"push" \| "clear"'/);
-        expect(run.output).not.toContain("~gen-server");
-        expect(run.output).not.toContain("Untyped");
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    LIMIT_MS,
-  );
-});
+  TS7_LIMIT_MS,
+);
