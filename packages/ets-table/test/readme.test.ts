@@ -1,17 +1,12 @@
-import { format } from "node:util";
-import { expect, test, vi } from "vitest";
+import { expect, test } from "vitest";
+import { printedBy } from "../../core/test/support/readme.js";
 
 test("the README's example runs and prints what its comments say", {
   timeout: 30_000,
 }, async () => {
-  const lines: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...args) => {
-    lines.push(format(...args));
-  });
-  try {
-    await import("./readme.js");
-  } finally {
-    log.mockRestore();
-  }
-  expect(lines).toEqual(["[ [ 1, 'ann', 31 ] ]", "bob", "[ 1 ]"]);
+  expect(await printedBy(() => import("./readme.js"))).toEqual([
+    "[ [ 1, 'ann', 31 ] ]",
+    "bob",
+    "[ 1 ]",
+  ]);
 });
