@@ -6,7 +6,12 @@ import { BadArgumentError } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import * as EtsTable from "@trellis/ets-table";
 import { describe, expect, it } from "vitest";
-import { expectNoProblems, exportedFunctions, fuzzExports } from "../../core/test/support/fuzz.js";
+import {
+  cyclic,
+  expectNoProblems,
+  exportedFunctions,
+  fuzzExports,
+} from "../../core/test/support/fuzz.js";
 
 // Functions whose arguments can legitimately make them wait.
 const mayWait = new Set<string>(["fileToTab", "tabToFile"]); // real file I/O, not virtual time
@@ -17,12 +22,6 @@ describe("fuzzing @trellis/ets-table's exports", () => {
     expectNoProblems(await fuzzExports(entries, { mayWait }));
   }, 300_000);
 });
-
-function cyclic(): Record<string, unknown> {
-  const o: Record<string, unknown> = { a: 1 };
-  o["self"] = o;
-  return o;
-}
 
 describe("the argument groups issue #16 listed", () => {
   it("a cyclic pattern gets a BadArgumentError, not a stack overflow", () =>

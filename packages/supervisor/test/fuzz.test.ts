@@ -6,7 +6,12 @@ import { TrellisError } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import * as Supervisor from "@trellis/supervisor";
 import { describe, expect, it } from "vitest";
-import { expectNoProblems, exportedFunctions, fuzzExports } from "../../core/test/support/fuzz.js";
+import {
+  cyclic,
+  expectNoProblems,
+  exportedFunctions,
+  fuzzExports,
+} from "../../core/test/support/fuzz.js";
 
 // Functions whose arguments can legitimately make them wait.
 const mayWait = new Set<string>([]);
@@ -17,12 +22,6 @@ describe("fuzzing @trellis/supervisor's exports", () => {
     expectNoProblems(await fuzzExports(entries, { mayWait }));
   }, 300_000);
 });
-
-function cyclic(): Record<string, unknown> {
-  const o: Record<string, unknown> = { a: 1 };
-  o["self"] = o;
-  return o;
-}
 
 describe("the argument groups issue #16 listed", () => {
   it("cyclic child specs and a null target list get typed errors", () =>

@@ -250,3 +250,10 @@ function describeArgs(args: unknown[]): string {
 export function expectNoProblems(problems: readonly string[]): void {
   expect(problems, problems.join("\n")).toEqual([]);
 }
+
+/** An object that contains itself: what JSON, naive hashing and naive printing choke on. */
+export function cyclic(): Record<string, unknown> {
+  const o: Record<string, unknown> = { a: 1 };
+  o["self"] = o;
+  return o;
+}
