@@ -1,0 +1,170 @@
+/**
+ * Nodes: connections to other runtimes (connect, disconnect and what it does to links and
+ * monitors across), routing a signal to its node (connecting on demand through a
+ * connector), and applying the signals that arrive from a peer.
+ *
+ * @module
+ */
+import { BadArgumentError, formatReason } from "../errors.js";
+import { inboundProblem } from "../guards.js";
+import { DownMessage } from "../messages.js";
+import type { Runtime } from "../runtime.js";
+import { deliver, drain, exitSignal, flushDeferred, sendPid } from "./signals.js";
+import type { Inbound, Signal, Transport } from "./types.js";
+
+export function connect(rt: Runtime, node: string, transport: Transport): Inbound {
+  if (typeof node !== "string" || !/^[^@\s]+@[^@\s]+$/.test(node))
+    throw new BadArgumentError(
+      `connect: node must look like "name@host", got ${formatReason(node)}`,
+    );
+  if (node === rt.node)
+    throw new BadArgumentError(`connect: a runtime cannot connect to its own node ${node}`);
+  if (
+    typeof transport !== "object" ||
+    transport === null ||
+    typeof transport.deliver !== "function"
+  ) {
+    throw new BadArgumentError(
+      `connect: expected a transport with deliver(signal), got ${formatReason(transport)}`,
+    );
+  }
+  const placeholder = rt.connecting.get(node);
+  if (placeholder !== undefined && rt.peers.get(node) === placeholder) {
+    // the connection a connector was making on demand is up: it takes the placeholder's place
+    rt.connecting.delete(node);
+  } else if (rt.peers.has(node)) {
+    throw new BadArgumentError(
+      `connect: already connected to ${node}; disconnect it first (a live connection is never replaced)`,
+    );
+  }
+  rt.peers.set(node, transport);
+  return {
+    receive: (signal: Signal): void => {
+      if (rt.peers.get(node) !== transport) return; // this connection is gone
+      const problem = inboundProblem(signal, node, rt.node);
+      if (problem !== undefined) {
+        rt.report({
+          kind: "warning",
+          message: `dropped a signal from ${node}: ${problem}`,
+        });
+        return;
+      }
+      receiveSignal(rt, signal);
+    },
+  };
+}
+
+export function disconnect(rt: Runtime, node: string): void {
+  const transport = rt.peers.get(node);
+  if (transport === undefined) return;
+  rt.peers.delete(node);
+  rt.connecting.delete(node);
+  for (const p of [...rt.procs.values()]) {
+    if (p.watchers !== undefined) {
+      for (const [ref, m] of p.watchers)
+        if (m.watcher === undefined && m.watcherPid?.node === node) p.watchers.delete(ref);
+    }
+    if (p.monitors !== undefined) {
+      for (const m of [...p.monitors.values()]) {
+        if (m.target.node === node) {
+          p.monitors.delete(m.ref);
+          if (m.callback !== undefined) m.callback.down("noconnection");
+          else deliver(rt, p, new DownMessage(m.ref, m.target, "noconnection"));
+        }
+      }
+    }
+    if (p.links !== undefined) {
+      for (const other of p.links) {
+        if (other.node === node)
+          rt.sigs.push({ to: p.pid, from: other, reason: "noconnection", link: true });
+      }
+    }
+  }
+  drain(rt);
+  transport.close?.();
+}
+
+/** Sends a signal to another node; false when there is no connection. */
+export function route(rt: Runtime, signal: Signal): boolean {
+  const node = signal.type === "reply" ? signal.ref.node : signal.to.node;
+  const t = rt.peers.get(node) ?? autoConnect(rt, node);
+  if (t === undefined) return false;
+  t.deliver(signal);
+  return true;
+}
+
+function autoConnect(rt: Runtime, node: string): Transport | undefined {
+  if (rt.connector === undefined || rt.closed || node === rt.node) return undefined;
+  const t = rt.connector(node);
+  if (t !== undefined && !rt.peers.has(node)) {
+    rt.peers.set(node, t);
+    rt.connecting.set(node, t);
+  }
+  return rt.peers.get(node);
+}
+
+/** Applies a signal from another node; reached only through an {@link Inbound}. */
+function receiveSignal(rt: Runtime, signal: Signal): void {
+  switch (signal.type) {
+    case "message":
+      sendPid(rt, signal.to, signal.message);
+      return;
+    case "link": {
+      const t = rt.lookup(signal.to);
+      if (t === undefined)
+        route(rt, {
+          type: "exit",
+          from: signal.to,
+          to: signal.from,
+          reason: "noproc",
+          link: true,
+        });
+      else (t.links ??= new Set()).add(signal.from);
+      return;
+    }
+    case "unlink":
+      rt.lookup(signal.to)?.links?.delete(signal.from);
+      return;
+    case "exit":
+      exitSignal(rt, signal.to, signal.from, signal.reason, signal.link);
+      return;
+    case "monitor": {
+      const t = rt.lookup(signal.to);
+      if (t === undefined) {
+        route(rt, {
+          type: "down",
+          from: signal.to,
+          to: signal.from,
+          ref: signal.ref,
+          reason: "noproc",
+        });
+      } else {
+        (t.watchers ??= new Map()).set(signal.ref, {
+          ref: signal.ref,
+          watcher: undefined,
+          watcherPid: signal.from,
+          target: signal.to,
+          name: undefined,
+          callback: undefined,
+        });
+      }
+      return;
+    }
+    case "demonitor":
+      rt.lookup(signal.to)?.watchers?.delete(signal.ref);
+      return;
+    case "down": {
+      const p = rt.lookup(signal.to);
+      const m = p?.monitors?.get(signal.ref);
+      if (p === undefined || m === undefined) return;
+      p.monitors?.delete(signal.ref);
+      if (m.callback !== undefined) m.callback.down(signal.reason);
+      else deliver(rt, p, new DownMessage(signal.ref, signal.from, signal.reason));
+      flushDeferred(rt);
+      return;
+    }
+    case "reply":
+      rt.replies.get(signal.ref)?.(signal.value);
+      return;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The scheduler: the run queue, the run loop and its time slices, one process's step (its
+ * body, a pending receive, or a batch of handled messages), and the end of process code
+ * (return, throw). Also the notion of the current process, which the scheduler sets while it
+ * runs process code synchronously.
+ *
+ * @module
+ */
+import { AsyncResource } from "node:async_hooks";
+import { performance } from "node:perf_hooks";
+import { isInstanceOf } from "../brand.js";
+import { ExitError, exitReasonOf, formatReason } from "../errors.js";
+import { isQuietReason } from "../messages.js";
+import type { Pid } from "../pid.js";
+import type { Runtime } from "../runtime.js";
+import { als, type Proc, storage } from "./proc.js";
+import { tryReceive } from "./receive.js";
+import { exitProc } from "./signals.js";
+
+/** Async wake-ups per scheduler pass before the time slice is checked again. */
+const WAKE_BATCH = 64;
+
+/** @internal The process whose code is running, if any (alive or not). */
+export function currentProc(): Proc | undefined {
+  return syncCurrent !== undefined ? syncCurrent : storage?.getStore();
+}
+
+/**
+ * The process whose code the scheduler is running synchronously right now. Microtasks never
+ * run during a synchronous step, so while this is set it is the current process; async
+ * continuations find theirs through the async-context store instead.
+ */
+let syncCurrent: Proc | undefined;
+
+/** Runs `fn` outside any process: runtime callbacks (exit hooks, abort listeners, loggers). */
+export function outsideProcesses(fn: () => void): void {
+  const saved = syncCurrent;
+  syncCurrent = undefined;
+  try {
+    if (storage === undefined) fn();
+    else storage.exit(fn);
+  } finally {
+    syncCurrent = saved;
+  }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === "object" || typeof v === "function") &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
+}
+
+/** @internal The exit reason for a value thrown out of process code. */
+export function reasonFromThrown(e: unknown): unknown {
+  return exitReasonOf(e);
+}
+
+export function enqueue(rt: Runtime, p: Proc): void {
+  p.queued = true;
+  rt.runQueue.push(p);
+  if (!rt.scheduled) {
+    rt.scheduled = true;
+    // The time slice is checked by the pass itself (runLoop), not on every wake-up.
+    queueMicrotask(rt.runMicro);
+  }
+}
+
+export function runLoop(rt: Runtime): void {
+  const q = rt.runQueue;
+  // Each wake-up of async process code (a resolved receive, a started body) schedules a
+  // continuation that runs as a microtask after this loop. Their cost is not visible here,
+  // so a pass ends after a batch of them; the time slice is checked again before the next
+  // pass, which keeps the event loop (timers, I/O) responsive under any load.
+  // The clock is read on every 8th pass (and every 16 processes within a pass): a pass
+  // is short, and reading the clock on each was a visible cost of call round trips.
+  if ((++rt.passes & 7) === 0 && performance.now() - rt.sliceStart >= rt.sliceMs) {
+    setImmediate(rt.runMacro);
+    return;
+  }
+  rt.wakes = 0;
+  let n = 0;
+  let slice = false;
+  while (q.length > 0) {
+    const p = q.shift() as Proc;
+    p.queued = false;
+    if (p.alive) {
+      rt.running = p;
+      try {
+        step(rt, p);
+      } catch (e) {
+        // Whatever user code or user values threw past the step, the loop goes on.
+        syncCurrent = undefined;
+        stepFailed(rt, p, e);
+      }
+      rt.running = undefined;
+    }
+    if (rt.wakes >= WAKE_BATCH) break;
+    if ((++n & 15) === 0 && performance.now() - rt.sliceStart >= rt.sliceMs) {
+      slice = true;
+      break;
+    }
+  }
+  if (q.length > 0) {
+    if (slice) setImmediate(rt.runMacro);
+    else queueMicrotask(rt.runMicro);
+  } else {
+    rt.scheduled = false;
+    rt.clock.idle(rt);
+  }
+}
+
+/** A step threw past its own guards: the process crashes, the runtime stays consistent. */
+function stepFailed(rt: Runtime, p: Proc, e: unknown): void {
+  try {
+    crash(rt, p, e);
+  } catch {
+    if (p.alive) exitProc(rt, p, "killed");
+  }
+}
+
+function step(rt: Runtime, p: Proc): void {
+  const start = p.start;
+  if (start !== undefined) {
+    p.start = undefined;
+    runBody(rt, p, start);
+    if (!p.alive) return;
+  }
+  if (p.waiter !== undefined) {
+    tryReceive(rt, p);
+    return;
+  }
+  const h = p.handler;
+  if (h === undefined || p.busy || p.mailbox.length === 0) return;
+  // One async-context entry per batch of messages, not one per message.
+  syncCurrent = p;
+  try {
+    const ctx = p.ctx;
+    if (ctx !== undefined) ctx.runInAsyncScope(handleBatch, undefined, rt, p, h);
+    else als().run(p, firstBatch, rt, p, h);
+  } finally {
+    syncCurrent = undefined;
+  }
+}
+
+function handlerDone(rt: Runtime, p: Proc): void {
+  p.busy = false;
+  if (p.alive && !p.queued && (p.mailbox.length > 0 || p.waiter !== undefined)) enqueue(rt, p);
+}
+
+function runBody(rt: Runtime, p: Proc, fn: (self: Pid) => unknown): void {
+  rt.wakes++;
+  let r: unknown;
+  syncCurrent = p;
+  try {
+    r = als().run(p, fn, p.pid);
+  } catch (e) {
+    syncCurrent = undefined;
+    crash(rt, p, e);
+    return;
+  }
+  syncCurrent = undefined;
+  if (isThenable(r)) {
+    p.busy = true;
+    r.then(
+      (v) => bodyDone(rt, p, v),
+      (e: unknown) => crash(rt, p, e),
+    );
+  } else {
+    bodyDone(rt, p, r);
+  }
+}
+
+function bodyDone(rt: Runtime, p: Proc, value: unknown): void {
+  if (!p.alive) return;
+  p.busy = false;
+  if (p.handler !== undefined) {
+    // The body installed a message handler: the process lives on as a special process.
+    if (!p.queued && p.mailbox.length > 0) enqueue(rt, p);
+    return;
+  }
+  const settle = p.settle;
+  p.settle = undefined;
+  exitProc(rt, p, "normal");
+  settle?.(true, value);
+}
+
+/** A throw or rejection in process code. */
+export function crash(rt: Runtime, p: Proc, e: unknown): void {
+  if (!p.alive) return; // a leftover continuation of a dead process
+  const reason = reasonFromThrown(e);
+  // OTP: a plain process's exit(Reason) is not a crash; errors and throws are.
+  if (!isQuietReason(reason) && (p.reportsExits || !isInstanceOf(e, ExitError))) {
+    rt.report({
+      kind: "crash",
+      message: `process ${p.pid}${p.name === undefined ? "" : ` (${p.name})`} exited: ${formatReason(reason)}`,
+      pid: p.pid,
+      ...(p.name === undefined ? {} : { name: p.name }),
+      reason,
+      // a behaviour writes its own report; this one is then a supervisor-style (SASL) one
+      ...(p.behaviour === undefined
+        ? {}
+        : { behaviour: p.behaviour, domain: ["otp", "sasl"] as const }),
+    });
+  }
+  const settle = p.settle;
+  p.settle = undefined;
+  exitProc(rt, p, reason);
+  settle?.(false, e);
+}
+/** A process's first batch: captures its async context for the next ones (Proc.ctx). */
+function firstBatch(rt: Runtime, p: Proc, h: (msg: unknown) => unknown): void {
+  p.ctx = new AsyncResource("trellis.process");
+  handleBatch(rt, p, h);
+}
+
+/** Handles up to a budget of messages with the process's handler, in its async context. */
+function handleBatch(rt: Runtime, p: Proc, h: (msg: unknown) => unknown): void {
+  const box = p.mailbox;
+  let budget = rt.budget;
+  while (budget-- > 0 && box.length > 0) {
+    const msg = box.shift();
+    p.reductions++;
+    let r: unknown;
+    try {
+      r = h(msg);
+    } catch (e) {
+      crash(rt, p, e);
+      return;
+    }
+    if (!p.alive) return;
+    if (r !== undefined && isThenable(r)) {
+      p.busy = true;
+      r.then(
+        () => handlerDone(rt, p),
+        (e: unknown) => crash(rt, p, e),
+      );
+      return;
+    }
+    if (p.waiter !== undefined || p.handler !== h) break;
+  }
+  if (!p.queued && (box.length > 0 || p.waiter !== undefined)) enqueue(rt, p);
+}

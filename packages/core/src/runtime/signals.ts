@@ -1,0 +1,244 @@
+/**
+ * The signal rules: message delivery, exit signals and links, and process death (the one
+ * place where a process stops existing, which sends its exit signals and DOWNs). Signals to
+ * processes of other nodes leave through `route` (nodes.ts).
+ *
+ * @module
+ */
+import { BadArgumentError, ExitError, formatReason } from "../errors.js";
+import { reportFailure } from "../guards.js";
+import { ExitMessage } from "../messages.js";
+import { Pid, procOf, setProc } from "../pid.js";
+import type { Runtime } from "../runtime.js";
+import { onBehalfOf } from "../uncaught.js";
+import { fireDown, unwatch } from "./monitors.js";
+import { isViaName } from "./names.js";
+import { route } from "./nodes.js";
+import type { Proc } from "./proc.js";
+import { enqueue, outsideProcesses } from "./scheduler.js";
+import { cancelEntry } from "./timers.js";
+import type { Dest } from "./types.js";
+
+export interface ExitSig {
+  to: Pid;
+  from: Pid;
+  reason: unknown;
+  link: boolean;
+}
+
+const EV_EXIT = ["trellis", "process", "exit"] as const;
+
+/** Appends to a live local process's mailbox and wakes it if it can take it. */
+export function deliver(rt: Runtime, p: Proc, msg: unknown): void {
+  p.mailbox.push(msg);
+  if (!p.queued && (p.waiter !== undefined || (p.handler !== undefined && !p.busy))) enqueue(rt, p);
+}
+
+export function send<M>(rt: Runtime, dest: Dest, msg: M): M {
+  if (dest instanceof Pid) {
+    sendPid(rt, dest, msg);
+  } else if (typeof dest === "string") {
+    const p = rt.names.get(dest);
+    if (p === undefined) {
+      throw new BadArgumentError(`send: no process is registered as "${dest}" (Erlang: badarg)`);
+    }
+    deliver(rt, p, msg);
+  } else if (isViaName(dest)) {
+    dest.via.send(dest.key, msg);
+  } else {
+    throw new BadArgumentError(
+      `send: the destination must be a pid, a registered name or a via name, got ${formatReason(dest)}`,
+    );
+  }
+  return msg;
+}
+
+export function sendPid(rt: Runtime, pid: Pid, msg: unknown): void {
+  const p = procOf(pid) as Proc | undefined;
+  if (p !== undefined && p.rt === rt) {
+    if (p.alive) deliver(rt, p, msg);
+  } else if (pid.node !== rt.node) {
+    route(rt, { type: "message", to: pid, message: msg });
+  }
+}
+
+export function emitExit(rt: Runtime, p: Proc, reason: unknown): void {
+  if (!rt.telemetry.listening(EV_EXIT)) return;
+  const meta = { pid: p.pid, reason, name: p.name, behaviour: p.behaviour };
+  rt.deferred.push(() =>
+    rt.telemetry.execute(
+      EV_EXIT,
+      { monotonicTime: rt.clock.now(), reductions: p.reductions },
+      meta,
+    ),
+  );
+}
+
+/** Process death: the one place where a process stops existing. */
+export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
+  if (!p.alive) return;
+  p.alive = false;
+  p.reason = reason;
+  if (rt.telemetry.enabled) emitExit(rt, p, reason);
+  rt.procs.delete(p.pid.id);
+  if (p.name !== undefined) {
+    rt.names.delete(p.name);
+    p.name = undefined;
+  }
+  const w = p.waiter;
+  p.waiter = undefined;
+  if (w?.timer !== undefined) cancelEntry(rt, w.timer);
+  p.mailbox.clear();
+  p.handler = undefined;
+  p.start = undefined;
+  if (p.timers !== undefined) {
+    for (const t of p.timers) {
+      rt.heap.remove(t);
+      rt.timerRefs.delete(t.ref);
+    }
+    p.timers = undefined;
+  }
+  if (p.exitHooks !== undefined) {
+    const hooks = p.exitHooks;
+    p.exitHooks = undefined;
+    for (const hook of hooks) {
+      try {
+        outsideProcesses(() => hook(reason));
+      } catch (e) {
+        rt.report({
+          kind: "error",
+          message: `an exit hook of ${p.pid} threw: ${formatReason(e)}`,
+          reason: e,
+        });
+      }
+    }
+  }
+  if (p.monitors !== undefined) {
+    for (const m of p.monitors.values()) {
+      unwatch(rt, m);
+      m.callback?.ownerExited?.();
+    }
+    p.monitors = undefined;
+  }
+  if (p.links !== undefined) {
+    for (const other of p.links) rt.sigs.push({ to: other, from: p.pid, reason, link: true });
+    p.links = undefined;
+  }
+  if (p.watchers !== undefined) {
+    const ws = p.watchers;
+    p.watchers = undefined;
+    for (const m of ws.values()) fireDown(rt, m, reason);
+  }
+  if (p.abortCtl !== undefined) {
+    const ctl = p.abortCtl;
+    // On behalf of the dead process: a listener that throws is reported, not fatal.
+    rt.deferred.push(() => onBehalfOf(p, () => ctl.abort(new ExitError(reason))));
+  }
+  if (p.settle !== undefined) {
+    const settle = p.settle;
+    p.settle = undefined;
+    rt.deferred.push(() => settle(false, new ExitError(reason)));
+  }
+  setProc(p.pid, undefined);
+  drain(rt);
+}
+
+/** Queues an exit signal and processes all pending signals. */
+export function exitSignal(rt: Runtime, to: Pid, from: Pid, reason: unknown, link: boolean): void {
+  rt.sigs.push({ to, from, reason, link });
+  drain(rt);
+}
+
+export function drain(rt: Runtime): void {
+  if (rt.draining) return;
+  rt.draining = true;
+  try {
+    for (let i = 0; i < rt.sigs.length; i++) {
+      const s = rt.sigs[i] as ExitSig;
+      try {
+        applyExitSignal(rt, s.to, s.from, s.reason, s.link);
+      } catch (e) {
+        // one signal failing (a transport that throws…) must not drop the others
+        rt.report({
+          kind: "error",
+          message: `exit signal to ${s.to} failed: ${formatReason(e)}`,
+          reason: e,
+        });
+      }
+    }
+  } finally {
+    rt.sigs = [];
+    rt.draining = false;
+  }
+  flushDeferred(rt);
+}
+
+export function flushDeferred(rt: Runtime): void {
+  while (rt.deferred.length > 0) {
+    const d = rt.deferred;
+    rt.deferred = [];
+    outsideProcesses(() => {
+      for (const f of d) {
+        try {
+          f();
+        } catch (e) {
+          // a settle or abort that throws must not drop the rest of the batch
+          reportFailure(rt, e);
+        }
+      }
+    });
+  }
+}
+
+export function applyExitSignal(
+  rt: Runtime,
+  to: Pid,
+  from: Pid,
+  reason: unknown,
+  link: boolean,
+): void {
+  const t = procOf(to) as Proc | undefined;
+  if (t === undefined || t.rt !== rt) {
+    if (to.node !== rt.node) route(rt, { type: "exit", from, to, reason, link });
+    return;
+  }
+  if (!t.alive) return;
+  if (link && (t.links === undefined || !t.links.delete(from))) return; // unlinked meanwhile
+  if (!link && reason === "kill") {
+    exitProc(rt, t, "killed");
+  } else if (t.trap) {
+    deliver(rt, t, new ExitMessage(from, reason));
+  } else if (reason === "normal") {
+    if (!link && from === to) exitProc(rt, t, "normal");
+  } else {
+    exitProc(rt, t, reason);
+  }
+}
+
+export function link(rt: Runtime, p: Proc, target: Pid): void {
+  if (target === p.pid) return;
+  const t = procOf(target) as Proc | undefined;
+  if (t !== undefined && t.rt === rt) {
+    if (!t.alive) {
+      exitSignal(rt, p.pid, target, "noproc", false);
+      return;
+    }
+    (p.links ??= new Set()).add(target);
+    (t.links ??= new Set()).add(p.pid);
+  } else if (target.node !== rt.node) {
+    (p.links ??= new Set()).add(target);
+    if (!route(rt, { type: "link", from: p.pid, to: target })) {
+      p.links.delete(target);
+      exitSignal(rt, p.pid, target, "noconnection", false);
+    }
+  } else {
+    exitSignal(rt, p.pid, target, "noproc", false);
+  }
+}
+
+export function unlink(rt: Runtime, p: Proc, target: Pid): void {
+  if (p.links === undefined || !p.links.delete(target)) return;
+  const t = procOf(target) as Proc | undefined;
+  if (t !== undefined && t.rt === rt) t.links?.delete(p.pid);
+  else if (target.node !== rt.node) route(rt, { type: "unlink", from: p.pid, to: target });
+}

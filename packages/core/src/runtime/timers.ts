@@ -1,0 +1,250 @@
+/**
+ * Timers: the timer heap and the clock alarm, message timers (`sendAfter`, `startTimer`,
+ * `sendInterval`) with their references, and the internal callback timers of receive and
+ * call timeouts.
+ *
+ * @module
+ */
+import { performance } from "node:perf_hooks";
+import { RealClock } from "../clock.js";
+import { BadArgumentError, formatReason } from "../errors.js";
+import type { HeapEntry } from "../internal/heap.js";
+import { CancelTimerMessage, TimeoutMessage } from "../messages.js";
+import { Pid, procOf, type Ref } from "../pid.js";
+import type { Runtime } from "../runtime.js";
+import { isViaName } from "./names.js";
+import type { Proc, TimerSink } from "./proc.js";
+import { deliver, send, sendPid } from "./signals.js";
+import type { Dest } from "./types.js";
+
+export const T_SEND = 0;
+export const T_START = 1;
+export const T_CALLBACK = 2;
+export const T_INTERVAL = 3;
+
+/** @internal */
+export interface TimerEntry extends HeapEntry {
+  readonly ref: Ref;
+  kind: number;
+  readonly dest: Dest | undefined;
+  readonly msg: unknown;
+  readonly fn: TimerSink | undefined;
+  /** The process whose death cancels this timer. */
+  readonly owner: Proc | undefined;
+  /** For a `sendInterval` timer: the period, after which it fires again. */
+  period?: number;
+}
+
+export function checkTimeout(what: string, ms: unknown, allowInfinity: boolean): number {
+  if (
+    typeof ms !== "number" ||
+    Number.isNaN(ms) ||
+    ms < 0 ||
+    (!allowInfinity && ms === Number.POSITIVE_INFINITY)
+  ) {
+    throw new BadArgumentError(
+      `${what}: the time must be a number of milliseconds >= 0${allowInfinity ? " or Infinity" : ""}, got ${formatReason(ms)}`,
+    );
+  }
+  return ms;
+}
+
+export function addTimer(
+  rt: Runtime,
+  kind: number,
+  due: number,
+  dest: Dest | undefined,
+  msg: unknown,
+  owner: Proc | undefined,
+  fn?: TimerSink,
+): TimerEntry {
+  // Internal (callback) timers are never looked up by reference: they share one.
+  const internal = kind === T_CALLBACK;
+  const t: TimerEntry = {
+    due,
+    seq: rt.timerSeq++,
+    index: -1,
+    ref: internal ? rt.internalRef : rt.makeRef(),
+    kind,
+    dest,
+    msg,
+    fn,
+    owner,
+  };
+  rt.heap.push(t);
+  if (!internal) rt.timerRefs.set(t.ref, t);
+  if (owner !== undefined) (owner.timers ??= new Set()).add(t);
+  if (due < rt.alarmAt) {
+    rt.alarmAt = due;
+    rt.clock.setAlarm(rt, due, rt.onAlarm);
+  }
+  return t;
+}
+
+export function cancelEntry(rt: Runtime, t: TimerEntry): void {
+  rt.heap.remove(t);
+  if (t.kind !== T_CALLBACK) rt.timerRefs.delete(t.ref);
+  t.owner?.timers?.delete(t);
+  if (t.due === rt.alarmAt) {
+    if (rt.clock.kind === "virtual") rearm(rt);
+    // the last timer is gone: its stale host timer must not keep Node alive until it fires
+    else if (rt.heap.size === 0 && rt.clock instanceof RealClock) rt.clock.release(rt);
+  }
+}
+
+/**
+ * The armed alarm of a virtual clock belonged to a cancelled timer: move it to the next
+ * timer (or disarm it), or virtual time would jump to the cancelled due time. A real clock
+ * keeps the stale alarm: waking up once for nothing is cheaper than re-arming a host timer
+ * on every cancel (every call or receive answered before its timeout).
+ */
+function rearm(rt: Runtime): void {
+  const next = rt.heap.peek();
+  if (next === undefined) {
+    rt.alarmAt = Number.POSITIVE_INFINITY;
+    rt.clock.clearAlarm(rt);
+  } else if (next.due > rt.alarmAt) {
+    rt.alarmAt = next.due;
+    rt.clock.setAlarm(rt, next.due, rt.onAlarm);
+  }
+}
+
+function fireTimer(rt: Runtime, t: TimerEntry): void {
+  if (t.kind === T_CALLBACK) {
+    (t.fn as TimerSink).fire();
+    return;
+  }
+  if (t.kind === T_INTERVAL) rearmInterval(rt, t);
+  const msg = t.kind === T_START ? new TimeoutMessage(t.ref, t.msg) : t.msg;
+  const dest = t.dest as Dest;
+  if (dest instanceof Pid) {
+    sendPid(rt, dest, msg);
+  } else if (typeof dest === "string") {
+    const p = rt.names.get(dest);
+    if (p !== undefined) deliver(rt, p, msg);
+  } else {
+    try {
+      send(rt, dest, msg);
+    } catch {
+      // a timer aimed at a name nobody holds is dropped, as in Erlang
+    }
+  }
+}
+
+/** sendAfter/startTimer. */
+export function timer(
+  rt: Runtime,
+  start: boolean,
+  dest: Dest,
+  msg: unknown,
+  ms: number,
+  abs: boolean,
+  what: string,
+): Ref {
+  if (!(dest instanceof Pid) && typeof dest !== "string" && !isViaName(dest)) {
+    throw new BadArgumentError(
+      `${what}: the destination must be a pid or a name, got ${formatReason(dest)}`,
+    );
+  }
+  if (abs) {
+    if (typeof ms !== "number" || !Number.isFinite(ms)) {
+      throw new BadArgumentError(
+        `${what}: an absolute time must be a finite number, got ${formatReason(ms)}`,
+      );
+    }
+  } else checkTimeout(what, ms, false);
+  const due = abs ? ms : rt.clock.now() + ms;
+  let owner: Proc | undefined;
+  if (dest instanceof Pid) {
+    owner = procOf(dest) as Proc | undefined;
+    if (owner === undefined || owner.rt !== rt) {
+      owner = undefined;
+      if (dest.node === rt.node) return rt.makeRef(); // dead local pid: cancelled at once
+    }
+  }
+  return addTimer(rt, start ? T_START : T_SEND, due, dest, msg, owner).ref;
+}
+
+/** sendInterval: a message timer that fires every `ms`, under one reference. */
+export function interval(rt: Runtime, dest: Dest, msg: unknown, ms: number): Ref {
+  if (typeof ms !== "number" || !Number.isFinite(ms) || !(ms >= 1)) {
+    throw new BadArgumentError(
+      `sendInterval: the period must be a finite number of milliseconds >= 1, got ${formatReason(ms)}`,
+    );
+  }
+  const ref = timer(rt, false, dest, msg, ms, false, "sendInterval");
+  const t = rt.timerRefs.get(ref);
+  if (t === undefined) return ref; // aimed at a dead pid: cancelled at once
+  // Re-kind it: same entry, same reference, fired again every period.
+  t.kind = T_INTERVAL;
+  t.period = ms;
+  return ref;
+}
+
+/** Puts an interval timer that is firing back, `period` after its last due time. */
+function rearmInterval(rt: Runtime, t: TimerEntry): void {
+  if (t.owner !== undefined && !t.owner.alive) return;
+  t.due += t.period as number;
+  t.seq = rt.timerSeq++;
+  rt.heap.push(t);
+  rt.timerRefs.set(t.ref, t);
+  if (t.owner !== undefined) (t.owner.timers ??= new Set()).add(t);
+  if (t.due < rt.alarmAt) {
+    rt.alarmAt = t.due;
+    rt.clock.setAlarm(rt, t.due, rt.onAlarm);
+  }
+}
+
+/** A callback timer (for behaviours), cancelled if `owner` dies. */
+export function callbackTimer(
+  rt: Runtime,
+  ms: number,
+  owner: Proc | undefined,
+  fn: TimerSink,
+): TimerEntry {
+  return addTimer(rt, T_CALLBACK, rt.clock.now() + ms, undefined, undefined, owner, fn);
+}
+
+export function readTimer(rt: Runtime, ref: Ref): number | false {
+  const t = rt.timerRefs.get(ref);
+  if (t === undefined || t.kind === T_CALLBACK) return false;
+  return Math.max(0, Math.ceil(t.due - rt.clock.now()));
+}
+
+export function cancelTimer(rt: Runtime, ref: Ref): number | false {
+  const t = rt.timerRefs.get(ref);
+  if (t === undefined || t.kind === T_CALLBACK) return false;
+  const left = Math.max(0, Math.ceil(t.due - rt.clock.now()));
+  cancelEntry(rt, t);
+  return left;
+}
+
+/** cancelTimer with `async: true`. */
+export function cancelTimerAsync(rt: Runtime, p: Proc, ref: Ref): void {
+  const left = cancelTimer(rt, ref);
+  deliver(rt, p, new CancelTimerMessage(ref, left));
+}
+
+/** The clock's alarm: fires the timers that are due, then arms the alarm for the next one. */
+export function onAlarm(rt: Runtime): void {
+  rt.alarmAt = Number.POSITIVE_INFINITY;
+  const now = rt.clock.now();
+  // On a real clock, a burst of due timers (10k call timeouts at once) is fired in time
+  // slices: the rest go to the next turn of the event loop, which runs I/O, other timers
+  // and the processes woken so far in between (ADR 0004). A virtual clock fires them all.
+  const sliced = rt.clock.kind !== "virtual";
+  const started = sliced ? performance.now() : 0;
+  let fired = 0;
+  for (;;) {
+    const t = rt.heap.peek();
+    if (t === undefined || t.due > now) break;
+    if (sliced && (++fired & 63) === 0 && performance.now() - started >= rt.sliceMs) break;
+    cancelEntry(rt, t);
+    fireTimer(rt, t);
+  }
+  const next = rt.heap.peek();
+  if (next !== undefined && next.due < rt.alarmAt) {
+    rt.alarmAt = next.due;
+    rt.clock.setAlarm(rt, next.due, rt.onAlarm);
+  }
+}
