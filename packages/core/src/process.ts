@@ -14,6 +14,11 @@ import {
   ProcessExitedError,
 } from "./errors.js";
 import { Pid, procOf, type Ref } from "./pid.js";
+import * as monitors from "./runtime/monitors.js";
+import * as names from "./runtime/names.js";
+import * as mailbox from "./runtime/receive.js";
+import * as signals from "./runtime/signals.js";
+import * as timers from "./runtime/timers.js";
 import {
   currentProc,
   type Dest,
@@ -162,7 +167,7 @@ export function spawnLink(fn: (self: Pid) => unknown): Pid {
 export function spawnMonitor(fn: (self: Pid) => unknown): [Pid, Ref] {
   const p = current("spawnMonitor");
   const child = p.rt.spawnProc(fn, p, false);
-  const ref = p.rt.monitor(p, child.pid);
+  const ref = monitors.monitor(p.rt, p, child.pid);
   return [child.pid, ref];
 }
 
@@ -185,11 +190,11 @@ export function send<M>(dest: Dest, msg: M): M {
   const p = currentProc();
   if (p !== undefined) {
     ensureAlive(p, "send");
-    return p.rt.send(dest, msg);
+    return signals.send(p.rt, dest, msg);
   }
   if (dest instanceof Pid) {
     const target = procOf(dest) as Proc | undefined;
-    if (target?.alive) target.rt.deliver(target, msg);
+    if (target?.alive) signals.deliver(target.rt, target, msg);
     return msg;
   }
   return defaultRuntime().send(dest, msg);
@@ -259,7 +264,7 @@ export function receive(
     options?.timeout === undefined
       ? Number.POSITIVE_INFINITY
       : validTimeout("receive", options.timeout);
-  return p.rt.receive(p, match, timeout);
+  return mailbox.receive(p.rt, p, match, timeout);
 }
 
 /**
@@ -301,7 +306,7 @@ export async function sleep(ms: number): Promise<void> {
  */
 export async function yieldProcess(): Promise<void> {
   const p = current("yieldProcess");
-  await p.rt.yieldProc(p);
+  await mailbox.yieldProc(p.rt, p);
 }
 
 /**
@@ -335,7 +340,7 @@ export function link(pid: Pid): void {
     const dead = t !== undefined && t.rt === p.rt ? !t.alive : pid.node === p.rt.node;
     if (dead) throw new NoProcessError({ module: "erlang", function: "link", args: [pid] });
   }
-  p.rt.link(p, pid);
+  signals.link(p.rt, p, pid);
   stopIfDead(p, "link");
 }
 
@@ -357,7 +362,7 @@ export function unlink(pid: Pid): void {
   const p = current("unlink");
   if (!(pid instanceof Pid))
     throw new BadArgumentError(`unlink: expected a pid, got ${formatReason(pid)}`);
-  p.rt.unlink(p, pid);
+  signals.unlink(p.rt, p, pid);
 }
 
 /**
@@ -379,7 +384,7 @@ export function unlink(pid: Pid): void {
  */
 export function monitor(target: Pid | string): Ref {
   const p = current("monitor");
-  return p.rt.monitor(p, target);
+  return monitors.monitor(p.rt, p, target);
 }
 
 /**
@@ -409,7 +414,7 @@ export interface DemonitorOptions {
  */
 export function demonitor(ref: Ref, options?: DemonitorOptions): boolean {
   const p = current("demonitor");
-  return p.rt.demonitor(p, ref, options?.flush === true);
+  return monitors.demonitor(p.rt, p, ref, options?.flush === true);
 }
 
 /**
@@ -470,7 +475,7 @@ export function exit(...args: [unknown] | [Pid, unknown]): void {
     return;
   }
   ensureAlive(p, "exit");
-  p.rt.exitSignal(pid, p.pid, reason, false);
+  signals.exitSignal(p.rt, pid, p.pid, reason, false);
   stopIfDead(p, "exit");
 }
 
@@ -546,7 +551,7 @@ export function abortSignal(): AbortSignal {
  */
 export function register(name: string, pid: Pid): void {
   const rt = runtimeFor("register");
-  rt.register(name, pid);
+  names.register(rt, name, pid);
 }
 
 /**
@@ -588,7 +593,7 @@ export function whereis(name: Dest): Pid | undefined {
       `whereis: expected a pid, a registered name or a via name, got ${formatReason(name)}`,
     );
   }
-  return rt.resolve(name);
+  return names.resolve(rt, name);
 }
 
 /**
@@ -741,7 +746,7 @@ export function cancelTimer(ref: Ref, options?: CancelTimerOptions): number | fa
 export function cancelTimer(ref: Ref, options?: CancelTimerOptions): number | false | undefined {
   if (options?.async === true) {
     const p = current("cancelTimer(async)");
-    p.rt.cancelTimerAsync(p, ref);
+    timers.cancelTimerAsync(p.rt, p, ref);
     return undefined;
   }
   return runtimeFor("cancelTimer").cancelTimer(ref);

@@ -30,6 +30,13 @@ import {
 } from "./errors.js";
 import { ExitMessage } from "./messages.js";
 import { Pid, procOf, type Ref } from "./pid.js";
+import * as monitors from "./runtime/monitors.js";
+import * as names from "./runtime/names.js";
+import * as nodes from "./runtime/nodes.js";
+import * as mailbox from "./runtime/receive.js";
+import * as scheduler from "./runtime/scheduler.js";
+import * as signals from "./runtime/signals.js";
+import * as timers from "./runtime/timers.js";
 import {
   currentProc,
   type Dest,
@@ -504,10 +511,10 @@ class PendingCall implements DownSink, TimerSink {
       rt.replies.delete(this.ref);
       if (caller !== undefined) remoteCalls.get(caller)?.delete(this.ref);
     }
-    if (this.timer !== undefined) rt.cancelEntry(this.timer);
+    if (this.timer !== undefined) timers.cancelEntry(rt, this.timer);
     if (this.monitored) {
-      if (caller !== undefined) rt.demonitor(caller, this.ref, false);
-      else rt.demonitorCallback(this.target, this.ref);
+      if (caller !== undefined) monitors.demonitor(rt, caller, this.ref, false);
+      else monitors.demonitorCallback(rt, this.target, this.ref);
     }
     // a process that exited meanwhile gets nothing: its continuation must not run
     return caller === undefined || caller.alive;
@@ -585,7 +592,7 @@ function request$(
   const caller = currentProc();
   if (caller !== undefined) ensureAlive(caller, `${op.module}.${op.function}`);
   const rt = runtimeOf(caller, dest);
-  const target = rt.resolve(dest);
+  const target = names.resolve(rt, dest);
   if (target === undefined) return Promise.reject(new NoProcessError(op));
   if (caller !== undefined && target === caller.pid) {
     return Promise.reject(new CallingSelfError(op));
@@ -603,15 +610,20 @@ function request$(
   capturedReject = undefined;
   if (rt.telemetry.enabled) callStart(call, caller);
   call.monitored = true;
-  rt.monitor(caller, target, call, call.ref);
+  monitors.monitor(rt, caller, target, call, call.ref);
   if (call.done) return promise; // the target was already gone
   if (call.remote) {
     rt.replies.set(call.ref, (value) => call.answer(value));
     if (caller !== undefined) trackRemoteCall(caller, call.ref);
   }
-  if (timeout !== Number.POSITIVE_INFINITY) call.timer = rt.callbackTimer(timeout, caller, call);
+  if (timeout !== Number.POSITIVE_INFINITY)
+    call.timer = timers.callbackTimer(rt, timeout, caller, call);
   try {
-    rt.sendPid(target, wrap(makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context)));
+    signals.sendPid(
+      rt,
+      target,
+      wrap(makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context)),
+    );
   } catch (e) {
     // a transport refused the request (it cannot cross to the target's node): the call ends
     call.fail(e);
@@ -682,7 +694,7 @@ export function reply(from: From, value: unknown): void {
     const pid = from.pid;
     if (Pid.is(pid)) {
       const rt = defaultRuntime();
-      if (pid.node !== rt.node) rt.route({ type: "reply", ref: from.ref, value });
+      if (pid.node !== rt.node) nodes.route(rt, { type: "reply", ref: from.ref, value });
     }
   }
 }
@@ -705,12 +717,12 @@ export function cast(dest: Dest, req: unknown): void {
   const rt = runtimeOf(caller, dest);
   let pid: Pid | undefined;
   try {
-    pid = rt.resolve(dest);
+    pid = names.resolve(rt, dest);
   } catch {
     // cast never fails
   }
   // ... except for a request that cannot cross to the target's node (a transport refuses it)
-  if (pid !== undefined) rt.sendPid(pid, new CastRequest(req));
+  if (pid !== undefined) signals.sendPid(rt, pid, new CastRequest(req));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -811,7 +823,7 @@ function registerName(rt: Runtime, p: Proc, name: ProcessName): Pid | undefined 
   if (typeof name === "string") {
     const holder = rt.whereis(name);
     if (holder !== undefined) return holder;
-    rt.register(name, p.pid);
+    names.register(rt, name, p.pid);
     return undefined;
   }
   if (isViaName(name)) {
@@ -914,11 +926,11 @@ export function startSpecial(
     let timer: TimerEntry | undefined;
     let mref: Ref | undefined;
     const detach = (): void => {
-      if (timer !== undefined) rt.cancelEntry(timer);
+      if (timer !== undefined) timers.cancelEntry(rt, timer);
       timer = undefined;
       if (mref !== undefined) {
-        if (caller !== undefined) rt.demonitor(caller, mref, false);
-        else rt.demonitorCallback(child.pid, mref);
+        if (caller !== undefined) monitors.demonitor(rt, caller, mref, false);
+        else monitors.demonitorCallback(rt, child.pid, mref);
         mref = undefined;
       }
     };
@@ -926,7 +938,7 @@ export function startSpecial(
     // so that the starter gets the outcome instead of an exit signal.
     const failing = (value: Error | "ignore"): void => {
       outcome ??= value;
-      if (caller !== undefined) rt.unlink(caller, child.pid);
+      if (caller !== undefined) signals.unlink(rt, caller, child.pid);
     };
     const succeed = (pid: Pid): void => {
       if (acked) return;
@@ -942,7 +954,7 @@ export function startSpecial(
       if (acked) return;
       acked = true;
       detach();
-      if (caller !== undefined) rt.unlink(caller, child.pid);
+      if (caller !== undefined) signals.unlink(rt, caller, child.pid);
       if (caller !== undefined && !caller.alive) return;
       const result = outcome ?? new InitError(reason);
       if (result === "ignore") resolve("ignore");
@@ -993,14 +1005,14 @@ export function startSpecial(
     child.parent = options.link === true ? caller?.pid : undefined;
     child.behaviour = options.behaviour;
     child.reportsExits = true;
-    mref = rt.monitor(caller, child.pid, { down: exited });
+    mref = monitors.monitor(rt, caller, child.pid, { down: exited });
     if (timeout !== Number.POSITIVE_INFINITY) {
-      timer = rt.callbackTimer(timeout, caller, {
+      timer = timers.callbackTimer(rt, timeout, caller, {
         fire: () => {
           timer = undefined;
           if (acked) return;
           failing(new InitError("timeout"));
-          rt.exitSignal(child.pid, child.pid, "kill", false);
+          signals.exitSignal(rt, child.pid, child.pid, "kill", false);
         },
       });
     }
@@ -1070,7 +1082,7 @@ function system(
       // process is gone (its name free, its links and monitors fired).
       const done = (): void => {
         reply(msg.from, { ok: true, value: undefined });
-        p.rt.crash(p, new ExitError(reason));
+        scheduler.crash(p.rt, p, new ExitError(reason));
       };
       const r = sp.handleStop?.(reason);
       if (r !== undefined && typeof (r as PromiseLike<void>).then === "function") {
@@ -1089,7 +1101,7 @@ async function suspended(
   const isForSuspended = (m: unknown): boolean =>
     m instanceof SystemRequest || (m instanceof ExitMessage && p.trap && m.from === p.parent);
   while (state.suspended) {
-    const m = await p.rt.receive(p, isForSuspended, Number.POSITIVE_INFINITY);
+    const m = await mailbox.receive(p.rt, p, isForSuspended, Number.POSITIVE_INFINITY);
     if (m instanceof ExitMessage) {
       state.suspended = false;
       await parentExit(sp, m.reason);
