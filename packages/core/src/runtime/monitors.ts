@@ -62,6 +62,7 @@ export function monitor(
   return ref;
 }
 
+/** Delivers a DOWN at once (target dead, unknown or unreachable): to the callback, or to `p`'s mailbox. */
 export function downNow(
   rt: Runtime,
   p: Proc | undefined,
@@ -74,6 +75,7 @@ export function downNow(
   else if (p !== undefined) deliver(rt, p, new DownMessage(ref, object, reason));
 }
 
+/** Removes `p`'s monitor `ref` (with `flush`, also its DOWN already queued); whether it was active. */
 export function demonitor(rt: Runtime, p: Proc | undefined, ref: Ref, flush: boolean): boolean {
   const m = p === undefined ? undefined : p.monitors?.get(ref);
   let active = false;
@@ -100,6 +102,7 @@ export function demonitorCallback(rt: Runtime, target: Pid, ref: Ref): void {
   if (t !== undefined && t.rt === rt) t.watchers?.delete(ref);
 }
 
+/** Removes a monitor from its target's watchers, or tells the target's node. */
 export function unwatch(rt: Runtime, m: Monitor): void {
   const t = procOf(m.target) as Proc | undefined;
   if (t !== undefined && t.rt === rt) t.watchers?.delete(m.ref);
@@ -108,6 +111,7 @@ export function unwatch(rt: Runtime, m: Monitor): void {
   }
 }
 
+/** The watched process exited: the DOWN goes to the watcher's mailbox, its callback, or its node. */
 export function fireDown(rt: Runtime, m: Monitor, reason: unknown): void {
   const object = m.name === undefined ? m.target : { name: m.name, node: m.target.node };
   if (m.callback !== undefined) {

@@ -31,6 +31,7 @@ export function resolve(rt: Runtime, dest: Dest): Pid | undefined {
   );
 }
 
+/** Registers `name` for a live local process (Erlang's `register/2`). */
 export function register(rt: Runtime, name: string, pid: Pid): void {
   if (typeof name !== "string" || name.length === 0 || name === "undefined") {
     throw new BadArgumentError(
@@ -54,6 +55,7 @@ export function register(rt: Runtime, name: string, pid: Pid): void {
   p.name = name;
 }
 
+/** Removes a locally registered name (Erlang's `unregister/1`). */
 export function unregister(rt: Runtime, name: string): void {
   if (typeof name !== "string")
     throw new BadArgumentError(`unregister: expected a name (a string), got ${formatReason(name)}`);

@@ -12,6 +12,7 @@ import type { Runtime } from "../runtime.js";
 import { deliver, drain, exitSignal, flushDeferred, sendPid } from "./signals.js";
 import type { Inbound, Signal, Transport } from "./types.js";
 
+/** Connects to `node` through `transport` and returns the inbound end (see `Runtime.connect`). */
 export function connect(rt: Runtime, node: string, transport: Transport): Inbound {
   if (typeof node !== "string" || !/^[^@\s]+@[^@\s]+$/.test(node))
     throw new BadArgumentError(
@@ -54,6 +55,7 @@ export function connect(rt: Runtime, node: string, transport: Transport): Inboun
   };
 }
 
+/** Drops the connection to `node`: `noconnection` to links and monitors across (see `Runtime.disconnect`). */
 export function disconnect(rt: Runtime, node: string): void {
   const transport = rt.peers.get(node);
   if (transport === undefined) return;
@@ -93,6 +95,7 @@ export function route(rt: Runtime, signal: Signal): boolean {
   return true;
 }
 
+/** Asks the connector for a transport to `node`, as Erlang connects on the first signal to a node. */
 function autoConnect(rt: Runtime, node: string): Transport | undefined {
   if (rt.connector === undefined || rt.closed || node === rt.node) return undefined;
   const t = rt.connector(node);

@@ -122,6 +122,7 @@ export function yieldProc(rt: Runtime, p: Proc): Promise<unknown> {
   return promise;
 }
 
+/** Scans the mailbox from where the pending receive stopped; resolves it on a match (or with TIMEOUT for a zero timeout). */
 export function tryReceive(rt: Runtime, p: Proc): void {
   const w = p.waiter as Waiter;
   const box = p.mailbox;

@@ -44,6 +44,7 @@ export function outsideProcesses(fn: () => void): void {
   }
 }
 
+/** Whether a value returned by process code is a promise-like to wait on. */
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (
     v !== null &&
@@ -57,6 +58,7 @@ export function reasonFromThrown(e: unknown): unknown {
   return exitReasonOf(e);
 }
 
+/** Puts `p` on the run queue and schedules a pass if none is scheduled. */
 export function enqueue(rt: Runtime, p: Proc): void {
   p.queued = true;
   rt.runQueue.push(p);
@@ -67,6 +69,7 @@ export function enqueue(rt: Runtime, p: Proc): void {
   }
 }
 
+/** One scheduler pass: runs queued processes until the queue is empty, a batch of wake-ups is reached or the time slice ends. */
 export function runLoop(rt: Runtime): void {
   const q = rt.runQueue;
   // Each wake-up of async process code (a resolved receive, a started body) schedules a
@@ -120,6 +123,7 @@ function stepFailed(rt: Runtime, p: Proc, e: unknown): void {
   }
 }
 
+/** Runs one process: its body if it has not started, a pending receive, or a batch of messages for its handler. */
 function step(rt: Runtime, p: Proc): void {
   const start = p.start;
   if (start !== undefined) {
@@ -144,11 +148,13 @@ function step(rt: Runtime, p: Proc): void {
   }
 }
 
+/** An async message handler has settled: the process may take its next message. */
 function handlerDone(rt: Runtime, p: Proc): void {
   p.busy = false;
   if (p.alive && !p.queued && (p.mailbox.length > 0 || p.waiter !== undefined)) enqueue(rt, p);
 }
 
+/** Starts a process's body in its async context. */
 function runBody(rt: Runtime, p: Proc, fn: (self: Pid) => unknown): void {
   rt.wakes++;
   let r: unknown;
@@ -172,6 +178,7 @@ function runBody(rt: Runtime, p: Proc, fn: (self: Pid) => unknown): void {
   }
 }
 
+/** A body returned: the process exits `normal`, unless it installed a message handler. */
 function bodyDone(rt: Runtime, p: Proc, value: unknown): void {
   if (!p.alive) return;
   p.busy = false;

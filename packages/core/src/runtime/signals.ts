@@ -34,6 +34,7 @@ export function deliver(rt: Runtime, p: Proc, msg: unknown): void {
   if (!p.queued && (p.waiter !== undefined || (p.handler !== undefined && !p.busy))) enqueue(rt, p);
 }
 
+/** Sends to a pid, a registered name or a via name (see `Runtime.send`). */
 export function send<M>(rt: Runtime, dest: Dest, msg: M): M {
   if (dest instanceof Pid) {
     sendPid(rt, dest, msg);
@@ -53,6 +54,7 @@ export function send<M>(rt: Runtime, dest: Dest, msg: M): M {
   return msg;
 }
 
+/** Sends to a pid: delivered here, routed to its node, or dropped if the process is dead. */
 export function sendPid(rt: Runtime, pid: Pid, msg: unknown): void {
   const p = procOf(pid) as Proc | undefined;
   if (p !== undefined && p.rt === rt) {
@@ -62,6 +64,7 @@ export function sendPid(rt: Runtime, pid: Pid, msg: unknown): void {
   }
 }
 
+/** Emits the telemetry exit event, once the current signal processing is over. */
 export function emitExit(rt: Runtime, p: Proc, reason: unknown): void {
   if (!rt.telemetry.listening(EV_EXIT)) return;
   const meta = { pid: p.pid, reason, name: p.name, behaviour: p.behaviour };
@@ -149,6 +152,7 @@ export function exitSignal(rt: Runtime, to: Pid, from: Pid, reason: unknown, lin
   drain(rt);
 }
 
+/** Applies the queued exit signals (which may queue more), then runs the deferred callbacks. */
 export function drain(rt: Runtime): void {
   if (rt.draining) return;
   rt.draining = true;
@@ -173,6 +177,7 @@ export function drain(rt: Runtime): void {
   flushDeferred(rt);
 }
 
+/** Runs the callbacks deferred during signal processing (settles, aborts, reports) outside any process. */
 export function flushDeferred(rt: Runtime): void {
   while (rt.deferred.length > 0) {
     const d = rt.deferred;
@@ -190,6 +195,7 @@ export function flushDeferred(rt: Runtime): void {
   }
 }
 
+/** The exit-signal rules for one signal: `kill`, trapped (an `ExitMessage`), `normal`, or death. */
 export function applyExitSignal(
   rt: Runtime,
   to: Pid,
@@ -215,6 +221,7 @@ export function applyExitSignal(
   }
 }
 
+/** Links `p` and `target`: a dead or unknown local target gives `noproc`, an unreachable node `noconnection`. */
 export function link(rt: Runtime, p: Proc, target: Pid): void {
   if (target === p.pid) return;
   const t = procOf(target) as Proc | undefined;
@@ -236,6 +243,7 @@ export function link(rt: Runtime, p: Proc, target: Pid): void {
   }
 }
 
+/** Removes the link between `p` and `target`, on both sides. */
 export function unlink(rt: Runtime, p: Proc, target: Pid): void {
   if (p.links === undefined || !p.links.delete(target)) return;
   const t = procOf(target) as Proc | undefined;

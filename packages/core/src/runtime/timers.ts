@@ -35,6 +35,7 @@ export interface TimerEntry extends HeapEntry {
   period?: number;
 }
 
+/** Validates a time in milliseconds: a number >= 0, `Infinity` only if allowed. */
 export function checkTimeout(what: string, ms: unknown, allowInfinity: boolean): number {
   if (
     typeof ms !== "number" ||
@@ -49,6 +50,7 @@ export function checkTimeout(what: string, ms: unknown, allowInfinity: boolean):
   return ms;
 }
 
+/** Puts a timer on the heap and moves the clock alarm earlier if it is due first. */
 export function addTimer(
   rt: Runtime,
   kind: number,
@@ -81,6 +83,7 @@ export function addTimer(
   return t;
 }
 
+/** Removes a timer; disarms or moves the alarm of a virtual clock when it was the next one. */
 export function cancelEntry(rt: Runtime, t: TimerEntry): void {
   rt.heap.remove(t);
   if (t.kind !== T_CALLBACK) rt.timerRefs.delete(t.ref);
@@ -109,6 +112,7 @@ function rearm(rt: Runtime): void {
   }
 }
 
+/** A timer is due: a callback fires, a message timer sends (an interval timer first re-arms). */
 function fireTimer(rt: Runtime, t: TimerEntry): void {
   if (t.kind === T_CALLBACK) {
     (t.fn as TimerSink).fire();
@@ -205,12 +209,14 @@ export function callbackTimer(
   return addTimer(rt, T_CALLBACK, rt.clock.now() + ms, undefined, undefined, owner, fn);
 }
 
+/** The milliseconds left on a message timer, or `false` (Erlang's `read_timer`). */
 export function readTimer(rt: Runtime, ref: Ref): number | false {
   const t = rt.timerRefs.get(ref);
   if (t === undefined || t.kind === T_CALLBACK) return false;
   return Math.max(0, Math.ceil(t.due - rt.clock.now()));
 }
 
+/** Cancels a message timer: the milliseconds it had left, or `false`. */
 export function cancelTimer(rt: Runtime, ref: Ref): number | false {
   const t = rt.timerRefs.get(ref);
   if (t === undefined || t.kind === T_CALLBACK) return false;
