@@ -54,12 +54,13 @@ let makeFrom: (
   call: { answer(value: unknown): void },
   context: unknown,
 ) => From;
-/** Set by `From`'s static block: the toolkit's view of a `From` (undefined if not ours). */
-let fromInternals: (
-  from: From,
-) =>
-  | { runtime: Runtime | undefined; call: { answer(value: unknown): void } | undefined }
-  | undefined;
+/**
+ * Set by `From`'s static block: whether a `From` was made by the toolkit, its runtime and its
+ * pending call (read one field at a time: a reply allocates nothing to look at them).
+ */
+let isToolkitFrom: (from: From) => boolean;
+let fromRuntime: (from: From) => Runtime | undefined;
+let fromCall: (from: From) => { answer(value: unknown): void } | undefined;
 
 /**
  * Who is waiting for a reply: Erlang's `From` in `handle_call(Request, From, State)`.
@@ -121,10 +122,17 @@ export class From {
       from.#context = context;
       return from;
     };
-    fromInternals = (from) =>
-      #runtime in from ? { runtime: from.#runtime, call: from.#call } : undefined;
+    isToolkitFrom = (from) => #runtime in from;
+    fromRuntime = (from) => from.#runtime;
+    fromCall = (from) => from.#call;
   }
 }
+
+// The envelopes' private brand checks, set by their static blocks: what `isCallRequest` and
+// the others run per message, without the generic `instanceof` → `Symbol.hasInstance` call.
+let isCallBrand: (value: object) => boolean;
+let isCastBrand: (value: object) => boolean;
+let isSystemBrand: (value: object) => boolean;
 
 /**
  * A synchronous request in a mailbox (Erlang's `{'$gen_call', From, Request}`). A special
@@ -159,6 +167,10 @@ export class CallRequest<Req = unknown> {
   static [Symbol.hasInstance](value: unknown): value is CallRequest {
     return typeof value === "object" && value !== null && #own in value;
   }
+
+  static {
+    isCallBrand = (value) => #own in value;
+  }
 }
 
 /**
@@ -177,20 +189,59 @@ export class CallRequest<Req = unknown> {
  * @category Toolkit
  */
 export class CastRequest<Req = unknown> {
-  /** Brands instances of this class for a trap-free `instanceof`. */
-  readonly #own = true;
-  /** Always `"$gen_cast"`. */
-  readonly type: "$gen_cast" = "$gen_cast";
-  /** The request. */
-  readonly request: Req;
+  // One field per envelope: a cast is one small object (its type and the brand cost no
+  // slot), which matters when a mailbox holds a million of them (ADR 0004). The request is
+  // private, so the envelope cannot be changed once sent.
+  readonly #request: Req;
   /** @internal */
   constructor(request: Req) {
-    this.request = request;
+    this.#request = request;
+  }
+
+  /** Always `"$gen_cast"`. */
+  get type(): "$gen_cast" {
+    return "$gen_cast";
+  }
+
+  /** The request. */
+  get request(): Req {
+    return this.#request;
+  }
+
+  /**
+   * The envelope as plain data, `{ type: "$gen_cast", request }`: what `JSON.stringify`,
+   * `formatReason` and reports show.
+   *
+   * @example
+   * ```ts
+   * import { CastRequest, setMessageHandler } from "@trellis/core";
+   * setMessageHandler((msg) => {
+   *   if (msg instanceof CastRequest) console.log(JSON.stringify(msg)); // {"type":"$gen_cast","request":…}
+   * });
+   * ```
+   */
+  toJSON(): { type: "$gen_cast"; request: Req } {
+    return { type: "$gen_cast", request: this.#request };
   }
 
   /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is CastRequest {
-    return typeof value === "object" && value !== null && #own in value;
+    return typeof value === "object" && value !== null && #request in value;
+  }
+
+  static {
+    isCastBrand = (value) => #request in value;
+    // util.inspect (console.log, the REPL) shows the envelope's data, not an empty object.
+    Object.defineProperty(CastRequest.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+      value(
+        this: CastRequest,
+        _depth: number,
+        options: object,
+        inspect: (v: unknown, o: object) => string,
+      ) {
+        return `CastRequest ${inspect(this.toJSON(), options)}`;
+      },
+    });
   }
 }
 
@@ -263,6 +314,10 @@ export class SystemRequest {
   static [Symbol.hasInstance](value: unknown): value is SystemRequest {
     return typeof value === "object" && value !== null && #own in value;
   }
+
+  static {
+    isSystemBrand = (value) => #own in value;
+  }
 }
 
 /**
@@ -277,7 +332,7 @@ export class SystemRequest {
  * @category Toolkit
  */
 export function isCallRequest(msg: unknown): msg is CallRequest {
-  return msg instanceof CallRequest;
+  return typeof msg === "object" && msg !== null && isCallBrand(msg);
 }
 
 /**
@@ -292,7 +347,7 @@ export function isCallRequest(msg: unknown): msg is CallRequest {
  * @category Toolkit
  */
 export function isCastRequest(msg: unknown): msg is CastRequest {
-  return msg instanceof CastRequest;
+  return typeof msg === "object" && msg !== null && isCastBrand(msg);
 }
 
 /**
@@ -307,7 +362,7 @@ export function isCastRequest(msg: unknown): msg is CastRequest {
  * @category Toolkit
  */
 export function isSystemRequest(msg: unknown): msg is SystemRequest {
-  return msg instanceof SystemRequest;
+  return typeof msg === "object" && msg !== null && isSystemBrand(msg);
 }
 
 function runtimeOf(caller: Proc | undefined, dest: Dest): Runtime {
@@ -667,12 +722,13 @@ export function reply(from: From, value: unknown): void {
     throw new BadArgumentError(`reply: expected a From, got ${formatReason(from)}`);
   const p = currentProc();
   if (p !== undefined) ensureAlive(p, "reply");
-  const mine = fromInternals(from);
-  const home = mine?.runtime;
+  const mine = isToolkitFrom(from);
+  const home = mine ? fromRuntime(from) : undefined;
   const here = p?.rt ?? home;
-  if (mine?.call !== undefined && (here === home || here === undefined)) {
+  const call = mine ? fromCall(from) : undefined;
+  if (call !== undefined && (here === home || here === undefined)) {
     // the pending call itself: the reply reaches the process that made it, nobody else
-    mine.call.answer(value);
+    call.answer(value);
   } else if (here !== undefined && here === home) {
     home.replies.get(from.ref)?.(value);
   } else if (here !== undefined) {
@@ -704,10 +760,13 @@ export function cast(dest: Dest, req: unknown): void {
   if (caller !== undefined) ensureAlive(caller, "cast");
   const rt = runtimeOf(caller, dest);
   let pid: Pid | undefined;
-  try {
-    pid = rt.resolve(dest);
-  } catch {
-    // cast never fails
+  if (dest instanceof Pid) pid = dest;
+  else {
+    try {
+      pid = rt.resolve(dest);
+    } catch {
+      // cast never fails
+    }
   }
   // ... except for a request that cannot cross to the target's node (a transport refuses it)
   if (pid !== undefined) rt.sendPid(pid, new CastRequest(req));
@@ -1010,8 +1069,8 @@ export function startSpecial(
 function installHandler(p: Proc, sp: SpecialProcess): void {
   const state = { suspended: false };
   p.handler = (msg: unknown): void | PromiseLike<void> => {
-    if (msg instanceof SystemRequest) return system(p, sp, state, msg);
-    if (msg instanceof ExitMessage && p.trap && p.parent !== undefined && msg.from === p.parent) {
+    if (isSystemRequest(msg)) return system(p, sp, state, msg);
+    if (p.trap && msg instanceof ExitMessage && p.parent !== undefined && msg.from === p.parent) {
       return parentExit(sp, msg.reason);
     }
     return sp.handleMessage(msg);
