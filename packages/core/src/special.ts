@@ -496,6 +496,20 @@ function trackRemoteCall(caller: Proc, ref: Ref): void {
   refs.add(ref);
 }
 
+/** Whether `r` is an `ok` result with no continue. */
+function isPlainOk(r: InitResult): boolean {
+  return r?.type === "ok" && r.continue === undefined;
+}
+
+/** Whether `v` is a thenable (reading `then` may throw, for a hostile value). */
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === "object" || typeof v === "function") &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
+}
+
 /** What a settled call's resolve and reject become. */
 const ignore = (_: unknown): void => {};
 
@@ -1007,42 +1021,61 @@ export function startSpecial(
       if (result === "ignore") resolve("ignore");
       else reject(result);
     };
+    // What init's result leads to. Returns the continue's promise, if any, for the runtime
+    // to wait on (no message is handled before it settles).
+    const initialised = (selfPid: Pid, result: InitResult): undefined | PromiseLike<void> => {
+      switch (result?.type) {
+        case "ok": {
+          const sp = result.process;
+          if (typeof sp?.handleMessage !== "function") break;
+          installHandler(child, sp);
+          succeed(selfPid);
+          if (result.continue === undefined) return undefined;
+          const c = result.continue();
+          return isThenable(c) ? Promise.resolve(c) : undefined;
+        }
+        case "ignore":
+          failing("ignore");
+          return undefined;
+        case "stop":
+        case "error":
+          failing(new InitError(result.reason));
+          throw new ExitError(result.reason);
+      }
+      const err = new InitError({ bad_return_value: result });
+      failing(err);
+      throw new ExitError(err.reason);
+    };
+    const initFailed = (e: unknown): never => {
+      failing(new InitError(reasonFromThrown(e), { cause: e }));
+      throw e;
+    };
     const child = rt.spawnProc(
-      async (selfPid: Pid) => {
+      // Synchronous when init is: the start is acknowledged within the new process's first
+      // step, with no Promise or microtask for the body (a supervisor restarts children
+      // this way by the thousand; ADR 0004, session 3). An async init is awaited.
+      (selfPid: Pid): undefined | PromiseLike<void> => {
         if (options.name !== undefined) {
           const holder = registerName(rt, child, options.name);
           if (holder !== undefined) {
             failing(new AlreadyStartedError(options.name, holder));
-            return;
+            return undefined;
           }
         }
-        let result: InitResult;
+        let r: InitResult | PromiseLike<InitResult>;
+        let async: boolean;
         try {
-          result = await init(selfPid);
+          r = init(selfPid);
+          async = isThenable(r);
         } catch (e) {
-          failing(new InitError(reasonFromThrown(e), { cause: e }));
-          throw e;
+          return initFailed(e);
         }
-        switch (result?.type) {
-          case "ok": {
-            const sp = result.process;
-            if (typeof sp?.handleMessage !== "function") break;
-            installHandler(child, sp);
-            succeed(selfPid);
-            if (result.continue !== undefined) await result.continue();
-            return;
-          }
-          case "ignore":
-            failing("ignore");
-            return;
-          case "stop":
-          case "error":
-            failing(new InitError(result.reason));
-            throw new ExitError(result.reason);
-        }
-        const err = new InitError({ bad_return_value: result });
-        failing(err);
-        throw new ExitError(err.reason);
+        // The common case, `ok` with no continue, is acknowledged at once. Anything else
+        // (an async init, a continue, a failed start) goes on a microtask later, as it always
+        // has: whoever the starter or init told about the new process has the time to
+        // monitor it before it exits.
+        if (!async && isPlainOk(r as InitResult)) return initialised(selfPid, r as InitResult);
+        return Promise.resolve(r).then((result) => initialised(selfPid, result), initFailed);
       },
       caller,
       options.link === true,

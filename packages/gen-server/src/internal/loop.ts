@@ -81,6 +81,22 @@ export function isThenable(v: unknown): v is PromiseLike<unknown> {
   );
 }
 
+/**
+ * The `ExitError` the loop throws to end its process with `reason`. It carries no stack: the
+ * runtime takes only its reason (nobody catches it or sees its frames, which would be the
+ * loop's own), and capturing one was the largest single cost of a crash and restart cycle
+ * (ADR 0004, session 3).
+ */
+export function exitError(reason: unknown): ExitError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new ExitError(reason);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** The exit reason for a value thrown out of a callback, as core computes it for processes. */
 export function reasonOf(e: unknown): unknown {
   if (e instanceof ExitError) return e.exitReason;
@@ -564,7 +580,7 @@ export class Loop implements SpecialProcess {
 
   private exit(reason: unknown): never {
     if (!isQuietReason(reason)) this.report(reason);
-    throw new ExitError(reason);
+    throw exitError(reason);
   }
 
   /** GenServer's own report for an abnormal exit (the runtime adds its crash report). */
