@@ -979,124 +979,187 @@ export function startSpecial(
     throw new NotInProcessError("startLink");
   }
   const rt = caller?.rt ?? options.runtime ?? defaultRuntime();
-  return new Promise<Pid | "ignore">((resolve, reject) => {
-    let acked = false;
-    // What the start reports once the new process has exited (set by the process itself
-    // before it exits on a failed start; "ignore" for an ignore).
-    let outcome: Error | "ignore" | undefined;
-    let timer: TimerEntry | undefined;
-    let mref: Ref | undefined;
-    const detach = (): void => {
-      if (timer !== undefined) rt.cancelEntry(timer);
-      timer = undefined;
-      if (mref !== undefined) {
-        if (caller !== undefined) rt.demonitor(caller, mref, false);
-        else rt.demonitorCallback(child.pid, mref);
-        mref = undefined;
-      }
-    };
-    // The start failed (or was ignored): unlink from the starter before the process exits,
-    // so that the starter gets the outcome instead of an exit signal.
-    const failing = (value: Error | "ignore"): void => {
-      outcome ??= value;
-      if (caller !== undefined) rt.unlink(caller, child.pid);
-    };
-    const succeed = (pid: Pid): void => {
-      if (acked) return;
-      acked = true;
-      detach();
-      if (caller === undefined || caller.alive) resolve(pid);
-    };
-    // The process exited before acknowledging a successful init. Runs synchronously within
-    // its death (a monitor callback), so its name is already free and its links have fired
-    // when the starter resumes: OTP 26's synchronous init failure.
-    const exited = (reason: unknown): void => {
-      mref = undefined;
-      if (acked) return;
-      acked = true;
-      detach();
-      if (caller !== undefined) rt.unlink(caller, child.pid);
-      if (caller !== undefined && !caller.alive) return;
-      const result = outcome ?? new InitError(reason);
-      if (result === "ignore") resolve("ignore");
-      else reject(result);
-    };
-    // What init's result leads to. Returns the continue's promise, if any, for the runtime
-    // to wait on (no message is handled before it settles).
-    const initialised = (selfPid: Pid, result: InitResult): undefined | PromiseLike<void> => {
-      switch (result?.type) {
-        case "ok": {
-          const sp = result.process;
-          if (typeof sp?.handleMessage !== "function") break;
-          installHandler(child, sp);
-          succeed(selfPid);
-          if (result.continue === undefined) return undefined;
-          const c = result.continue();
-          return isThenable(c) ? Promise.resolve(c) : undefined;
-        }
-        case "ignore":
-          failing("ignore");
-          return undefined;
-        case "stop":
-        case "error":
-          failing(new InitError(result.reason));
-          throw new ExitError(result.reason);
-      }
-      const err = new InitError({ bad_return_value: result });
-      failing(err);
-      throw new ExitError(err.reason);
-    };
-    const initFailed = (e: unknown): never => {
-      failing(new InitError(reasonFromThrown(e), { cause: e }));
-      throw e;
-    };
-    const child = rt.spawnProc(
-      // Synchronous when init is: the start is acknowledged within the new process's first
-      // step, with no Promise or microtask for the body (a supervisor restarts children
-      // this way by the thousand; ADR 0004, session 3). An async init is awaited.
-      (selfPid: Pid): undefined | PromiseLike<void> => {
-        if (options.name !== undefined) {
-          const holder = registerName(rt, child, options.name);
-          if (holder !== undefined) {
-            failing(new AlreadyStartedError(options.name, holder));
-            return undefined;
-          }
-        }
-        let r: InitResult | PromiseLike<InitResult>;
-        let async: boolean;
-        try {
-          r = init(selfPid);
-          async = isThenable(r);
-        } catch (e) {
-          return initFailed(e);
-        }
-        // The common case, `ok` with no continue, is acknowledged at once. Anything else
-        // (an async init, a continue, a failed start) goes on a microtask later, as it always
-        // has: whoever the starter or init told about the new process has the time to
-        // monitor it before it exits.
-        if (!async && isPlainOk(r as InitResult)) return initialised(selfPid, r as InitResult);
-        return Promise.resolve(r).then((result) => initialised(selfPid, result), initFailed);
-      },
-      caller,
-      options.link === true,
-    );
-    // As in OTP, only a linked start gives the process a parent; an unlinked one is its own
-    // (an EXIT from the starter is then an ordinary message).
-    child.parent = options.link === true ? caller?.pid : undefined;
-    child.behaviour = options.behaviour;
-    child.reportsExits = true;
-    mref = rt.monitor(caller, child.pid, { down: exited });
-    if (timeout !== Number.POSITIVE_INFINITY) {
-      timer = rt.callbackTimer(timeout, caller, {
-        fire: () => {
-          timer = undefined;
-          if (acked) return;
-          failing(new InitError("timeout"));
-          rt.exitSignal(child.pid, child.pid, "kill", false);
-        },
-      });
+  const promise = new Promise<unknown>(capture);
+  const starter = new Starter(
+    rt,
+    caller,
+    init,
+    options.name,
+    capturedResolve as (value: unknown) => void,
+    capturedReject as (error: unknown) => void,
+  );
+  capturedResolve = undefined;
+  capturedReject = undefined;
+  const child = rt.spawnProc(starter.body, caller, options.link === true);
+  starter.child = child;
+  // As in OTP, only a linked start gives the process a parent; an unlinked one is its own
+  // (an EXIT from the starter is then an ordinary message).
+  child.parent = options.link === true ? caller?.pid : undefined;
+  child.behaviour = options.behaviour;
+  child.reportsExits = true;
+  starter.mref = rt.monitor(caller, child.pid, starter);
+  if (timeout !== Number.POSITIVE_INFINITY)
+    starter.timer = rt.callbackTimer(timeout, caller, starter);
+  return promise as Promise<Pid | "ignore">;
+}
+
+/**
+ * One start in progress: the new process's body, the sink of the starter's monitor on it and
+ * of the start timeout. One object per start instead of a closure per outcome (a supervisor
+ * restarting children by the thousand makes one per restart).
+ */
+class Starter implements DownSink, TimerSink {
+  readonly rt: Runtime;
+  readonly caller: Proc | undefined;
+  readonly init: (self: Pid) => InitResult | PromiseLike<InitResult>;
+  readonly name: ProcessName | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** Set as soon as the process is spawned, before its body runs. */
+  child: Proc = undefined as unknown as Proc;
+  acked = false;
+  /**
+   * What the start reports once the new process has exited (set by the process itself before
+   * it exits on a failed start; "ignore" for an ignore).
+   */
+  outcome: Error | "ignore" | undefined = undefined;
+  timer: TimerEntry | undefined = undefined;
+  mref: Ref | undefined = undefined;
+
+  constructor(
+    rt: Runtime,
+    caller: Proc | undefined,
+    init: (self: Pid) => InitResult | PromiseLike<InitResult>,
+    name: ProcessName | undefined,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.rt = rt;
+    this.caller = caller;
+    this.init = init;
+    this.name = name;
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  private detach(): void {
+    const { rt, caller } = this;
+    if (this.timer !== undefined) rt.cancelEntry(this.timer);
+    this.timer = undefined;
+    const mref = this.mref;
+    if (mref !== undefined) {
+      if (caller !== undefined) rt.demonitor(caller, mref, false);
+      else rt.demonitorCallback(this.child.pid, mref);
+      this.mref = undefined;
     }
-  });
+  }
+
+  /**
+   * The start failed (or was ignored): unlink from the starter before the process exits, so
+   * that the starter gets the outcome instead of an exit signal.
+   */
+  private failing(value: Error | "ignore"): void {
+    this.outcome ??= value;
+    if (this.caller !== undefined) this.rt.unlink(this.caller, this.child.pid);
+  }
+
+  private succeed(pid: Pid): void {
+    if (this.acked) return;
+    this.acked = true;
+    this.detach();
+    if (this.caller === undefined || this.caller.alive) this.resolve(pid);
+  }
+
+  /**
+   * The monitor fired: the process exited before acknowledging a successful init. Runs
+   * synchronously within its death, so its name is already free and its links have fired
+   * when the starter resumes: OTP 26's synchronous init failure.
+   */
+  down(reason: unknown): void {
+    this.mref = undefined;
+    if (this.acked) return;
+    this.acked = true;
+    this.detach();
+    const caller = this.caller;
+    if (caller !== undefined) this.rt.unlink(caller, this.child.pid);
+    if (caller !== undefined && !caller.alive) return;
+    const result = this.outcome ?? new InitError(reason);
+    if (result === "ignore") this.resolve("ignore");
+    else this.reject(result);
+  }
+
+  /** The start timeout expired. */
+  fire(): void {
+    this.timer = undefined;
+    if (this.acked) return;
+    this.failing(new InitError("timeout"));
+    this.rt.exitSignal(this.child.pid, this.child.pid, "kill", false);
+  }
+
+  /**
+   * The new process's body. Synchronous when init is: the start is acknowledged within the
+   * process's first step, with no Promise or microtask for the body (ADR 0004, session 3).
+   * An async init is awaited.
+   */
+  readonly body = (selfPid: Pid): undefined | PromiseLike<void> => {
+    if (this.name !== undefined) {
+      const holder = registerName(this.rt, this.child, this.name);
+      if (holder !== undefined) {
+        this.failing(new AlreadyStartedError(this.name, holder));
+        return undefined;
+      }
+    }
+    let r: InitResult | PromiseLike<InitResult>;
+    let async: boolean;
+    try {
+      r = this.init(selfPid);
+      async = isThenable(r);
+    } catch (e) {
+      return this.initFailed(e);
+    }
+    // The common case, `ok` with no continue, is acknowledged at once. Anything else (an
+    // async init, a continue, a failed start) goes on a microtask later, as it always has:
+    // whoever the starter or init told about the new process has the time to monitor it
+    // before it exits.
+    if (!async && isPlainOk(r as InitResult)) return this.initialised(selfPid, r as InitResult);
+    return Promise.resolve(r).then(
+      (result) => this.initialised(selfPid, result),
+      (e: unknown) => this.initFailed(e),
+    );
+  };
+
+  private initFailed(e: unknown): never {
+    this.failing(new InitError(reasonFromThrown(e), { cause: e }));
+    throw e;
+  }
+
+  /**
+   * What init's result leads to. Returns the continue's promise, if any, for the runtime to
+   * wait on (no message is handled before it settles).
+   */
+  private initialised(selfPid: Pid, result: InitResult): undefined | PromiseLike<void> {
+    switch (result?.type) {
+      case "ok": {
+        const sp = result.process;
+        if (typeof sp?.handleMessage !== "function") break;
+        installHandler(this.child, sp);
+        this.succeed(selfPid);
+        if (result.continue === undefined) return undefined;
+        const c = result.continue();
+        return isThenable(c) ? Promise.resolve(c) : undefined;
+      }
+      case "ignore":
+        this.failing("ignore");
+        return undefined;
+      case "stop":
+      case "error":
+        this.failing(new InitError(result.reason));
+        throw new ExitError(result.reason);
+    }
+    const err = new InitError({ bad_return_value: result });
+    this.failing(err);
+    throw new ExitError(err.reason);
+  }
 }
 
 function installHandler(p: Proc, sp: SpecialProcess): void {
