@@ -423,19 +423,59 @@ export function call<R = unknown>(
       `call: options must be an object such as { timeout: ms }, got ${formatReason(options)}`,
     );
   }
-  for (const key of ["module", "function"] as const) {
-    const v = options[key];
-    if (v !== undefined && typeof v !== "string") {
-      throw new BadArgumentError(`call: options.${key} must be a string, got ${formatReason(v)}`);
-    }
+  const module = options.module;
+  const fn = options.function;
+  if (module !== undefined && typeof module !== "string") {
+    throw new BadArgumentError(
+      `call: options.module must be a string, got ${formatReason(module)}`,
+    );
+  }
+  if (fn !== undefined && typeof fn !== "string") {
+    throw new BadArgumentError(`call: options.function must be a string, got ${formatReason(fn)}`);
   }
   const timeout = options.timeout === undefined ? 5000 : validTimeout("call", options.timeout);
-  const op: CallOperation = {
-    module: options.module ?? "gen",
-    function: options.function ?? "call",
-    args: [dest, request, timeout],
-  };
-  return request$(dest, timeout, op, (from) => new CallRequest(from, request)) as Promise<R>;
+  // The operation object ({ module, function, args }) is made only if an error or a
+  // telemetry handler needs it (OpSpec): a call that succeeds allocates none.
+  return request$(
+    dest,
+    timeout,
+    new OpSpec(module ?? "gen", fn ?? "call", dest, request, timeout),
+    undefined,
+    request,
+  ) as Promise<R>;
+}
+
+/**
+ * A call's operation, `{ module, function, args: [dest, request, timeout] }`, made when first
+ * asked for: errors and telemetry name it, a call that succeeds never looks.
+ */
+class OpSpec {
+  readonly module: string;
+  readonly fn: string;
+  readonly dest: Dest;
+  readonly request: unknown;
+  readonly timeout: number;
+  #op: CallOperation | undefined = undefined;
+  constructor(module: string, fn: string, dest: Dest, request: unknown, timeout: number) {
+    this.module = module;
+    this.fn = fn;
+    this.dest = dest;
+    this.request = request;
+    this.timeout = timeout;
+  }
+  get op(): CallOperation {
+    this.#op ??= {
+      module: this.module,
+      function: this.fn,
+      args: [this.dest, this.request, this.timeout],
+    };
+    return this.#op;
+  }
+}
+
+/** The operation of a call, from its object or its spec. */
+function opOf(op: CallOperation | OpSpec): CallOperation {
+  return op instanceof OpSpec ? op.op : op;
 }
 
 /**
@@ -471,7 +511,7 @@ export function request(
   }
   if (typeof wrap !== "function")
     throw new BadArgumentError(`request: wrap must be a function, got ${formatReason(wrap)}`);
-  return request$(dest, validTimeout(operation.function, timeout), operation, wrap);
+  return request$(dest, validTimeout(operation.function, timeout), operation, wrap, undefined);
 }
 
 /** The calls each process is waiting on, so that its death forgets them. */
@@ -522,7 +562,8 @@ class PendingCall implements DownSink, TimerSink {
   readonly caller: Proc | undefined;
   readonly target: Pid;
   readonly ref: Ref;
-  readonly op: CallOperation;
+  /** The operation, or what makes it when an error or telemetry asks (see {@link OpSpec}). */
+  readonly spec: CallOperation | OpSpec;
   /** Dropped once the call has settled (settled), so a stale request holds no promise. */
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -538,7 +579,7 @@ class PendingCall implements DownSink, TimerSink {
     rt: Runtime,
     caller: Proc | undefined,
     target: Pid,
-    op: CallOperation,
+    spec: CallOperation | OpSpec,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ) {
@@ -546,7 +587,7 @@ class PendingCall implements DownSink, TimerSink {
     this.caller = caller;
     this.target = target;
     this.ref = rt.makeRef();
-    this.op = op;
+    this.spec = spec;
     this.resolve = resolve;
     this.reject = reject;
     this.remote = target.node !== rt.node;
@@ -606,7 +647,7 @@ class PendingCall implements DownSink, TimerSink {
       this.settled();
       return;
     }
-    const op = this.op;
+    const op = opOf(this.spec);
     if (reason === "noproc") this.reject(withoutStack(() => new NoProcessError(op)));
     // as gen:call, a lost connection is {nodedown, Node}
     else if (reason === "noconnection")
@@ -633,7 +674,7 @@ class PendingCall implements DownSink, TimerSink {
   fire(): void {
     this.timer = undefined;
     if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
-    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(this.op)));
+    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(opOf(this.spec))));
     this.settled();
   }
 }
@@ -645,19 +686,27 @@ const capture = (resolve: (value: unknown) => void, reject: (error: unknown) => 
   capturedReject = reject;
 };
 
+/**
+ * A call: sends `wrap(from)`, or a `CallRequest` of `request` when there is no `wrap`, and
+ * waits for the reply.
+ */
 function request$(
   dest: Dest,
   timeout: number,
-  op: CallOperation,
-  wrap: (from: From) => unknown,
+  op: CallOperation | OpSpec,
+  wrap: ((from: From) => unknown) | undefined,
+  request: unknown,
 ): Promise<unknown> {
   const caller = currentProc();
-  if (caller !== undefined) ensureAlive(caller, `${op.module}.${op.function}`);
+  if (caller !== undefined && !caller.alive) {
+    const o = opOf(op);
+    ensureAlive(caller, `${o.module}.${o.function}`);
+  }
   const rt = runtimeOf(caller, dest);
-  const target = rt.resolve(dest);
-  if (target === undefined) return Promise.reject(new NoProcessError(op));
+  const target = dest instanceof Pid ? dest : rt.resolve(dest);
+  if (target === undefined) return Promise.reject(new NoProcessError(opOf(op)));
   if (caller !== undefined && target === caller.pid) {
-    return Promise.reject(new CallingSelfError(op));
+    return Promise.reject(new CallingSelfError(opOf(op)));
   }
   const promise = new Promise<unknown>(capture);
   const call = new PendingCall(
@@ -680,7 +729,8 @@ function request$(
   }
   if (timeout !== Number.POSITIVE_INFINITY) call.timer = rt.callbackTimer(timeout, caller, call);
   try {
-    rt.sendPid(target, wrap(makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context)));
+    const from = makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context);
+    rt.sendPid(target, wrap === undefined ? new CallRequest(from, request) : wrap(from));
   } catch (e) {
     // a transport refused the request (it cannot cross to the target's node): the call ends
     call.fail(e);
@@ -701,7 +751,7 @@ function callStart(call: PendingCall, caller: Proc | undefined): void {
     !tel.listening(EV_CALL_EXCEPTION)
   )
     return;
-  const op = call.op;
+  const op = opOf(call.spec);
   const meta = {
     caller: caller?.pid,
     target: call.target,
@@ -1293,6 +1343,7 @@ async function sys(
     validTimeout(`sys.${fn}`, timeout),
     op,
     (from) => new SystemRequest(from, cmd),
+    undefined,
   )) as SysAnswer;
   if (!answer.ok) throw new CallError({ callback_failed: answer.error }, op);
   return answer.value;
