@@ -61,12 +61,13 @@ let makeFrom: (
   call: { answer(value: unknown): void },
   context: unknown,
 ) => From;
-/** Set by `From`'s static block: the toolkit's view of a `From` (undefined if not ours). */
-let fromInternals: (
-  from: From,
-) =>
-  | { runtime: Runtime | undefined; call: { answer(value: unknown): void } | undefined }
-  | undefined;
+/**
+ * Set by `From`'s static block: whether a `From` was made by the toolkit, its runtime and its
+ * pending call (read one field at a time: a reply allocates nothing to look at them).
+ */
+let isToolkitFrom: (from: From) => boolean;
+let fromRuntime: (from: From) => Runtime | undefined;
+let fromCall: (from: From) => { answer(value: unknown): void } | undefined;
 
 /**
  * Who is waiting for a reply: Erlang's `From` in `handle_call(Request, From, State)`.
@@ -128,10 +129,17 @@ export class From {
       from.#context = context;
       return from;
     };
-    fromInternals = (from) =>
-      #runtime in from ? { runtime: from.#runtime, call: from.#call } : undefined;
+    isToolkitFrom = (from) => #runtime in from;
+    fromRuntime = (from) => from.#runtime;
+    fromCall = (from) => from.#call;
   }
 }
+
+// The envelopes' private brand checks, set by their static blocks: what `isCallRequest` and
+// the others run per message, without the generic `instanceof` → `Symbol.hasInstance` call.
+let isCallBrand: (value: object) => boolean;
+let isCastBrand: (value: object) => boolean;
+let isSystemBrand: (value: object) => boolean;
 
 /**
  * A synchronous request in a mailbox (Erlang's `{'$gen_call', From, Request}`). A special
@@ -166,6 +174,10 @@ export class CallRequest<Req = unknown> {
   static [Symbol.hasInstance](value: unknown): value is CallRequest {
     return typeof value === "object" && value !== null && #own in value;
   }
+
+  static {
+    isCallBrand = (value) => #own in value;
+  }
 }
 
 /**
@@ -184,20 +196,59 @@ export class CallRequest<Req = unknown> {
  * @category Toolkit
  */
 export class CastRequest<Req = unknown> {
-  /** Brands instances of this class for a trap-free `instanceof`. */
-  readonly #own = true;
-  /** Always `"$gen_cast"`. */
-  readonly type: "$gen_cast" = "$gen_cast";
-  /** The request. */
-  readonly request: Req;
+  // One field per envelope: a cast is one small object (its type and the brand cost no
+  // slot), which matters when a mailbox holds a million of them (ADR 0004). The request is
+  // private, so the envelope cannot be changed once sent.
+  readonly #request: Req;
   /** @internal */
   constructor(request: Req) {
-    this.request = request;
+    this.#request = request;
+  }
+
+  /** Always `"$gen_cast"`. */
+  get type(): "$gen_cast" {
+    return "$gen_cast";
+  }
+
+  /** The request. */
+  get request(): Req {
+    return this.#request;
+  }
+
+  /**
+   * The envelope as plain data, `{ type: "$gen_cast", request }`: what `JSON.stringify`,
+   * `formatReason` and reports show.
+   *
+   * @example
+   * ```ts
+   * import { CastRequest, setMessageHandler } from "@trellis/core";
+   * setMessageHandler((msg) => {
+   *   if (msg instanceof CastRequest) console.log(JSON.stringify(msg)); // {"type":"$gen_cast","request":…}
+   * });
+   * ```
+   */
+  toJSON(): { type: "$gen_cast"; request: Req } {
+    return { type: "$gen_cast", request: this.#request };
   }
 
   /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is CastRequest {
-    return typeof value === "object" && value !== null && #own in value;
+    return typeof value === "object" && value !== null && #request in value;
+  }
+
+  static {
+    isCastBrand = (value) => #request in value;
+    // util.inspect (console.log, the REPL) shows the envelope's data, not an empty object.
+    Object.defineProperty(CastRequest.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+      value(
+        this: CastRequest,
+        _depth: number,
+        options: object,
+        inspect: (v: unknown, o: object) => string,
+      ) {
+        return `CastRequest ${inspect(this.toJSON(), options)}`;
+      },
+    });
   }
 }
 
@@ -270,6 +321,10 @@ export class SystemRequest {
   static [Symbol.hasInstance](value: unknown): value is SystemRequest {
     return typeof value === "object" && value !== null && #own in value;
   }
+
+  static {
+    isSystemBrand = (value) => #own in value;
+  }
 }
 
 /**
@@ -284,7 +339,7 @@ export class SystemRequest {
  * @category Toolkit
  */
 export function isCallRequest(msg: unknown): msg is CallRequest {
-  return msg instanceof CallRequest;
+  return typeof msg === "object" && msg !== null && isCallBrand(msg);
 }
 
 /**
@@ -299,7 +354,7 @@ export function isCallRequest(msg: unknown): msg is CallRequest {
  * @category Toolkit
  */
 export function isCastRequest(msg: unknown): msg is CastRequest {
-  return msg instanceof CastRequest;
+  return typeof msg === "object" && msg !== null && isCastBrand(msg);
 }
 
 /**
@@ -314,7 +369,7 @@ export function isCastRequest(msg: unknown): msg is CastRequest {
  * @category Toolkit
  */
 export function isSystemRequest(msg: unknown): msg is SystemRequest {
-  return msg instanceof SystemRequest;
+  return typeof msg === "object" && msg !== null && isSystemBrand(msg);
 }
 
 function runtimeOf(caller: Proc | undefined, dest: Dest): Runtime {
@@ -375,19 +430,59 @@ export function call<R = unknown>(
       `call: options must be an object such as { timeout: ms }, got ${formatReason(options)}`,
     );
   }
-  for (const key of ["module", "function"] as const) {
-    const v = options[key];
-    if (v !== undefined && typeof v !== "string") {
-      throw new BadArgumentError(`call: options.${key} must be a string, got ${formatReason(v)}`);
-    }
+  const module = options.module;
+  const fn = options.function;
+  if (module !== undefined && typeof module !== "string") {
+    throw new BadArgumentError(
+      `call: options.module must be a string, got ${formatReason(module)}`,
+    );
+  }
+  if (fn !== undefined && typeof fn !== "string") {
+    throw new BadArgumentError(`call: options.function must be a string, got ${formatReason(fn)}`);
   }
   const timeout = options.timeout === undefined ? 5000 : validTimeout("call", options.timeout);
-  const op: CallOperation = {
-    module: options.module ?? "gen",
-    function: options.function ?? "call",
-    args: [dest, request, timeout],
-  };
-  return request$(dest, timeout, op, (from) => new CallRequest(from, request)) as Promise<R>;
+  // The operation object ({ module, function, args }) is made only if an error or a
+  // telemetry handler needs it (OpSpec): a call that succeeds allocates none.
+  return request$(
+    dest,
+    timeout,
+    new OpSpec(module ?? "gen", fn ?? "call", dest, request, timeout),
+    undefined,
+    request,
+  ) as Promise<R>;
+}
+
+/**
+ * A call's operation, `{ module, function, args: [dest, request, timeout] }`, made when first
+ * asked for: errors and telemetry name it, a call that succeeds never looks.
+ */
+class OpSpec {
+  readonly module: string;
+  readonly fn: string;
+  readonly dest: Dest;
+  readonly request: unknown;
+  readonly timeout: number;
+  #op: CallOperation | undefined = undefined;
+  constructor(module: string, fn: string, dest: Dest, request: unknown, timeout: number) {
+    this.module = module;
+    this.fn = fn;
+    this.dest = dest;
+    this.request = request;
+    this.timeout = timeout;
+  }
+  get op(): CallOperation {
+    this.#op ??= {
+      module: this.module,
+      function: this.fn,
+      args: [this.dest, this.request, this.timeout],
+    };
+    return this.#op;
+  }
+}
+
+/** The operation of a call, from its object or its spec. */
+function opOf(op: CallOperation | OpSpec): CallOperation {
+  return op instanceof OpSpec ? op.op : op;
 }
 
 /**
@@ -423,7 +518,7 @@ export function request(
   }
   if (typeof wrap !== "function")
     throw new BadArgumentError(`request: wrap must be a function, got ${formatReason(wrap)}`);
-  return request$(dest, validTimeout(operation.function, timeout), operation, wrap);
+  return request$(dest, validTimeout(operation.function, timeout), operation, wrap, undefined);
 }
 
 /** The calls each process is waiting on, so that its death forgets them. */
@@ -448,6 +543,20 @@ function trackRemoteCall(caller: Proc, ref: Ref): void {
   refs.add(ref);
 }
 
+/** Whether `r` is an `ok` result with no continue. */
+function isPlainOk(r: InitResult): boolean {
+  return r?.type === "ok" && r.continue === undefined;
+}
+
+/** Whether `v` is a thenable (reading `then` may throw, for a hostile value). */
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === "object" || typeof v === "function") &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
+}
+
 /** What a settled call's resolve and reject become. */
 const ignore = (_: unknown): void => {};
 
@@ -460,7 +569,8 @@ class PendingCall implements DownSink, TimerSink {
   readonly caller: Proc | undefined;
   readonly target: Pid;
   readonly ref: Ref;
-  readonly op: CallOperation;
+  /** The operation, or what makes it when an error or telemetry asks (see {@link OpSpec}). */
+  readonly spec: CallOperation | OpSpec;
   /** Dropped once the call has settled (settled), so a stale request holds no promise. */
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -476,7 +586,7 @@ class PendingCall implements DownSink, TimerSink {
     rt: Runtime,
     caller: Proc | undefined,
     target: Pid,
-    op: CallOperation,
+    spec: CallOperation | OpSpec,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ) {
@@ -484,7 +594,7 @@ class PendingCall implements DownSink, TimerSink {
     this.caller = caller;
     this.target = target;
     this.ref = rt.makeRef();
-    this.op = op;
+    this.spec = spec;
     this.resolve = resolve;
     this.reject = reject;
     this.remote = target.node !== rt.node;
@@ -544,7 +654,7 @@ class PendingCall implements DownSink, TimerSink {
       this.settled();
       return;
     }
-    const op = this.op;
+    const op = opOf(this.spec);
     if (reason === "noproc") this.reject(withoutStack(() => new NoProcessError(op)));
     // as gen:call, a lost connection is {nodedown, Node}
     else if (reason === "noconnection")
@@ -571,7 +681,7 @@ class PendingCall implements DownSink, TimerSink {
   fire(): void {
     this.timer = undefined;
     if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
-    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(this.op)));
+    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(opOf(this.spec))));
     this.settled();
   }
 }
@@ -583,19 +693,27 @@ const capture = (resolve: (value: unknown) => void, reject: (error: unknown) => 
   capturedReject = reject;
 };
 
+/**
+ * A call: sends `wrap(from)`, or a `CallRequest` of `request` when there is no `wrap`, and
+ * waits for the reply.
+ */
 function request$(
   dest: Dest,
   timeout: number,
-  op: CallOperation,
-  wrap: (from: From) => unknown,
+  op: CallOperation | OpSpec,
+  wrap: ((from: From) => unknown) | undefined,
+  request: unknown,
 ): Promise<unknown> {
   const caller = currentProc();
-  if (caller !== undefined) ensureAlive(caller, `${op.module}.${op.function}`);
+  if (caller !== undefined && !caller.alive) {
+    const o = opOf(op);
+    ensureAlive(caller, `${o.module}.${o.function}`);
+  }
   const rt = runtimeOf(caller, dest);
-  const target = names.resolve(rt, dest);
-  if (target === undefined) return Promise.reject(new NoProcessError(op));
+  const target = dest instanceof Pid ? dest : names.resolve(rt, dest);
+  if (target === undefined) return Promise.reject(new NoProcessError(opOf(op)));
   if (caller !== undefined && target === caller.pid) {
-    return Promise.reject(new CallingSelfError(op));
+    return Promise.reject(new CallingSelfError(opOf(op)));
   }
   const promise = new Promise<unknown>(capture);
   const call = new PendingCall(
@@ -619,11 +737,8 @@ function request$(
   if (timeout !== Number.POSITIVE_INFINITY)
     call.timer = timers.callbackTimer(rt, timeout, caller, call);
   try {
-    signals.sendPid(
-      rt,
-      target,
-      wrap(makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context)),
-    );
+    const from = makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context);
+    signals.sendPid(rt, target, wrap === undefined ? new CallRequest(from, request) : wrap(from));
   } catch (e) {
     // a transport refused the request (it cannot cross to the target's node): the call ends
     call.fail(e);
@@ -644,7 +759,7 @@ function callStart(call: PendingCall, caller: Proc | undefined): void {
     !tel.listening(EV_CALL_EXCEPTION)
   )
     return;
-  const op = call.op;
+  const op = opOf(call.spec);
   const meta = {
     caller: caller?.pid,
     target: call.target,
@@ -679,12 +794,13 @@ export function reply(from: From, value: unknown): void {
     throw new BadArgumentError(`reply: expected a From, got ${formatReason(from)}`);
   const p = currentProc();
   if (p !== undefined) ensureAlive(p, "reply");
-  const mine = fromInternals(from);
-  const home = mine?.runtime;
+  const mine = isToolkitFrom(from);
+  const home = mine ? fromRuntime(from) : undefined;
   const here = p?.rt ?? home;
-  if (mine?.call !== undefined && (here === home || here === undefined)) {
+  const call = mine ? fromCall(from) : undefined;
+  if (call !== undefined && (here === home || here === undefined)) {
     // the pending call itself: the reply reaches the process that made it, nobody else
-    mine.call.answer(value);
+    call.answer(value);
   } else if (here !== undefined && here === home) {
     home.replies.get(from.ref)?.(value);
   } else if (here !== undefined) {
@@ -716,10 +832,13 @@ export function cast(dest: Dest, req: unknown): void {
   if (caller !== undefined) ensureAlive(caller, "cast");
   const rt = runtimeOf(caller, dest);
   let pid: Pid | undefined;
-  try {
-    pid = names.resolve(rt, dest);
-  } catch {
-    // cast never fails
+  if (dest instanceof Pid) pid = dest;
+  else {
+    try {
+      pid = names.resolve(rt, dest);
+    } catch {
+      // cast never fails
+    }
   }
   // ... except for a request that cannot cross to the target's node (a transport refuses it)
   if (pid !== undefined) signals.sendPid(rt, pid, new CastRequest(req));
@@ -918,112 +1037,194 @@ export function startSpecial(
     throw new NotInProcessError("startLink");
   }
   const rt = caller?.rt ?? options.runtime ?? defaultRuntime();
-  return new Promise<Pid | "ignore">((resolve, reject) => {
-    let acked = false;
-    // What the start reports once the new process has exited (set by the process itself
-    // before it exits on a failed start; "ignore" for an ignore).
-    let outcome: Error | "ignore" | undefined;
-    let timer: TimerEntry | undefined;
-    let mref: Ref | undefined;
-    const detach = (): void => {
-      if (timer !== undefined) timers.cancelEntry(rt, timer);
-      timer = undefined;
-      if (mref !== undefined) {
-        if (caller !== undefined) monitors.demonitor(rt, caller, mref, false);
-        else monitors.demonitorCallback(rt, child.pid, mref);
-        mref = undefined;
-      }
-    };
-    // The start failed (or was ignored): unlink from the starter before the process exits,
-    // so that the starter gets the outcome instead of an exit signal.
-    const failing = (value: Error | "ignore"): void => {
-      outcome ??= value;
-      if (caller !== undefined) signals.unlink(rt, caller, child.pid);
-    };
-    const succeed = (pid: Pid): void => {
-      if (acked) return;
-      acked = true;
-      detach();
-      if (caller === undefined || caller.alive) resolve(pid);
-    };
-    // The process exited before acknowledging a successful init. Runs synchronously within
-    // its death (a monitor callback), so its name is already free and its links have fired
-    // when the starter resumes: OTP 26's synchronous init failure.
-    const exited = (reason: unknown): void => {
-      mref = undefined;
-      if (acked) return;
-      acked = true;
-      detach();
-      if (caller !== undefined) signals.unlink(rt, caller, child.pid);
-      if (caller !== undefined && !caller.alive) return;
-      const result = outcome ?? new InitError(reason);
-      if (result === "ignore") resolve("ignore");
-      else reject(result);
-    };
-    const child = rt.spawnProc(
-      async (selfPid: Pid) => {
-        if (options.name !== undefined) {
-          const holder = registerName(rt, child, options.name);
-          if (holder !== undefined) {
-            failing(new AlreadyStartedError(options.name, holder));
-            return;
-          }
-        }
-        let result: InitResult;
-        try {
-          result = await init(selfPid);
-        } catch (e) {
-          failing(new InitError(reasonFromThrown(e), { cause: e }));
-          throw e;
-        }
-        switch (result?.type) {
-          case "ok": {
-            const sp = result.process;
-            if (typeof sp?.handleMessage !== "function") break;
-            installHandler(child, sp);
-            succeed(selfPid);
-            if (result.continue !== undefined) await result.continue();
-            return;
-          }
-          case "ignore":
-            failing("ignore");
-            return;
-          case "stop":
-          case "error":
-            failing(new InitError(result.reason));
-            throw new ExitError(result.reason);
-        }
-        const err = new InitError({ bad_return_value: result });
-        failing(err);
-        throw new ExitError(err.reason);
-      },
-      caller,
-      options.link === true,
-    );
-    // As in OTP, only a linked start gives the process a parent; an unlinked one is its own
-    // (an EXIT from the starter is then an ordinary message).
-    child.parent = options.link === true ? caller?.pid : undefined;
-    child.behaviour = options.behaviour;
-    child.reportsExits = true;
-    mref = monitors.monitor(rt, caller, child.pid, { down: exited });
-    if (timeout !== Number.POSITIVE_INFINITY) {
-      timer = timers.callbackTimer(rt, timeout, caller, {
-        fire: () => {
-          timer = undefined;
-          if (acked) return;
-          failing(new InitError("timeout"));
-          signals.exitSignal(rt, child.pid, child.pid, "kill", false);
-        },
-      });
+  const promise = new Promise<unknown>(capture);
+  const starter = new Starter(
+    rt,
+    caller,
+    init,
+    options.name,
+    capturedResolve as (value: unknown) => void,
+    capturedReject as (error: unknown) => void,
+  );
+  capturedResolve = undefined;
+  capturedReject = undefined;
+  const child = rt.spawnProc(starter.body, caller, options.link === true);
+  starter.child = child;
+  // As in OTP, only a linked start gives the process a parent; an unlinked one is its own
+  // (an EXIT from the starter is then an ordinary message).
+  child.parent = options.link === true ? caller?.pid : undefined;
+  child.behaviour = options.behaviour;
+  child.reportsExits = true;
+  starter.mref = monitors.monitor(rt, caller, child.pid, starter);
+  if (timeout !== Number.POSITIVE_INFINITY)
+    starter.timer = timers.callbackTimer(rt, timeout, caller, starter);
+  return promise as Promise<Pid | "ignore">;
+}
+
+/**
+ * One start in progress: the new process's body, the sink of the starter's monitor on it and
+ * of the start timeout. One object per start instead of a closure per outcome (a supervisor
+ * restarting children by the thousand makes one per restart).
+ */
+class Starter implements DownSink, TimerSink {
+  readonly rt: Runtime;
+  readonly caller: Proc | undefined;
+  readonly init: (self: Pid) => InitResult | PromiseLike<InitResult>;
+  readonly name: ProcessName | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** Set as soon as the process is spawned, before its body runs. */
+  child: Proc = undefined as unknown as Proc;
+  acked = false;
+  /**
+   * What the start reports once the new process has exited (set by the process itself before
+   * it exits on a failed start; "ignore" for an ignore).
+   */
+  outcome: Error | "ignore" | undefined = undefined;
+  timer: TimerEntry | undefined = undefined;
+  mref: Ref | undefined = undefined;
+
+  constructor(
+    rt: Runtime,
+    caller: Proc | undefined,
+    init: (self: Pid) => InitResult | PromiseLike<InitResult>,
+    name: ProcessName | undefined,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.rt = rt;
+    this.caller = caller;
+    this.init = init;
+    this.name = name;
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  private detach(): void {
+    const { rt, caller } = this;
+    if (this.timer !== undefined) timers.cancelEntry(rt, this.timer);
+    this.timer = undefined;
+    const mref = this.mref;
+    if (mref !== undefined) {
+      if (caller !== undefined) monitors.demonitor(rt, caller, mref, false);
+      else monitors.demonitorCallback(rt, this.child.pid, mref);
+      this.mref = undefined;
     }
-  });
+  }
+
+  /**
+   * The start failed (or was ignored): unlink from the starter before the process exits, so
+   * that the starter gets the outcome instead of an exit signal.
+   */
+  private failing(value: Error | "ignore"): void {
+    this.outcome ??= value;
+    if (this.caller !== undefined) signals.unlink(this.rt, this.caller, this.child.pid);
+  }
+
+  private succeed(pid: Pid): void {
+    if (this.acked) return;
+    this.acked = true;
+    this.detach();
+    if (this.caller === undefined || this.caller.alive) this.resolve(pid);
+  }
+
+  /**
+   * The monitor fired: the process exited before acknowledging a successful init. Runs
+   * synchronously within its death, so its name is already free and its links have fired
+   * when the starter resumes: OTP 26's synchronous init failure.
+   */
+  down(reason: unknown): void {
+    this.mref = undefined;
+    if (this.acked) return;
+    this.acked = true;
+    this.detach();
+    const caller = this.caller;
+    if (caller !== undefined) signals.unlink(this.rt, caller, this.child.pid);
+    if (caller !== undefined && !caller.alive) return;
+    const result = this.outcome ?? new InitError(reason);
+    if (result === "ignore") this.resolve("ignore");
+    else this.reject(result);
+  }
+
+  /** The start timeout expired. */
+  fire(): void {
+    this.timer = undefined;
+    if (this.acked) return;
+    this.failing(new InitError("timeout"));
+    signals.exitSignal(this.rt, this.child.pid, this.child.pid, "kill", false);
+  }
+
+  /**
+   * The new process's body. Synchronous when init is: the start is acknowledged within the
+   * process's first step, with no Promise or microtask for the body (ADR 0004, session 3).
+   * An async init is awaited.
+   */
+  readonly body = (selfPid: Pid): undefined | PromiseLike<void> => {
+    if (this.name !== undefined) {
+      const holder = registerName(this.rt, this.child, this.name);
+      if (holder !== undefined) {
+        this.failing(new AlreadyStartedError(this.name, holder));
+        return undefined;
+      }
+    }
+    let r: InitResult | PromiseLike<InitResult>;
+    let async: boolean;
+    try {
+      r = this.init(selfPid);
+      async = isThenable(r);
+    } catch (e) {
+      return this.initFailed(e);
+    }
+    // The common case, `ok` with no continue, is acknowledged at once. Anything else (an
+    // async init, a continue, a failed start) goes on a microtask later, as it always has:
+    // whoever the starter or init told about the new process has the time to monitor it
+    // before it exits.
+    if (!async && isPlainOk(r as InitResult)) return this.initialised(selfPid, r as InitResult);
+    return Promise.resolve(r).then(
+      (result) => this.initialised(selfPid, result),
+      (e: unknown) => this.initFailed(e),
+    );
+  };
+
+  private initFailed(e: unknown): never {
+    this.failing(new InitError(reasonFromThrown(e), { cause: e }));
+    throw e;
+  }
+
+  /**
+   * What init's result leads to. Returns the continue's promise, if any, for the runtime to
+   * wait on (no message is handled before it settles).
+   */
+  private initialised(selfPid: Pid, result: InitResult): undefined | PromiseLike<void> {
+    switch (result?.type) {
+      case "ok": {
+        const sp = result.process;
+        if (typeof sp?.handleMessage !== "function") break;
+        installHandler(this.child, sp);
+        this.succeed(selfPid);
+        if (result.continue === undefined) return undefined;
+        const c = result.continue();
+        return isThenable(c) ? Promise.resolve(c) : undefined;
+      }
+      case "ignore":
+        this.failing("ignore");
+        return undefined;
+      case "stop":
+      case "error":
+        this.failing(new InitError(result.reason));
+        throw new ExitError(result.reason);
+    }
+    const err = new InitError({ bad_return_value: result });
+    this.failing(err);
+    throw new ExitError(err.reason);
+  }
 }
 
 function installHandler(p: Proc, sp: SpecialProcess): void {
   const state = { suspended: false };
   p.handler = (msg: unknown): void | PromiseLike<void> => {
-    if (msg instanceof SystemRequest) return system(p, sp, state, msg);
-    if (msg instanceof ExitMessage && p.trap && p.parent !== undefined && msg.from === p.parent) {
+    if (isSystemRequest(msg)) return system(p, sp, state, msg);
+    if (p.trap && msg instanceof ExitMessage && p.parent !== undefined && msg.from === p.parent) {
       return parentExit(sp, msg.reason);
     }
     return sp.handleMessage(msg);
@@ -1150,6 +1351,7 @@ async function sys(
     validTimeout(`sys.${fn}`, timeout),
     op,
     (from) => new SystemRequest(from, cmd),
+    undefined,
   )) as SysAnswer;
   if (!answer.ok) throw new CallError({ callback_failed: answer.error }, op);
   return answer.value;

@@ -34,6 +34,9 @@ export interface CallOptions {
   readonly timeout?: number;
 }
 
+/** core's call options for a GenServer call with the default timeout (one shared object). */
+const CALL = Object.freeze({ module: "GenServer", function: "call" });
+
 function timeoutOf(options: number | CallOptions | undefined): number | undefined {
   if (options === undefined || typeof options === "number") return options;
   if (typeof options !== "object" || options === null) {
@@ -97,11 +100,11 @@ export function call(server: Dest, req: unknown, options?: number | CallOptions)
       const op = { module: "GenServer", function: "call", args: [server, req, timeout ?? 5000] };
       return Promise.reject(new NoProcessError(op));
     }
-    return coreCall(server, req, {
-      module: "GenServer",
-      function: "call",
-      ...(timeout === undefined ? {} : { timeout }),
-    });
+    return coreCall(
+      server,
+      req,
+      timeout === undefined ? CALL : { module: "GenServer", function: "call", timeout },
+    );
   } catch (e) {
     return Promise.reject(e);
   }

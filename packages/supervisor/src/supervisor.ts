@@ -60,6 +60,26 @@ import { checkChildSpec, checkChildSpecs, idKey } from "./validate.js";
 
 const MODULE = "Supervisor";
 
+/** The domain of OTP's supervisor reports (one shared, frozen array). */
+const SASL: readonly string[] = Object.freeze(["otp", "sasl"]);
+
+/** What an error report says happened to the child. */
+function errorText(
+  report: "child_terminated" | "start_error" | "shutdown_error" | "shutdown",
+  reason: unknown,
+): string {
+  switch (report) {
+    case "child_terminated":
+      return `exited: ${formatReason(reason)}`;
+    case "start_error":
+      return `failed to start: ${formatReason(reason)}`;
+    case "shutdown_error":
+      return `did not stop as asked: ${formatReason(reason)}`;
+    default:
+      return "exited one time too many: the restart intensity is reached, shutting down";
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // The process
 
@@ -115,47 +135,55 @@ class SupervisorProcess implements SpecialProcess {
 
   /**
    * Sends a report straight to the runtime's logger: the hot restart path cannot afford
-   * `logReport`'s lookups, and a handler is not inside signal processing.
+   * `logReport`'s lookups, and a handler is not inside signal processing. Supervisor
+   * reports are OTP's SASL reports: the console logger leaves them out by default, as
+   * Elixir's Logger does (the crashed child's own report says what happened).
    */
   private log(report: LogReport): void {
     try {
-      // supervisor reports are OTP's SASL reports: the console logger leaves them out by
-      // default, as Elixir's Logger does (the crashed child's own report says what happened)
-      this.rt.logger.log({ behaviour: MODULE, domain: ["otp", "sasl"], ...report });
+      this.rt.logger.log(report);
     } catch {
       // a logger must not take the supervisor down
     }
   }
 
+  /**
+   * The progress report of a started child. Its `message` is written when a logger reads it:
+   * most loggers drop these SASL reports unread, and a restart storm makes one per restart.
+   */
   private progress(child: Child, pid: Pid): void {
-    this.log({
+    const label = this.label;
+    const report: LogReport = {
+      behaviour: MODULE,
+      domain: SASL,
       kind: "info",
-      message: `${this.label}: started child ${child.label} as ${pid}`,
+      get message() {
+        return `${label}: started child ${child.label} as ${pid}`;
+      },
       pid: this.self,
       ...this.name,
       report: "progress",
       childId: child.spec.id,
       childPid: pid,
-    });
+    };
+    this.log(report);
   }
 
+  /** An error report about a child; its `message` is written when a logger reads it. */
   private error(
     report: "child_terminated" | "start_error" | "shutdown_error" | "shutdown",
     child: Child,
     pid: Pid | undefined,
     reason: unknown,
   ): void {
-    const what =
-      report === "child_terminated"
-        ? `exited: ${formatReason(reason)}`
-        : report === "start_error"
-          ? `failed to start: ${formatReason(reason)}`
-          : report === "shutdown_error"
-            ? `did not stop as asked: ${formatReason(reason)}`
-            : "exited one time too many: the restart intensity is reached, shutting down";
+    const label = this.label;
     this.log({
+      behaviour: MODULE,
+      domain: SASL,
       kind: "error",
-      message: `${this.label}: child ${child.label}${pid === undefined ? "" : ` (${pid})`} ${what}`,
+      get message() {
+        return `${label}: child ${child.label}${pid === undefined ? "" : ` (${pid})`} ${errorText(report, reason)}`;
+      },
       pid: this.self,
       ...this.name,
       reason,
@@ -262,6 +290,8 @@ class SupervisorProcess implements SpecialProcess {
       return;
     }
     this.log({
+      behaviour: MODULE,
+      domain: SASL,
       kind: "info",
       pid: this.self,
       ...this.name,
