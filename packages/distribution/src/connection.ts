@@ -125,7 +125,7 @@ export class Wire {
     this.wroteSinceTick = true;
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(this.flush);
+      setImmediate(this.flush);
     }
   }
 
