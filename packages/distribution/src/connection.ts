@@ -172,8 +172,10 @@ export class Wire {
   private readonly flush = (): void => {
     this.scheduled = false;
     if (this.closed || this.out.pos === 0) return;
-    // one copy of what this turn wrote; the buffer itself is reused
-    const bytes = this.out.buf.slice(0, this.out.pos);
+    // one copy of what this turn wrote (from Node's buffer pool when small); the encoding
+    // buffer itself is reused
+    const bytes = Buffer.allocUnsafe(this.out.pos);
+    bytes.set(this.out.buf.subarray(0, this.out.pos));
     this.out.pos = 0;
     this.socket.write(bytes);
   };

@@ -236,12 +236,20 @@ export class PeerLink {
     this.control(control, message);
   }
 
+  /** The message part of the packet being handled (no closure per packet). */
+  private msg: ErlTerm | typeof NO_MESSAGE = NO_MESSAGE;
+  private op = 0;
+  private readonly takeMessage = (): ErlTerm => {
+    const msg = this.msg;
+    if (msg === NO_MESSAGE) throw new ProtocolError(`operation ${this.op} needs a message`);
+    return msg;
+  };
+
   private control(c: readonly ErlTerm[], msg: ErlTerm | typeof NO_MESSAGE): void {
     const op = c[0] as number;
-    const withMessage = (): ErlTerm => {
-      if (msg === NO_MESSAGE) throw new ProtocolError(`operation ${op} needs a message`);
-      return msg;
-    };
+    this.op = op;
+    this.msg = msg;
+    const withMessage = this.takeMessage;
     switch (op) {
       case LINK:
         arity(c, 3);
