@@ -81,6 +81,8 @@ export const A: {
 export class NodeCodec {
   private readonly pids = new WeakTable<Pid, number | string>();
   private readonly refs = new WeakTable<Ref, number>();
+  private lastSeen: Pid | undefined;
+  private lastSeenRef: Ref | undefined;
   readonly encodeOptions: EncodeOptions;
   readonly decodeOptions: DecodeOptions;
   /** The pid used as the sender when there is no sending process. */
@@ -94,9 +96,16 @@ export class NodeCodec {
     this.encodeOptions = {
       other: (v) => this.other(v),
       seen: (v) => {
+        // a packet names the same pid and reference several times: remember the last ones
+        if (v === this.lastSeen || v === this.lastSeenRef) return;
         if (v.creation !== this.creation || v.node !== this.node) return;
-        if (v instanceof Pid) this.pids.put(pidKey(v.id, v.serial), v);
-        else if (v.constructor === Ref) this.refs.put(v.id, v);
+        if (v instanceof Pid) {
+          this.pids.put(pidKey(v.id, v.serial), v);
+          this.lastSeen = v;
+        } else if (v.constructor === Ref) {
+          this.refs.put(v.id, v);
+          this.lastSeenRef = v;
+        }
       },
     };
     this.decodeOptions = {
