@@ -133,9 +133,10 @@ export class Wire {
   private hold(chunk: Uint8Array, from: number): void {
     const need = this.held + chunk.length - from;
     if (need > this.rbuf.length) {
-      // room for the whole packet once its length is known (it was checked against maxPacket)
-      const whole = this.held >= 4 ? 4 + readU32(this.rbuf, 0) : 0;
-      const next = new Uint8Array(Math.max(need, whole, this.rbuf.length * 2));
+      // double (amortised linear copying), but not past the packet being read: memory grows
+      // with the bytes that arrived, never with what a length field announces
+      const whole = this.held >= 4 ? 4 + readU32(this.rbuf, 0) : Number.POSITIVE_INFINITY;
+      const next = new Uint8Array(Math.max(need, Math.min(whole, this.rbuf.length * 2)));
       next.set(this.rbuf.subarray(0, this.held));
       this.rbuf = next;
     }
