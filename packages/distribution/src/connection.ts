@@ -17,8 +17,11 @@ export interface WireOptions {
   /** Largest packet accepted, in bytes. */
   readonly maxPacket: number;
   readonly encode: EncodeOptions;
-  /** A packet arrived (not a tick); `packet` is only valid during the call. */
-  onPacket(packet: Uint8Array): void;
+  /**
+   * A packet arrived (not a tick): `buf[start, end)`, starting with its type byte 112. The
+   * bytes are only valid during the call.
+   */
+  onPacket(buf: Uint8Array, start: number, end: number): void;
   /** The connection is gone (called once). */
   onClose(reason: string): void;
 }
@@ -26,10 +29,25 @@ export interface WireOptions {
 const PASS_THROUGH = 112;
 const INTENSITY = 4;
 const TICK = new Uint8Array(4);
+const RECEIVE_BUFFER = 64 * 1024;
+
+function readU32(b: Uint8Array, at: number): number {
+  return (
+    (((b[at] as number) << 24) |
+      ((b[at + 1] as number) << 16) |
+      ((b[at + 2] as number) << 8) |
+      (b[at + 3] as number)) >>>
+    0
+  );
+}
 
 /** @internal */
 export class Wire {
-  private pending: Uint8Array | undefined;
+  /** Bytes of an incomplete packet, at the start of `rbuf`. */
+  private rbuf = new Uint8Array(RECEIVE_BUFFER);
+  private held = 0;
+  /** How many held bytes the next packet needs before it can be parsed. */
+  private awaited = 4;
   private out = new Writer(4096);
   private readonly enc: Encoder;
   private scheduled = false;
@@ -70,37 +88,60 @@ export class Wire {
     if (this.closed) return;
     this.readSinceTick = true;
     let buf = chunk;
-    if (this.pending !== undefined) {
-      const joined = new Uint8Array(this.pending.length + chunk.length);
-      joined.set(this.pending);
-      joined.set(chunk, this.pending.length);
-      buf = joined;
-      this.pending = undefined;
+    let end = chunk.length;
+    if (this.held > 0) {
+      // the start of a packet is waiting: add to it, without copying more than once
+      this.hold(chunk, 0);
+      buf = this.rbuf;
+      end = this.held;
+      if (end < this.awaited) return;
     }
     let at = 0;
-    while (buf.length - at >= 4) {
-      const n =
-        (((buf[at] as number) << 24) |
-          ((buf[at + 1] as number) << 16) |
-          ((buf[at + 2] as number) << 8) |
-          (buf[at + 3] as number)) >>>
-        0;
+    while (end - at >= 4) {
+      const n = readU32(buf, at);
       if (n > this.opts.maxPacket) {
         this.close(`a packet of ${n} bytes exceeds the limit of ${this.opts.maxPacket}`);
         return;
       }
-      if (buf.length - at - 4 < n) break;
-      const packet = buf.subarray(at + 4, at + 4 + n);
-      at += 4 + n;
+      if (end - at - 4 < n) break;
+      const start = at + 4;
+      at = start + n;
       if (n === 0) continue; // tick
-      if (packet[0] !== PASS_THROUGH) {
-        this.close(`a packet of type ${packet[0]} (only pass-through 112 is negotiated)`);
+      if (buf[start] !== PASS_THROUGH) {
+        this.close(`a packet of type ${buf[start]} (only pass-through 112 is negotiated)`);
         return;
       }
-      this.opts.onPacket(packet);
+      this.opts.onPacket(buf, start, at);
       if (this.closed) return;
     }
-    if (at < buf.length) this.pending = buf.slice(at);
+    if (buf === this.rbuf) {
+      // keep the unread tail at the start of the receive buffer
+      this.rbuf.copyWithin(0, at, end);
+      this.held = end - at;
+    } else {
+      this.held = 0;
+      if (at < end) this.hold(buf, at);
+    }
+    this.awaited = this.held >= 4 ? 4 + readU32(this.rbuf, 0) : 4;
+    // a large packet's buffer is not kept once it has been handled
+    if (this.held === 0 && this.rbuf.length > RECEIVE_BUFFER) {
+      this.rbuf = new Uint8Array(RECEIVE_BUFFER);
+    }
+  }
+
+  /** Appends `chunk[from..]` to the bytes held back. */
+  private hold(chunk: Uint8Array, from: number): void {
+    const need = this.held + chunk.length - from;
+    if (need > this.rbuf.length) {
+      // double (amortised linear copying), but not past the packet being read: memory grows
+      // with the bytes that arrived, never with what a length field announces
+      const whole = this.held >= 4 ? 4 + readU32(this.rbuf, 0) : Number.POSITIVE_INFINITY;
+      const next = new Uint8Array(Math.max(need, Math.min(whole, this.rbuf.length * 2)));
+      next.set(this.rbuf.subarray(0, this.held));
+      this.rbuf = next;
+    }
+    this.rbuf.set(from === 0 ? chunk : chunk.subarray(from), this.held);
+    this.held = need;
   }
 
   /** Queues one packet: `control` and optionally `message`, each with its version byte. */
@@ -125,15 +166,17 @@ export class Wire {
     this.wroteSinceTick = true;
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(this.flush);
+      setImmediate(this.flush);
     }
   }
 
   private readonly flush = (): void => {
     this.scheduled = false;
     if (this.closed || this.out.pos === 0) return;
-    // one copy of what this turn wrote; the buffer itself is reused
-    const bytes = this.out.buf.slice(0, this.out.pos);
+    // one copy of what this turn wrote (from Node's buffer pool when small); the encoding
+    // buffer itself is reused
+    const bytes = Buffer.allocUnsafe(this.out.pos);
+    bytes.set(this.out.buf.subarray(0, this.out.pos));
     this.out.pos = 0;
     this.socket.write(bytes);
   };

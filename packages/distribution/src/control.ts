@@ -39,6 +39,7 @@ const UNLINK_ID = 35;
 const UNLINK_ID_ACK = 36;
 
 const NO_MESSAGE: unique symbol = Symbol("no message");
+const EMPTY_PACKET = new Uint8Array(0);
 
 /** @internal A call to `{name, node}` waiting for its reply or its monitor. */
 export interface NameCall {
@@ -77,13 +78,18 @@ export class PeerLink {
   /** Calls from the peer waiting for a local server's reply, by the call's reference. */
   private readonly inboundCalls = new Map<Ref, { caller: Pid; tag: ErlTerm; to: Pid }>();
 
+  /** One decoder for every packet of the connection (packets are handled one at a time). */
+  private readonly decoder: Decoder;
+
   constructor(
     readonly peer: string,
     readonly port: RuntimePort,
     readonly wire: Pick<Wire, "send">,
-    private readonly decodeOptions: DecodeOptions,
+    decodeOptions: DecodeOptions,
     private readonly system: SystemNames,
-  ) {}
+  ) {
+    this.decoder = new Decoder(EMPTY_PACKET, 0, decodeOptions);
+  }
 
   /** @internal How many calls from the peer still wait for a local server's reply. */
   get pendingInboundCalls(): number {
@@ -206,14 +212,23 @@ export class PeerLink {
   // -------------------------------------------------------------------------------------
   // In: one pass-through packet
 
-  /** Handles a packet (after the 112 byte); throws DecodeError or ProtocolError if malformed. */
+  /** Handles a packet (its 112 byte first); throws DecodeError or ProtocolError if malformed. */
   packet(packet: Uint8Array): void {
-    const d = new Decoder(packet, 1, this.decodeOptions);
+    this.packetAt(packet, 0, packet.length);
+  }
+
+  /**
+   * Handles the packet `buf[start, end)` (`buf[start]` is the 112 byte), decoding in place;
+   * throws DecodeError or ProtocolError if malformed.
+   */
+  packetAt(buf: Uint8Array, start: number, end: number): void {
+    const d = this.decoder;
+    d.reset(buf, start + 1, end);
     const control = d.versioned();
     let message: ErlTerm | typeof NO_MESSAGE = NO_MESSAGE;
-    if (d.pos < packet.length) {
+    if (d.pos < end) {
       message = d.versioned();
-      if (d.pos !== packet.length) throw new ProtocolError("bytes after the message");
+      if (d.pos !== end) throw new ProtocolError("bytes after the message");
     }
     if (!Array.isArray(control) || control.length === 0 || typeof control[0] !== "number") {
       throw new ProtocolError("a control message must be a tuple starting with an operation");
@@ -221,12 +236,20 @@ export class PeerLink {
     this.control(control, message);
   }
 
+  /** The message part of the packet being handled (no closure per packet). */
+  private msg: ErlTerm | typeof NO_MESSAGE = NO_MESSAGE;
+  private op = 0;
+  private readonly takeMessage = (): ErlTerm => {
+    const msg = this.msg;
+    if (msg === NO_MESSAGE) throw new ProtocolError(`operation ${this.op} needs a message`);
+    return msg;
+  };
+
   private control(c: readonly ErlTerm[], msg: ErlTerm | typeof NO_MESSAGE): void {
     const op = c[0] as number;
-    const withMessage = (): ErlTerm => {
-      if (msg === NO_MESSAGE) throw new ProtocolError(`operation ${op} needs a message`);
-      return msg;
-    };
+    this.op = op;
+    this.msg = msg;
+    const withMessage = this.takeMessage;
     switch (op) {
       case LINK:
         arity(c, 3);

@@ -79,8 +79,10 @@ export const A: {
  * @internal
  */
 export class NodeCodec {
-  private readonly pids = new WeakTable<Pid>();
-  private readonly refs = new WeakTable<Ref>();
+  private readonly pids = new WeakTable<Pid, number | string>();
+  private readonly refs = new WeakTable<Ref, number>();
+  private lastSeen: Pid | undefined;
+  private lastSeenRef: Ref | undefined;
   readonly encodeOptions: EncodeOptions;
   readonly decodeOptions: DecodeOptions;
   /** The pid used as the sender when there is no sending process. */
@@ -94,17 +96,24 @@ export class NodeCodec {
     this.encodeOptions = {
       other: (v) => this.other(v),
       seen: (v) => {
-        if (v.node !== this.node || v.creation !== this.creation) return;
-        if (v instanceof Pid) this.pids.put(`${v.id}.${v.serial}`, v);
-        else if (v.constructor === Ref) this.refs.put(String(v.id), v);
+        // a packet names the same pid and reference several times: remember the last ones
+        if (v === this.lastSeen || v === this.lastSeenRef) return;
+        if (v.creation !== this.creation || v.node !== this.node) return;
+        if (v instanceof Pid) {
+          this.pids.put(pidKey(v.id, v.serial), v);
+          this.lastSeen = v;
+        } else if (v.constructor === Ref) {
+          this.refs.put(v.id, v);
+          this.lastSeenRef = v;
+        }
       },
     };
     this.decodeOptions = {
       pid: (node, id, serial, creation) => {
-        if (node !== this.node || creation !== this.creation) {
+        if (creation !== this.creation || node !== this.node) {
           return internPid(node, id, serial, creation);
         }
-        const key = `${id}.${serial}`;
+        const key = pidKey(id, serial);
         let p = this.pids.get(key);
         if (p === undefined) {
           // never sent, or long dead: a pid of ours with no process behind it
@@ -115,13 +124,13 @@ export class NodeCodec {
       },
       ref: (node, creation, words) => {
         if (
-          node === this.node &&
-          creation === this.creation &&
           words.length === 3 &&
-          words[2] === 0
+          words[2] === 0 &&
+          (words[1] as number) < 0x200000 && // a safe integer id, as core makes them
+          creation === this.creation &&
+          node === this.node
         ) {
-          const id = (words[0] as number) + (words[1] as number) * 0x100000000;
-          const r = this.refs.get(String(id));
+          const r = this.refs.get((words[0] as number) + (words[1] as number) * 0x100000000);
           if (r !== undefined) return r;
         }
         return internRef(node, creation, words);
@@ -150,6 +159,11 @@ export class NodeCodec {
       `cannot send ${formatReason(v)} to another node: it has no Erlang term form (see the distribution guide's mapping)`,
     );
   }
+}
+
+/** A key for this node's pid `<id, serial>`: a number when both fit, else a string. */
+function pidKey(id: number, serial: number): number | string {
+  return serial < 0x100000 && id < 0x100000000 ? serial * 0x100000000 + id : `${id}.${serial}`;
 }
 
 /**

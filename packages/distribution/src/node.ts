@@ -322,9 +322,9 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       tickTime,
       maxPacket,
       encode: codec.encodeOptions,
-      onPacket: (packet) => {
+      onPacket: (buf, start, end) => {
         try {
-          link?.packet(packet);
+          link?.packetAt(buf, start, end);
         } catch (err) {
           wire.close(`a malformed packet from ${peer.name}: ${(err as Error).message}`);
         }

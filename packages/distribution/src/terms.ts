@@ -440,15 +440,15 @@ export class ErlRef extends Ref {
  * @internal One object per key while it is in use: weak references, swept when the table
  * has doubled since the last sweep (cheaper than a FinalizationRegistry per entry).
  */
-export class WeakTable<T extends object> {
-  private readonly table = new Map<string, WeakRef<T>>();
+export class WeakTable<T extends object, K extends string | number = string> {
+  private readonly table = new Map<K, WeakRef<T>>();
   private sweepAt = 1024;
 
-  get(key: string): T | undefined {
+  get(key: K): T | undefined {
     return this.table.get(key)?.deref();
   }
 
-  put(key: string, value: T): void {
+  put(key: K, value: T): void {
     if (this.table.get(key)?.deref() === value) return;
     this.table.set(key, new WeakRef(value));
     if (this.table.size >= this.sweepAt) {
@@ -456,18 +456,22 @@ export class WeakTable<T extends object> {
       this.sweepAt = Math.max(1024, this.table.size * 2);
     }
   }
-
-  intern(key: string, make: () => T): T {
-    const hit = this.get(key);
-    if (hit !== undefined) return hit;
-    const made = make();
-    this.put(key, made);
-    return made;
-  }
 }
 
 const pidTable = new WeakTable<Pid>();
 const refTable = new WeakTable<ErlRef>();
+// The last pids and references interned, direct-mapped: a few hundred strong references in
+// front of the weak tables. A pid found here is also in its table (it is alive), so both
+// always agree on the one object per identity.
+const RECENT_MASK = 255;
+
+function sameWords(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+const recentPids: (Pid | undefined)[] = new Array(RECENT_MASK + 1).fill(undefined);
+const recentRefs: (ErlRef | undefined)[] = new Array(RECENT_MASK + 1).fill(undefined);
 
 /**
  * The one `Pid` object for the process `<node, id, serial, creation>` of another node
@@ -488,10 +492,26 @@ const refTable = new WeakTable<ErlRef>();
  * @category Terms
  */
 export function internPid(node: string, id: number, serial: number, creation: number): Pid {
-  return pidTable.intern(
-    `${node}\u0000${id}\u0000${serial}\u0000${creation}`,
-    () => new Pid(node, id, serial, creation),
-  );
+  // the pids decoded last, by a hash of their numbers: a hit needs no key string
+  const slot = (id ^ Math.imul(serial, 0x9e3779b1) ^ Math.imul(creation, 0x85ebca6b)) & RECENT_MASK;
+  const recent = recentPids[slot];
+  if (
+    recent !== undefined &&
+    recent.id === id &&
+    recent.serial === serial &&
+    recent.creation === creation &&
+    recent.node === node
+  ) {
+    return recent;
+  }
+  const key = `${node}\u0000${id}\u0000${serial}\u0000${creation}`;
+  let pid = pidTable.get(key);
+  if (pid === undefined) {
+    pid = new Pid(node, id, serial, creation);
+    pidTable.put(key, pid);
+  }
+  recentPids[slot] = pid;
+  return pid;
 }
 
 /**
@@ -510,8 +530,17 @@ export function internPid(node: string, id: number, serial: number, creation: nu
  * @category Terms
  */
 export function internRef(node: string, creation: number, words: readonly number[]): ErlRef {
-  return refTable.intern(
-    `${node}\u0000${creation}\u0000${words.join(",")}`,
-    () => new ErlRef(node, creation, words),
-  );
+  const slot = (Math.imul(words[0] ?? 0, 0x9e3779b1) ^ (words[1] ?? 0) ^ creation) & RECENT_MASK;
+  const recent = recentRefs[slot];
+  if (recent !== undefined && recent.creation === creation && recent.node === node) {
+    if (sameWords(recent.words, words)) return recent;
+  }
+  const key = `${node}\u0000${creation}\u0000${words.join(",")}`;
+  let ref = refTable.get(key);
+  if (ref === undefined) {
+    ref = new ErlRef(node, creation, words);
+    refTable.put(key, ref);
+  }
+  recentRefs[slot] = ref;
+  return ref;
 }

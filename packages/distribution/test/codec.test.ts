@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Decoder } from "../src/etf/decode.js";
 import {
   atom,
   Bits,
@@ -129,6 +130,44 @@ describe("decode", () => {
       expect(caught, `input ${input.join(",")}`).toBeInstanceOf(DecodeError);
       expect((caught as DecodeError).message).toMatch(message);
       expect((caught as DecodeError).code).toBe("badarg");
+    }
+  });
+
+  it("decodes atoms, pids and references to the right objects past its caches", () => {
+    // far more distinct atoms, pids and references than the caches have slots, twice
+    // over, with names that differ in one byte
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2000; i++) {
+        const name = `atom_${i}`;
+        expect(decode(encode(atom(name)))).toBe(atom(name));
+        const node = `n${i % 7}@h`;
+        const pid = decode(encode(internPid(node, i, i % 3, 1 + (i % 5))));
+        expect(pid).toBe(internPid(node, i, i % 3, 1 + (i % 5)));
+        expect(pid).toMatchObject({ node, id: i, serial: i % 3, creation: 1 + (i % 5) });
+        const ref = decode(encode(internRef(node, 2, [i, i >> 3, 7])));
+        expect(ref).toBe(internRef(node, 2, [i, i >> 3, 7]));
+        expect(ref).toMatchObject({ node, creation: 2, words: [i, i >> 3, 7] });
+      }
+    }
+    // an atom that failed (invalid UTF-8) is not remembered as valid
+    expect(() => decode(bytes(131, 119, 2, 0xc3, 0x28))).toThrow(DecodeError);
+    expect(() => decode(bytes(131, 119, 2, 0xc3, 0x28))).toThrow(/not valid UTF-8/);
+    expect(decode(bytes(131, 119, 4, 116, 114, 117, 101))).toBe(true);
+    expect(decode(bytes(131, 119, 2, 0xc3, 0xa9))).toBe(atom("é"));
+  });
+
+  it("reads a term inside a larger buffer without looking past the end it is given", () => {
+    const whole = encode([atom("ok"), "hello", 300]);
+    const buf = new Uint8Array(whole.length + 10);
+    buf.set(whole, 5);
+    const d = new Decoder(buf, 5, {}, 5 + whole.length);
+    expect(d.versioned()).toEqual([atom("ok"), "hello", 300]);
+    expect(d.pos).toBe(5 + whole.length);
+    // cut one byte short: the bytes after the end (which would complete it) are not read
+    for (let cut = 1; cut < whole.length; cut++) {
+      buf.set(whole, 5);
+      d.reset(buf, 5, 5 + whole.length - cut);
+      expect(() => d.versioned()).toThrow(DecodeError);
     }
   });
 

@@ -49,12 +49,34 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const latin1 = new TextDecoder("latin1");
 const EMPTY = new Uint8Array(0);
 const TRUE = "true";
+/** Eight bytes to read a float or a 64-bit integer from. */
+const scratch = new Uint8Array(8);
+const scratchView = new DataView(scratch.buffer);
+
+// A cache of decoded UTF-8 atoms, by their bytes: a control message names the same few atoms
+// and node names again and again, and comparing a few bytes is much cheaper than decoding
+// UTF-8 and looking the text up in the atom table. Direct-mapped, so it stays small.
+const ATOM_SLOTS = 1024;
+const atomBytes: (Uint8Array | undefined)[] = new Array(ATOM_SLOTS).fill(undefined);
+const atomTexts: string[] = new Array(ATOM_SLOTS).fill("");
+const atomValues: ErlTerm[] = new Array(ATOM_SLOTS).fill(undefined);
+
+/** Whether `b[at, at + known.length)` holds the bytes of `known`. */
+function sameBytes(known: Uint8Array, b: Uint8Array, at: number): boolean {
+  const n = known.length;
+  for (let i = 0; i < n; i++) if (known[i] !== b[at + i]) return false;
+  return true;
+}
+
+/** Short binaries of ASCII bytes become strings without a call into the text decoder. */
+const SHORT_ASCII = 32;
 
 /** @internal */
 export class Decoder {
   buf: Uint8Array;
-  view: DataView;
   pos: number;
+  /** Where the input ends (the packet may be part of a larger buffer). */
+  end: number;
   private depth = 0;
   private readonly maxDepth: number;
   private readonly exactFloats: boolean;
@@ -63,10 +85,10 @@ export class Decoder {
   private readonly makePid: (node: string, id: number, serial: number, creation: number) => Pid;
   private readonly makeRef: (node: string, creation: number, words: readonly number[]) => Ref;
 
-  constructor(buf: Uint8Array, pos: number, opts: DecodeOptions = {}) {
+  constructor(buf: Uint8Array, pos: number, opts: DecodeOptions = {}, end: number = buf.length) {
     this.buf = buf;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = pos;
+    this.end = end;
     this.maxDepth = opts.maxDepth ?? 1000;
     this.exactFloats = opts.exactFloats ?? false;
     this.bytesOnly = opts.binaries === "bytes";
@@ -75,38 +97,67 @@ export class Decoder {
     this.makeRef = opts.ref ?? internRef;
   }
 
+  /** Points the decoder at new input (a decoder is reused for every packet of a connection). */
+  reset(buf: Uint8Array, pos: number, end: number): void {
+    this.buf = buf;
+    this.pos = pos;
+    this.end = end;
+    this.depth = 0;
+  }
+
   fail(message: string, at: number = this.pos): never {
     throw new DecodeError(message, at);
   }
 
   need(n: number): void {
-    if (n > this.buf.length - this.pos) {
-      this.fail(`needs ${n} more bytes but only ${this.buf.length - this.pos} remain`);
+    if (n > this.end - this.pos) {
+      this.fail(`needs ${n} more bytes but only ${this.end - this.pos} remain`);
     }
   }
 
   u8(): number {
-    if (this.pos >= this.buf.length) this.fail("unexpected end of input");
+    if (this.pos >= this.end) this.fail("unexpected end of input");
     return this.buf[this.pos++] as number;
   }
 
   u16(): number {
     this.need(2);
-    const v = this.view.getUint16(this.pos);
-    this.pos += 2;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return ((b[p] as number) << 8) | (b[p + 1] as number);
   }
 
   u32(): number {
     this.need(4);
-    const v = this.view.getUint32(this.pos);
-    this.pos += 4;
-    return v;
+    return this.u32At();
+  }
+
+  /** A big-endian 32-bit word at `pos`, whose bytes are known to be there. */
+  private u32At(): number {
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return (
+      (((b[p] as number) << 24) |
+        ((b[p + 1] as number) << 16) |
+        ((b[p + 2] as number) << 8) |
+        (b[p + 3] as number)) >>>
+      0
+    );
+  }
+
+  /** Eight bytes at `pos`, moved to the scratch view. */
+  private eight(): DataView {
+    this.need(8);
+    for (let i = 0; i < 8; i++) scratch[i] = this.buf[this.pos + i] as number;
+    this.pos += 8;
+    return scratchView;
   }
 
   /** A length whose items take at least `unit` bytes each: it must fit what remains. */
   count(n: number, unit: number, what: string): number {
-    if (n * unit > this.buf.length - this.pos) {
+    if (n * unit > this.end - this.pos) {
       this.fail(`${what} of length ${n} runs past the end of the input`);
     }
     return n;
@@ -124,7 +175,7 @@ export class Decoder {
     const at = this.pos;
     const v = this.u8();
     if (v !== T.VERSION) this.fail(`expected the version byte 131, got ${v}`, at);
-    if (this.buf[this.pos] === T.COMPRESSED) return this.compressed();
+    if (this.pos < this.end && this.buf[this.pos] === T.COMPRESSED) return this.compressed();
     return this.term();
   }
 
@@ -135,7 +186,7 @@ export class Decoder {
     if (size > this.maxInflated) {
       this.fail(`a compressed term of ${size} bytes exceeds the limit of ${this.maxInflated}`, at);
     }
-    const packed = this.buf.subarray(this.pos);
+    const packed = this.buf.subarray(this.pos, this.end);
     let inflated: Uint8Array;
     try {
       inflated = inflateSync(packed, { maxOutputLength: Math.max(size, 1) });
@@ -145,15 +196,16 @@ export class Decoder {
     if (inflated.length !== size) {
       this.fail(`compressed data inflates to ${inflated.length} bytes, not ${size}`, at);
     }
-    const outer = { buf: this.buf, view: this.view };
+    const outer = this.buf;
+    const outerEnd = this.end;
     this.buf = inflated;
-    this.view = new DataView(inflated.buffer, inflated.byteOffset, inflated.byteLength);
+    this.end = inflated.length;
     this.pos = 0;
     const t = this.term();
     if (this.pos !== inflated.length) this.fail("trailing bytes inside compressed data");
-    this.buf = outer.buf;
-    this.view = outer.view;
-    this.pos = this.buf.length;
+    this.buf = outer;
+    this.end = outerEnd;
+    this.pos = outerEnd;
     return t;
   }
 
@@ -163,20 +215,14 @@ export class Decoder {
     switch (tag) {
       case T.SMALL_INTEGER:
         return this.u8();
-      case T.INTEGER: {
-        this.need(4);
-        const v = this.view.getInt32(this.pos);
-        this.pos += 4;
-        return v;
-      }
+      case T.INTEGER:
+        return this.u32() | 0;
       case T.SMALL_BIG:
         return this.big(this.u8());
       case T.LARGE_BIG:
         return this.big(this.u32());
       case T.NEW_FLOAT: {
-        this.need(8);
-        const v = this.view.getFloat64(this.pos);
-        this.pos += 8;
+        const v = this.eight().getFloat64(0);
         if (!Number.isFinite(v)) this.fail("a float that is not finite", at);
         return this.float(v);
       }
@@ -188,8 +234,9 @@ export class Decoder {
         if (!Number.isFinite(v)) this.fail("an invalid FLOAT_EXT text", at);
         return this.float(v);
       }
-      case T.ATOM_UTF8:
       case T.SMALL_ATOM_UTF8:
+        return this.cachedAtom(this.u8(), false, at);
+      case T.ATOM_UTF8:
       case T.ATOM:
       case T.SMALL_ATOM:
         return this.atomValue(this.atomText(tag, at));
@@ -223,9 +270,10 @@ export class Decoder {
       case T.NEW_PID:
       case T.PID: {
         const node = this.nodeName();
-        const id = this.u32();
-        const serial = this.u32();
-        const creation = tag === T.NEW_PID ? this.u32() : this.u8();
+        this.need(tag === T.NEW_PID ? 12 : 9);
+        const id = this.u32At();
+        const serial = this.u32At();
+        const creation = tag === T.NEW_PID ? this.u32At() : this.u8();
         return this.makePid(node, id, serial, creation);
       }
       case T.NEWER_REFERENCE:
@@ -234,8 +282,9 @@ export class Decoder {
         if (len < 1 || len > 5) this.fail(`a reference of ${len} words (1 to 5 allowed)`, at);
         const node = this.nodeName();
         const creation = tag === T.NEWER_REFERENCE ? this.u32() : this.u8();
-        const words: number[] = [];
-        for (let i = 0; i < len; i++) words.push(this.u32());
+        this.need(4 * len);
+        const words: number[] = new Array(len);
+        for (let i = 0; i < len; i++) words[i] = this.u32At();
         return this.makeRef(node, creation, words);
       }
       case T.REFERENCE: {
@@ -253,9 +302,7 @@ export class Decoder {
       }
       case T.V4_PORT: {
         const node = this.nodeName();
-        this.need(8);
-        const id = this.view.getBigUint64(this.pos);
-        this.pos += 8;
+        const id = this.eight().getBigUint64(0);
         return new Port(node, id, this.u32());
       }
       case T.EXPORT: {
@@ -296,6 +343,34 @@ export class Decoder {
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
       ? Number(v)
       : v;
+  }
+
+  /**
+   * A SMALL_ATOM_UTF8 of `n` bytes at `pos`, through the atom cache: its value (`text`
+   * false) or its text (`text` true).
+   */
+  private cachedAtom(n: number, text: false, at: number): ErlTerm;
+  private cachedAtom(n: number, text: true, at: number): string;
+  private cachedAtom(n: number, text: boolean, at: number): ErlTerm {
+    this.need(n);
+    const b = this.buf;
+    const p = this.pos;
+    let h = n;
+    // FNV-1a over the bytes, seeded with the length (a different length is a different atom)
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ (b[p + i] as number), 0x01000193);
+    const slot = (h ^ (h >>> 15)) & (ATOM_SLOTS - 1);
+    const known = atomBytes[slot];
+    if (known !== undefined && known.length === n && sameBytes(known, b, p)) {
+      this.pos = p + n;
+      return text ? atomTexts[slot] : atomValues[slot];
+    }
+    this.pos = p - 1;
+    const name = this.atomText(T.SMALL_ATOM_UTF8, at);
+    const value = this.atomValue(name);
+    atomBytes[slot] = b.slice(p, p + n);
+    atomTexts[slot] = name;
+    atomValues[slot] = value;
+    return text ? name : value;
   }
 
   /** The text of an atom whose tag has been read. */
@@ -340,6 +415,7 @@ export class Decoder {
   private atomTerm(): Atom {
     const at = this.pos;
     const tag = this.u8();
+    if (tag === T.SMALL_ATOM_UTF8) return atom(this.cachedAtom(this.u8(), true, at));
     if (
       tag !== T.ATOM_UTF8 &&
       tag !== T.SMALL_ATOM_UTF8 &&
@@ -352,6 +428,11 @@ export class Decoder {
   }
 
   private nodeName(): string {
+    const at = this.pos;
+    if (this.buf[at] === T.SMALL_ATOM_UTF8 && at < this.end) {
+      this.pos++;
+      return this.cachedAtom(this.u8(), true, at);
+    }
     return this.atomTerm().name;
   }
 
@@ -374,7 +455,7 @@ export class Decoder {
     const items: ErlTerm[] = new Array(n);
     for (let i = 0; i < n; i++) items[i] = this.term();
     let tail: ErlTerm | typeof EMPTY = EMPTY;
-    if (this.buf[this.pos] === T.NIL) this.pos++;
+    if (this.pos < this.end && this.buf[this.pos] === T.NIL) this.pos++;
     else tail = this.term();
     this.depth--;
     if (tail === EMPTY) return n === 0 ? List.EMPTY : new List(items);
@@ -416,6 +497,12 @@ export class Decoder {
 
   private binary(bytes: Uint8Array): string | Uint8Array {
     if (!this.bytesOnly) {
+      const n = bytes.length;
+      if (n <= SHORT_ASCII) {
+        let ascii = true;
+        for (let i = 0; i < n; i++) if ((bytes[i] as number) > 0x7f) ascii = false;
+        if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+      }
       try {
         return utf8.decode(bytes);
       } catch {
@@ -428,7 +515,7 @@ export class Decoder {
   private fun(at: number): Fun {
     const size = this.u32();
     // Size counts itself and everything after the tag.
-    if (size < 4 + 1 + 16 + 4 + 4 || size - 4 > this.buf.length - this.pos) {
+    if (size < 4 + 1 + 16 + 4 + 4 || size - 4 > this.end - this.pos) {
       this.fail(`a fun of size ${size} does not fit the input`, at);
     }
     const end = at + 1 + size;

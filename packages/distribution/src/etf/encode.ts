@@ -36,6 +36,29 @@ export interface EncodeOptions {
 }
 
 const objectProto: object = Object.prototype;
+const textEncoder = new TextEncoder();
+
+/** Encoded atoms by name (atoms and node names repeat; bounded, cleared when full). */
+const atomCache = new Map<string, Uint8Array>();
+const ATOM_CACHE_SIZE = 4096;
+
+/** The ATOM_UTF8 or SMALL_ATOM_UTF8 encoding of an atom of at most 255 characters. */
+function atomExt(name: string): Uint8Array {
+  const text = textEncoder.encode(name);
+  const n = text.length;
+  const small = n < 256;
+  const ext = new Uint8Array((small ? 2 : 3) + n);
+  if (small) {
+    ext[0] = T.SMALL_ATOM_UTF8;
+    ext[1] = n;
+  } else {
+    ext[0] = T.ATOM_UTF8;
+    ext[1] = n >>> 8;
+    ext[2] = n & 0xff;
+  }
+  ext.set(text, small ? 2 : 3);
+  return ext;
+}
 const PROPER: unique symbol = Symbol("proper list");
 
 /** @internal The encoder state: options plus the nesting depth guard. */
@@ -138,12 +161,22 @@ export class Encoder {
     }
     if (v instanceof Ref) {
       this.opts.seen?.(v);
-      const words = v instanceof ErlRef ? v.words : localRefWords(v.id);
       w.u8(T.NEWER_REFERENCE);
-      w.u16(words.length);
-      this.atom(v.node);
-      w.u32(v.creation);
-      for (const word of words) w.u32(word);
+      if (v instanceof ErlRef) {
+        const words = v.words;
+        w.u16(words.length);
+        this.atom(v.node);
+        w.u32(v.creation);
+        for (const word of words) w.u32(word);
+      } else {
+        // a reference core made: its number in the first two of three words
+        w.u16(3);
+        this.atom(v.node);
+        w.u32(v.creation);
+        w.u32(v.id % 0x100000000);
+        w.u32(Math.floor(v.id / 0x100000000) % 0x100000000);
+        w.u32(0);
+      }
       return;
     }
     if (v instanceof Map) {
@@ -248,7 +281,18 @@ export class Encoder {
   }
 
   atom(name: string): void {
-    const w = this.w;
+    // an atom's encoding is cached: a control message names the same few atoms and node
+    // names again and again (at most 255 UTF-16 units is at most 255 characters)
+    if (name.length <= 255) {
+      let ext = atomCache.get(name);
+      if (ext === undefined) {
+        ext = atomExt(name);
+        if (atomCache.size >= ATOM_CACHE_SIZE) atomCache.clear();
+        atomCache.set(name, ext);
+      }
+      this.w.bytes(ext);
+      return;
+    }
     let chars = 0;
     for (const _ of name) if (++chars > 255) break;
     if (chars > 255) {
@@ -256,20 +300,7 @@ export class Encoder {
         `encode: an atom has at most 255 characters, got ${name.slice(0, 20)}…`,
       );
     }
-    const at = w.pos;
-    w.u8(T.SMALL_ATOM_UTF8);
-    w.u8(0);
-    const n = w.utf8(name);
-    if (n < 256) {
-      w.buf[at + 1] = n;
-      return;
-    }
-    // Too long for the small form: rewrite as ATOM_UTF8 with a 16-bit length.
-    w.ensure(1);
-    w.buf.copyWithin(at + 3, at + 2, at + 2 + n);
-    w.buf[at] = T.ATOM_UTF8;
-    w.setU16(at + 1, n);
-    w.pos = at + 3 + n;
+    this.w.bytes(atomExt(name));
   }
 
   private binaryString(s: string): void {
@@ -354,11 +385,6 @@ function isByteList(items: readonly unknown[]): boolean {
     } else if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 255) return false;
   }
   return true;
-}
-
-/** @internal The reference words of a local reference (core numbers them). */
-export function localRefWords(id: number): number[] {
-  return [id % 0x100000000, Math.floor(id / 0x100000000) % 0x100000000, 0];
 }
 
 /**

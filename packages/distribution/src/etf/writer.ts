@@ -5,6 +5,8 @@
  */
 
 const textEncoder = new TextEncoder();
+/** Strings up to this length are tried as ASCII first. */
+const SHORT_TEXT = 32;
 
 /** @internal A byte buffer that doubles when full. */
 export class Writer {
@@ -36,20 +38,26 @@ export class Writer {
 
   u16(v: number): void {
     this.ensure(2);
-    this.view.setUint16(this.pos, v);
-    this.pos += 2;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 8;
+    b[p + 1] = v;
+    this.pos = p + 2;
   }
 
   u32(v: number): void {
     this.ensure(4);
-    this.view.setUint32(this.pos, v);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
   }
 
   i32(v: number): void {
-    this.ensure(4);
-    this.view.setInt32(this.pos, v);
-    this.pos += 4;
+    this.u32(v >>> 0);
   }
 
   u64(v: bigint): void {
@@ -65,14 +73,36 @@ export class Writer {
   }
 
   bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    const n = b.length;
+    this.ensure(n);
+    if (n <= 16) {
+      // a loop beats set() for the few bytes of an atom
+      const buf = this.buf;
+      const p = this.pos;
+      for (let i = 0; i < n; i++) buf[p + i] = b[i] as number;
+    } else this.buf.set(b, this.pos);
+    this.pos += n;
   }
 
   /** Writes `s` as UTF-8 and returns the number of bytes written. */
   utf8(s: string): number {
-    this.ensure(s.length * 3);
+    const n = s.length;
+    this.ensure(n * 3);
+    if (n <= SHORT_TEXT) {
+      // short ASCII text: byte by byte, without a call into the text encoder
+      const b = this.buf;
+      const p = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        b[p + i] = c;
+      }
+      if (i === n) {
+        this.pos = p + n;
+        return n;
+      }
+    }
     const { written } = textEncoder.encodeInto(s, this.buf.subarray(this.pos));
     this.pos += written;
     return written;
@@ -80,12 +110,18 @@ export class Writer {
 
   /** Patches a 32-bit big-endian value at `at`. */
   setU32(at: number, v: number): void {
-    this.view.setUint32(at, v);
+    const b = this.buf;
+    b[at] = v >>> 24;
+    b[at + 1] = v >>> 16;
+    b[at + 2] = v >>> 8;
+    b[at + 3] = v;
   }
 
   /** Patches a 16-bit big-endian value at `at`. */
   setU16(at: number, v: number): void {
-    this.view.setUint16(at, v);
+    const b = this.buf;
+    b[at] = v >>> 8;
+    b[at + 1] = v;
   }
 
   /** A copy of what was written. */
