@@ -1,5 +1,6 @@
 // Runs the example end to end: two Trellis nodes and a real Elixir node on loopback (CI
 // installs Erlang and Elixir; without them this fails, it never skips).
+import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { runCluster } from "../src/cluster.js";
 
@@ -32,6 +33,9 @@ it("two Trellis nodes and an Elixir node share a GenServer and a pg group, then 
     "ex@127.0.0.1: bye",
     "all nodes stopped",
   ]);
+  // the README shows this very run
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  expect(readme).toContain(`\`\`\`text\n${lines.join("\n")}\n\`\`\``);
   // orderly stops are not logged: no Trellis report at all
   expect(reports).toEqual([]);
   // every listener, socket and OS process the run started is gone (closing sockets may take
