@@ -19,6 +19,11 @@ export interface HandshakeConfig {
   readonly cookie: string;
   readonly flags: bigint;
   readonly timeoutMs: number;
+  /**
+   * Bytes of each handshake message's length: 2 over TCP, 4 inside TLS (`inet_tls_dist`
+   * frames the handshake as it frames every later packet). Default 2.
+   */
+  readonly lengthBytes?: 2 | 4;
 }
 
 /** @internal */
@@ -40,11 +45,23 @@ export type Status = "ok" | "ok_simultaneous" | "nok" | "not_allowed" | "alive";
 const MAX_HANDSHAKE_MESSAGE = 2048;
 const NODE_NAME = /^[^@\s]{1,255}@[^@\s]{1,255}$/;
 
-function frame(body: Buffer): Buffer {
-  const out = Buffer.alloc(2 + body.length);
-  out.writeUInt16BE(body.length, 0);
-  body.copy(out, 2);
+function frame(body: Buffer, cfg: HandshakeConfig): Buffer {
+  const n = cfg.lengthBytes ?? 2;
+  const out = Buffer.alloc(n + body.length);
+  if (n === 4) out.writeUInt32BE(body.length, 0);
+  else out.writeUInt16BE(body.length, 0);
+  body.copy(out, n);
   return out;
+}
+
+function readMessage(
+  reader: SocketReader,
+  cfg: HandshakeConfig,
+  deadline: number,
+): Promise<Buffer> {
+  return reader
+    .packet(cfg.lengthBytes ?? 2, MAX_HANDSHAKE_MESSAGE, deadline)
+    .then((bytes) => Buffer.from(bytes));
 }
 
 function sendName(cfg: HandshakeConfig): Buffer {
@@ -55,7 +72,7 @@ function sendName(cfg: HandshakeConfig): Buffer {
   b.writeUInt32BE(cfg.creation >>> 0, 9);
   b.writeUInt16BE(name.length, 13);
   name.copy(b, 15);
-  return frame(b);
+  return frame(b, cfg);
 }
 
 function challengeMessage(cfg: HandshakeConfig, challenge: number): Buffer {
@@ -67,11 +84,11 @@ function challengeMessage(cfg: HandshakeConfig, challenge: number): Buffer {
   b.writeUInt32BE(cfg.creation >>> 0, 13);
   b.writeUInt16BE(name.length, 17);
   name.copy(b, 19);
-  return frame(b);
+  return frame(b, cfg);
 }
 
-function status(text: string): Buffer {
-  return frame(Buffer.from(`s${text}`, "latin1"));
+function status(text: string, cfg: HandshakeConfig): Buffer {
+  return frame(Buffer.from(`s${text}`, "latin1"), cfg);
 }
 
 function peerName(b: Buffer, at: number): string {
@@ -111,11 +128,11 @@ export async function initiate(
 ): Promise<Peer> {
   const deadline = Date.now() + cfg.timeoutMs;
   socket.write(sendName(cfg));
-  const st = Buffer.from(await reader.packet2(MAX_HANDSHAKE_MESSAGE, deadline));
+  const st = await readMessage(reader, cfg, deadline);
   if (st[0] !== 0x73) throw new HandshakeError(`expected a status, got tag ${st[0]}`);
   const text = st.subarray(1).toString("latin1");
   if (text === "alive") {
-    socket.write(status("true")); // we have no connection to it: replace the stale one
+    socket.write(status("true", cfg)); // we have no connection to it: replace the stale one
   } else if (text === "nok" || text === "not_allowed") {
     const err = new HandshakeError(`${expected} answered ${text}`);
     err.simultaneous = text === "nok";
@@ -123,7 +140,7 @@ export async function initiate(
   } else if (text !== "ok" && text !== "ok_simultaneous") {
     throw new HandshakeError(`${expected} answered an unknown status ${JSON.stringify(text)}`);
   }
-  const ch = Buffer.from(await reader.packet2(MAX_HANDSHAKE_MESSAGE, deadline));
+  const ch = await readMessage(reader, cfg, deadline);
   if (ch[0] !== 0x4e || ch.length < 19) throw new HandshakeError("expected a version 6 challenge");
   const flags = ch.readBigUInt64BE(1);
   const challenge = ch.readUInt32BE(9);
@@ -136,8 +153,8 @@ export async function initiate(
   reply[0] = 0x72; // 'r'
   reply.writeUInt32BE(mine, 1);
   digest(challenge, cfg.cookie).copy(reply, 5);
-  socket.write(frame(reply));
-  const ack = Buffer.from(await reader.packet2(MAX_HANDSHAKE_MESSAGE, deadline));
+  socket.write(frame(reply, cfg));
+  const ack = await readMessage(reader, cfg, deadline);
   if (ack[0] !== 0x61 || ack.length !== 17) throw new HandshakeError("expected a challenge ack");
   if (!sameDigest(ack.subarray(1), digest(mine, cfg.cookie))) {
     throw new HandshakeError(`${name} answered our challenge wrongly: the cookies differ`);
@@ -158,7 +175,7 @@ export async function accept(
   decide: (peer: string) => Status,
 ): Promise<Peer> {
   const deadline = Date.now() + cfg.timeoutMs;
-  const hello = Buffer.from(await reader.packet2(MAX_HANDSHAKE_MESSAGE, deadline));
+  const hello = await readMessage(reader, cfg, deadline);
   if (hello[0] !== 0x4e || hello.length < 15) {
     throw new HandshakeError(
       hello[0] === 0x6e
@@ -170,21 +187,21 @@ export async function accept(
   const creation = hello.readUInt32BE(9);
   const name = peerName(hello, 13);
   if (missingMandatory(flags).length > 0) {
-    socket.write(status("not_allowed"));
+    socket.write(status("not_allowed", cfg));
     checkFlags(flags, name);
   }
   const answer = decide(name);
-  socket.write(status(answer));
+  socket.write(status(answer, cfg));
   if (answer === "nok" || answer === "not_allowed") {
     throw new HandshakeError(`refused ${name} (${answer})`);
   }
   if (answer === "alive") {
-    const again = Buffer.from(await reader.packet2(MAX_HANDSHAKE_MESSAGE, deadline));
+    const again = await readMessage(reader, cfg, deadline);
     if (again.toString("latin1") !== "strue") throw new HandshakeError(`${name} gave up (alive)`);
   }
   const mine = randomInt(0, 0x100000000);
   socket.write(challengeMessage(cfg, mine));
-  const reply = Buffer.from(await reader.packet2(MAX_HANDSHAKE_MESSAGE, deadline));
+  const reply = await readMessage(reader, cfg, deadline);
   if (reply[0] !== 0x72 || reply.length !== 21)
     throw new HandshakeError("expected a challenge reply");
   if (!sameDigest(reply.subarray(5), digest(mine, cfg.cookie))) {
@@ -194,6 +211,6 @@ export async function accept(
   const ack = Buffer.alloc(17);
   ack[0] = 0x61; // 'a'
   digest(theirs, cfg.cookie).copy(ack, 1);
-  socket.write(frame(ack));
+  socket.write(frame(ack, cfg));
   return { name, flags, creation };
 }

@@ -25,6 +25,7 @@ export { DecodeError } from "./errors.js";
 export { type Decoded, type DecodeOptions, decode, decodeAt } from "./etf/decode.js";
 export { type EncodeOptions, encode } from "./etf/encode.js";
 export { connectOverControlMessages } from "./memory.js";
+export type { DistributionTlsOptions } from "./net/tls.js";
 export {
   type DistributionNode,
   type NodeOptions,

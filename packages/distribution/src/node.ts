@@ -5,6 +5,7 @@
  * @module
  */
 import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import {
   BadArgumentError,
   CallError,
@@ -39,6 +40,7 @@ import {
 } from "./handshake.js";
 import { A, NodeCodec } from "./mapping.js";
 import { connectSocket, SocketReader } from "./net/reader.js";
+import { connectTls, type DistributionTlsOptions, tlsSides } from "./net/tls.js";
 import { RuntimePort } from "./runtime-port.js";
 import { Atom, atom, type ErlTerm, List, list } from "./terms.js";
 
@@ -73,6 +75,11 @@ export interface NodeOptions {
   readonly setupTime?: number;
   /** Largest packet accepted from a peer, in bytes. Default 64 MiB. */
   readonly maxPacket?: number;
+  /**
+   * Runs every distribution connection inside TLS, as Erlang's `-proto_dist inet_tls`
+   * (EPMD stays plain TCP). Peers must use TLS distribution too. Default: plain TCP.
+   */
+  readonly tls?: DistributionTlsOptions;
 }
 
 /**
@@ -194,6 +201,10 @@ function checkDest(what: string, dest: unknown): void {
   }
 }
 
+function peerAddress(socket: Socket): string {
+  return `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
+}
+
 /** Close reasons of a connection that ended in order, which are not logged. */
 const ORDERLY_CLOSE: ReadonlySet<string> = new Set([
   "disconnected",
@@ -247,6 +258,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   const maxPacket = options.maxPacket ?? 64 * 1024 * 1024;
   const host = options.host ?? "127.0.0.1";
   const epmd = options.epmd ?? {};
+  const tls = options.tls === undefined ? undefined : tlsSides(options.tls);
   const port = new RuntimePort(rt);
   const codec = new NodeCodec(name, rt.creation);
   const conns = new Map<string, Live>();
@@ -272,6 +284,8 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     cookie,
     flags: OURS,
     timeoutMs: setupTime,
+    // inet_tls_dist frames the handshake with 4-byte lengths too
+    lengthBytes: tls === undefined ? 2 : 4,
   };
 
   const log = (kind: "warning" | "info", message: string): void =>
@@ -373,7 +387,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     return "ok";
   }
 
-  const server: Server = createServer((socket) => {
+  const onConnection = (socket: Socket): void => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     const reader = new SocketReader(socket);
@@ -396,7 +410,27 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         socket.destroy();
       },
     );
-  });
+  };
+  let server: Server;
+  if (tls === undefined) {
+    server = createServer(onConnection);
+  } else {
+    const sides = tls;
+    server = createTlsServer({ ...tls.server, handshakeTimeout: setupTime }, (socket) => {
+      const refusal = sides.refusal(socket);
+      if (refusal === undefined) return onConnection(socket);
+      log("warning", `refused a TLS connection from ${peerAddress(socket)}: ${refusal}`);
+      socket.destroy();
+    });
+    // a socket still in its TLS handshake is closed by stop() too
+    server.on("connection", (raw: Socket) => {
+      sockets.add(raw);
+      raw.on("close", () => sockets.delete(raw));
+    });
+    server.on("tlsClientError", (err: Error, socket: Socket) => {
+      log("warning", `refused a TLS connection from ${peerAddress(socket)}: ${err.message}`);
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -462,7 +496,10 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         log("warning", `cannot connect to ${node}: no port known (not registered with EPMD?)`);
         return false;
       }
-      socket = await connectSocket(where.host, where.port, setupTime, createConnection);
+      socket =
+        tls === undefined
+          ? await connectSocket(where.host, where.port, setupTime, createConnection)
+          : await connectTls(where.host, where.port, setupTime, tls.client);
       sockets.add(socket);
       const reader = new SocketReader(socket);
       const peer = await initiate(socket, reader, config, node);

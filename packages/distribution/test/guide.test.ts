@@ -1,6 +1,8 @@
 // The examples of docs/guides/distribution.md, word for word (scripts/sync-docs.mjs writes
 // each region into the guide), run against the guide's Elixir session
 // (test/elixir/guide.exs) on loopback, through a port mapper on a free port.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRuntime, receive } from "@trellis/core";
 import {
@@ -13,6 +15,7 @@ import {
 } from "@trellis/distribution";
 import * as GenServer from "@trellis/gen-server";
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { makeTestCerts } from "./support/certs.js";
 import { LinePeer } from "./support/erl.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -113,3 +116,51 @@ it("the built-in port mapper stands in for EPMD", async () => {
   cleanups.push(() => node.stop());
   expect(await epmdNames({ port: epmd.port })).toEqual([{ name: "mapped", port: node.port }]);
 });
+
+it("the guide's TLS node serves an Elixir node started with -proto_dist inet_tls", async () => {
+  const certs = makeTestCerts();
+  cleanups.push(() => certs.remove());
+  const certDir = certs.dir;
+  const optFile = certs.erlangOptFile(certs.trusted, "dist");
+  const rt = createRuntime({ node: "secure@127.0.0.1", creation: Date.now() % 2 ** 31 });
+  cleanups.push(() => rt.shutdown());
+  // #region tls
+  const node = await startNode(rt, {
+    cookie: "secret",
+    tls: {
+      cert: readFileSync(join(certDir, "node.pem")), // this node's certificate (certfile)
+      key: readFileSync(join(certDir, "node.key")), // its private key (keyfile)
+      ca: readFileSync(join(certDir, "ca.pem")), // the CA that signs trusted peers (cacertfile)
+    },
+  });
+  // #endregion tls
+  cleanups.push(() => node.stop());
+  await rt.run(() =>
+    GenServer.start(
+      GenServer.define({
+        init: () => GenServer.Result.ok(0),
+        handleCall: (_r: unknown, _f, n: number) => GenServer.Result.reply(n + 1, n + 1),
+      }),
+      undefined,
+      { name: "counter" },
+    ),
+  );
+  // the guide's iex command line, as a script
+  const ex = new LinePeer(
+    "elixir",
+    [
+      "--name",
+      "ex@127.0.0.1",
+      "--cookie",
+      "secret",
+      "--erl",
+      `-proto_dist inet_tls -ssl_dist_optfile ${optFile} -start_epmd false`,
+      "-e",
+      'IO.puts(Node.ping(:"secure@127.0.0.1")); IO.puts(GenServer.call({:counter, :"secure@127.0.0.1"}, :get))',
+    ],
+    { ERL_EPMD_PORT: String(mapper.port) },
+  );
+  cleanups.push(() => ex.stop());
+  expect(await ex.line(20_000)).toBe("pong");
+  expect(await ex.line()).toBe("1");
+}, 40_000);

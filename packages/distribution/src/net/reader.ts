@@ -99,10 +99,11 @@ export class SocketReader {
     return this.take(Math.min(this.size, limit));
   }
 
-  /** A message with a 2-byte length prefix, at most `max` bytes. */
-  async packet2(max: number, deadline: number): Promise<Uint8Array> {
-    const len = await this.read(2, deadline);
-    const n = ((len[0] as number) << 8) | (len[1] as number);
+  /** A message with a 2- or 4-byte length prefix, at most `max` bytes. */
+  async packet(lengthBytes: 2 | 4, max: number, deadline: number): Promise<Uint8Array> {
+    const len = await this.read(lengthBytes, deadline);
+    let n = 0;
+    for (const b of len) n = n * 256 + b;
     if (n > max) throw new ReadError(`a message of ${n} bytes (at most ${max} expected)`);
     return this.read(n, deadline);
   }

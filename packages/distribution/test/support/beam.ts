@@ -9,6 +9,8 @@ export interface BeamOptions {
   readonly cookie: string;
   readonly epmdPort: number;
   readonly tickTime: number;
+  /** More `erl` arguments, e.g. `["-proto_dist", "inet_tls", "-ssl_dist_optfile", path]`. */
+  readonly args?: readonly string[];
 }
 
 export class Beam {
@@ -37,6 +39,7 @@ export class Beam {
         "-kernel",
         "inet_dist_use_interface",
         "{127,0,0,1}",
+        ...(options.args ?? []),
         "-pa",
         codeDir,
         "-s",
