@@ -114,6 +114,23 @@ describe("TLS distribution between Trellis nodes", () => {
     expect(b.logs).toEqual([]);
   });
 
+  it("requestCert: false and rejectUnauthorized: false let unverified peers in (OTP's verify_none)", async () => {
+    const open = await cluster.start("open", {
+      tls: { ...certs.tlsOptions(certs.trusted), requestCert: false },
+    });
+    await open.rt.run(() => GenServer.start(Counter, 3, { name: "counter" }));
+    // its certificate is not trusted by `open`, and it does not check open's
+    const lax = await cluster.start("lax", {
+      tls: { ...certs.tlsOptions(certs.intruder), rejectUnauthorized: false },
+    });
+    expect(await lax.node.call({ name: "counter", node: "open@127.0.0.1" }, atom("get"))).toBe(3);
+    // but `open` still checks the servers it connects to
+    expect(lax.node.disconnect("open@127.0.0.1")).toBe(true);
+    await until(() => open.node.nodes().length === 0);
+    expect(await open.node.connect("lax@127.0.0.1")).toBe(false);
+    expect(messages(open)).toMatch(/cannot connect to lax@127\.0\.0\.1: TLS connection .* failed/);
+  });
+
   it("drops a client that never completes its TLS handshake within setupTime, with a log line", async () => {
     const a = await cluster.start("a", {
       tls: certs.tlsOptions(certs.trusted),
