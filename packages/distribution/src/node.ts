@@ -416,7 +416,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     server = createServer(onConnection);
   } else {
     const sides = tls;
-    server = createTlsServer({ ...tls.server, handshakeTimeout: setupTime }, (socket) => {
+    server = createTlsServer({ handshakeTimeout: setupTime, ...tls.server }, (socket) => {
       const refusal = sides.refusal(socket);
       if (refusal === undefined) return onConnection(socket);
       log("warning", `refused a TLS connection from ${peerAddress(socket)}: ${refusal}`);
@@ -427,8 +427,10 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       sockets.add(raw);
       raw.on("close", () => sockets.delete(raw));
     });
+    // a failed or timed-out TLS handshake: Node leaves the socket open
     server.on("tlsClientError", (err: Error, socket: Socket) => {
       log("warning", `refused a TLS connection from ${peerAddress(socket)}: ${err.message}`);
+      socket.destroy();
     });
   }
   await new Promise<void>((resolve, reject) => {

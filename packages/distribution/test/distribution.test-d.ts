@@ -3,6 +3,7 @@ import type { Pid, Runtime } from "@trellis/core";
 import {
   atom,
   type DistributionNode,
+  type DistributionTlsOptions,
   decode,
   type ErlTerm,
   encode,
@@ -56,6 +57,21 @@ describe("@trellis/distribution types", () => {
     node.send({ name: "counter" }, 1);
     // @ts-expect-error the cookie is a string
     void startNode(rt, { cookie: 42 });
+  });
+
+  it("TLS", () => {
+    const tls: DistributionTlsOptions = {
+      cert: "-----BEGIN CERTIFICATE-----…",
+      key: Buffer.from("…"),
+      ca: ["…", Buffer.from("…")],
+      requestCert: false,
+      client: { minVersion: "TLSv1.3" },
+    };
+    void startNode(rt, { cookie: "c", tls });
+    // @ts-expect-error a key is required
+    void startNode(rt, { cookie: "c", tls: { cert: "…" } });
+    // @ts-expect-error a certificate is PEM text or bytes
+    void startNode(rt, { cookie: "c", tls: { cert: 1, key: "…" } });
   });
 
   it("pg", () => {

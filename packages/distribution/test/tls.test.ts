@@ -4,6 +4,7 @@
 // BEAM nodes are killed by pid after each test; every wait is bounded.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createConnection } from "node:net";
 import { BadArgumentError, createRuntime } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -111,6 +112,45 @@ describe("TLS distribution between Trellis nodes", () => {
     // nothing else is affected
     expect(await b.node.call({ name: "counter", node: "a@127.0.0.1" }, atom("get"))).toBe(7);
     expect(b.logs).toEqual([]);
+  });
+
+  it("requestCert: false and rejectUnauthorized: false let unverified peers in (OTP's verify_none)", async () => {
+    const open = await cluster.start("open", {
+      tls: { ...certs.tlsOptions(certs.trusted), requestCert: false },
+    });
+    await open.rt.run(() => GenServer.start(Counter, 3, { name: "counter" }));
+    // its certificate is not trusted by `open`, and it does not check open's
+    const lax = await cluster.start("lax", {
+      tls: { ...certs.tlsOptions(certs.intruder), rejectUnauthorized: false },
+    });
+    expect(await lax.node.call({ name: "counter", node: "open@127.0.0.1" }, atom("get"))).toBe(3);
+    // but `open` still checks the servers it connects to
+    expect(lax.node.disconnect("open@127.0.0.1")).toBe(true);
+    await until(() => open.node.nodes().length === 0);
+    expect(await open.node.connect("lax@127.0.0.1")).toBe(false);
+    expect(messages(open)).toMatch(/cannot connect to lax@127\.0\.0\.1: TLS connection .* failed/);
+  });
+
+  it("drops a client that never completes its TLS handshake within setupTime, with a log line", async () => {
+    const a = await cluster.start("a", {
+      tls: certs.tlsOptions(certs.trusted),
+      setupTime: 300,
+    });
+    const socket = createConnection(a.node.port, "127.0.0.1");
+    cluster.defer(() => void socket.destroy());
+    socket.on("error", () => {});
+    const start = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error("not dropped within 3 s")), 3000);
+      socket.on("close", () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    expect(Date.now() - start).toBeGreaterThanOrEqual(250);
+    expect(messages(a)).toMatch(
+      /refused a TLS connection from 127\.0\.0\.1:\d+: TLS handshake timeout/,
+    );
   });
 
   it("rejects bad TLS options at startNode with a BadArgumentError", async () => {

@@ -14,9 +14,6 @@ import {
 import { BadArgumentError } from "@trellis/core";
 import { ReadError } from "./reader.js";
 
-/** PEM text or bytes, or several of them. */
-type Pem = string | Buffer | readonly (string | Buffer)[];
-
 /**
  * Options of TLS distribution ({@link NodeOptions.tls}), used both when the node listens and
  * when it connects. They mirror the `server` and `client` sections of Erlang's
@@ -45,7 +42,7 @@ type Pem = string | Buffer | readonly (string | Buffer)[];
  */
 export interface DistributionTlsOptions {
   /** This node's certificate, PEM, with its chain (OTP's `certfile`). */
-  readonly cert: Pem;
+  readonly cert: string | Buffer | readonly (string | Buffer)[];
   /** The certificate's private key, PEM (OTP's `keyfile`). */
   readonly key: string | Buffer;
   /** The passphrase of an encrypted `key` (OTP's `password`). */
@@ -54,7 +51,7 @@ export interface DistributionTlsOptions {
    * The certificate authorities trusted to sign peers' certificates, PEM (OTP's
    * `cacertfile`). Default: Node's bundled root certificates.
    */
-  readonly ca?: Pem;
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /**
    * Refuses a peer whose certificate is not signed by a trusted authority, and, when
    * connecting, one whose certificate does not name the host of the node connected to
@@ -74,7 +71,9 @@ export interface DistributionTlsOptions {
   readonly client?: ConnectionOptions;
 }
 
-function pem(value: Pem | undefined): string | Buffer | (string | Buffer)[] | undefined {
+function pem(
+  value: string | Buffer | readonly (string | Buffer)[] | undefined,
+): string | Buffer | (string | Buffer)[] | undefined {
   if (value === undefined || typeof value === "string" || Buffer.isBuffer(value)) return value;
   return [...value];
 }
