@@ -27,6 +27,7 @@ import {
   isViaName,
   type NameRegistry,
   type Proc,
+  type RemoteName,
   type Runtime,
   type TIMEOUT,
   type ViaName,
@@ -366,23 +367,27 @@ export function unlink(pid: Pid): void {
 }
 
 /**
- * Monitors a process by pid or by registered name. When it exits, exactly one
+ * Monitors a process by pid, by registered name, or by name on another node
+ * (`{ name, node }`, Erlang's `monitor(process, {Name, Node})`). When it exits, exactly one
  * {@link DownMessage} with the returned reference arrives; if it is already dead (or the
- * name is not registered), the DOWN arrives at once with reason `"noproc"`. Monitoring by
- * name puts `{ name, node }` in the DOWN instead of the pid. Each call makes a new monitor.
+ * name is not registered), the DOWN arrives at once with reason `"noproc"`, and if its node
+ * cannot be reached (or the connection drops), with `"noconnection"`. Monitoring by name
+ * puts `{ name, node }` in the DOWN instead of the pid. Each call makes a new monitor.
  *
  * @example
  * ```ts
  * import { isDown, monitor, receive, spawn } from "@trellis/core";
  * const ref = monitor(spawn(async () => {}));
  * const down = await receive((m) => isDown(m) && m.ref === ref);
+ * const remote = monitor({ name: "counter", node: "b@localhost" });
  * ```
  * @throws {NotInProcessError} outside process code
- * @throws {BadArgumentError} if `target` is neither a pid nor a name
+ * @throws {BadArgumentError} if `target` is neither a pid nor a name, or a malformed
+ * `{ name, node }`
  * @since 0.1.0
  * @category Signals
  */
-export function monitor(target: Pid | string): Ref {
+export function monitor(target: Pid | string | RemoteName): Ref {
   const p = current("monitor");
   return monitors.monitor(p.rt, p, target);
 }

@@ -53,6 +53,7 @@ import type {
   Logger,
   LogReport,
   ProcessInfo,
+  RemoteName,
   RuntimeOptions,
   Signal,
   Transport,
@@ -73,6 +74,7 @@ export {
   type NameRegistry,
   type ProcessInfo,
   type ProcessName,
+  type RemoteName,
   type RuntimeOptions,
   type Signal,
   TIMEOUT,
@@ -358,7 +360,11 @@ export class Runtime implements ClockHost {
     if (p === undefined) return undefined;
     const monitors: { ref: Ref; pid: Pid | string }[] = [];
     for (const m of p.monitors?.values() ?? [])
-      if (m.callback === undefined) monitors.push({ ref: m.ref, pid: m.name ?? m.target });
+      if (m.callback === undefined)
+        monitors.push({
+          ref: m.ref,
+          pid: m.name ?? (m.target instanceof Pid ? m.target : m.target.name),
+        });
     const monitoredBy: Pid[] = [];
     for (const m of p.watchers?.values() ?? [])
       if (m.watcherPid !== undefined) monitoredBy.push(m.watcherPid);
@@ -550,7 +556,12 @@ export class Runtime implements ClockHost {
   // Monitors
 
   /** @internal Monitors `target` for process `p` (or with a callback sink, under a given ref). */
-  monitor(p: Proc | undefined, target: Pid | string, callback?: DownSink, useRef?: Ref): Ref {
+  monitor(
+    p: Proc | undefined,
+    target: Pid | string | RemoteName,
+    callback?: DownSink,
+    useRef?: Ref,
+  ): Ref {
     return monitor(this, p, target, callback, useRef);
   }
 

@@ -46,6 +46,7 @@ import {
   isViaName,
   type Proc,
   type ProcessName,
+  type RemoteName,
   type Runtime,
   reasonFromThrown,
   type TimerEntry,
@@ -458,7 +459,8 @@ const ignore = (_: unknown): void => {};
 class PendingCall implements DownSink, TimerSink {
   readonly rt: Runtime;
   readonly caller: Proc | undefined;
-  readonly target: Pid;
+  /** The server: a pid, or `{ name, node }` for a name on another node. */
+  readonly target: Pid | RemoteName;
   readonly ref: Ref;
   readonly op: CallOperation;
   /** Dropped once the call has settled (settled), so a stale request holds no promise. */
@@ -475,7 +477,7 @@ class PendingCall implements DownSink, TimerSink {
   constructor(
     rt: Runtime,
     caller: Proc | undefined,
-    target: Pid,
+    target: Pid | RemoteName,
     op: CallOperation,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
@@ -592,7 +594,7 @@ function request$(
   const caller = currentProc();
   if (caller !== undefined) ensureAlive(caller, `${op.module}.${op.function}`);
   const rt = runtimeOf(caller, dest);
-  const target = names.resolve(rt, dest);
+  const target = names.target(rt, dest, `${op.module}.${op.function}`);
   if (target === undefined) return Promise.reject(new NoProcessError(op));
   if (caller !== undefined && target === caller.pid) {
     return Promise.reject(new CallingSelfError(op));
@@ -619,11 +621,9 @@ function request$(
   if (timeout !== Number.POSITIVE_INFINITY)
     call.timer = timers.callbackTimer(rt, timeout, caller, call);
   try {
-    signals.sendPid(
-      rt,
-      target,
-      wrap(makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context)),
-    );
+    const request = wrap(makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context));
+    if (target instanceof Pid) signals.sendPid(rt, target, request);
+    else signals.sendNamed(rt, target, request);
   } catch (e) {
     // a transport refused the request (it cannot cross to the target's node): the call ends
     call.fail(e);
@@ -715,14 +715,15 @@ export function cast(dest: Dest, req: unknown): void {
   const caller = currentProc();
   if (caller !== undefined) ensureAlive(caller, "cast");
   const rt = runtimeOf(caller, dest);
-  let pid: Pid | undefined;
+  let to: Pid | RemoteName | undefined;
   try {
-    pid = names.resolve(rt, dest);
+    to = names.target(rt, dest, "cast");
   } catch {
     // cast never fails
   }
   // ... except for a request that cannot cross to the target's node (a transport refuses it)
-  if (pid !== undefined) signals.sendPid(rt, pid, new CastRequest(req));
+  if (to instanceof Pid) signals.sendPid(rt, to, new CastRequest(req));
+  else if (to !== undefined) signals.sendNamed(rt, to, new CastRequest(req));
 }
 
 // ---------------------------------------------------------------------------------------
