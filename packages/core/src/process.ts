@@ -175,15 +175,20 @@ export function spawnMonitor(fn: (self: Pid) => unknown): [Pid, Ref] {
 /**
  * Sends `msg` to `dest` and returns `msg`. Sending to a pid always succeeds, also when the
  * process is dead (the message is dropped). Sending to a name nobody holds throws, as in
- * Erlang. Messages from one process to another arrive in the order they were sent.
- * Messages are passed by reference inside a runtime: do not mutate what you have sent.
+ * Erlang. `{ name, node }` ({@link RemoteName}) sends to the process registered under
+ * `name` on that node, connecting on demand; like Erlang's `{Name, Node} ! Msg` it never
+ * fails: nobody holding the name, or an unreachable node, drops the message. Messages from
+ * one process to another arrive in the order they were sent. Messages are passed by
+ * reference inside a runtime: do not mutate what you have sent.
  *
  * @example
  * ```ts
  * import { self, send } from "@trellis/core";
  * send(self(), { type: "ping" });
+ * send({ name: "counter", node: "b@localhost" }, "increment");
  * ```
- * @throws {BadArgumentError} for an unregistered name, or a destination that is neither a pid nor a name
+ * @throws {BadArgumentError} for an unregistered name, a destination that is neither a pid
+ * nor a name, or a malformed `{ name, node }`
  * @since 0.1.0
  * @category Processes
  */

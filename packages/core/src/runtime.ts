@@ -466,8 +466,9 @@ export class Runtime implements ClockHost {
   }
 
   /**
-   * Sends `msg` to a pid (silently dropped if the process is dead) or to a name (a
-   * `BadArgumentError` if nobody holds it). Returns `msg`.
+   * Sends `msg` to a pid (silently dropped if the process is dead), to a name (a
+   * `BadArgumentError` if nobody holds it), or to `{ name, node }` (dropped if nobody holds
+   * the name there or the node cannot be reached, as in Erlang). Returns `msg`.
    *
    * @example
    * ```ts
@@ -475,7 +476,8 @@ export class Runtime implements ClockHost {
    * const rt = createRuntime();
    * rt.send(rt.spawn(async () => {}), "hello");
    * ```
-   * @throws {BadArgumentError} for an unknown name or a destination that is not a pid or name
+   * @throws {BadArgumentError} for an unknown name, a destination that is not a pid or name,
+   * or a malformed `{ name, node }`
    */
   send<M>(dest: Dest, msg: M): M {
     return send(this, dest, msg);

@@ -354,13 +354,19 @@ export interface CallOptions {
  * - the target's node being unreachable or disconnected rejects with a {@link CallError}
  *   whose reason is `{ nodedown: node }`.
  *
+ * `dest` may be `{ name, node }` ({@link RemoteName}): the caller monitors that name on that
+ * node (a DOWN `"noproc"` if nobody holds it) and the request goes to its holder, as
+ * `gen:call({Name, Node}, …)` does.
+ *
  * Uncaught inside a process, the rejection crashes that process, as the exit of a failed
- * call does in Elixir. It works outside process code too.
+ * call does in Elixir. It works outside process code too (but a call to another node needs
+ * a calling process).
  *
  * @example
  * ```ts
  * import { call } from "@trellis/core";
  * const n = await call<number>("counter", { type: "get" }, { timeout: 1000, module: "Counter" });
+ * const m = await call<number>({ name: "counter", node: "b@localhost" }, { type: "get" });
  * ```
  * @throws {BadArgumentError} (synchronously) for a bad timeout or destination
  * @since 0.1.0
