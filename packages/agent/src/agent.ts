@@ -241,12 +241,18 @@ function request(
  * infers no type argument when some are given, so the result is then `unknown` unless given
  * too: `get<string[], number>(…)`.
  *
+ * `agent` may be `{ name, node }`, an agent registered on another node (Elixir's
+ * `Agent.get({name, node}, …)`), where `fn` can travel: between runtimes of one OS process
+ * (`connectInMemory`). A function cannot be serialised for a worker thread or the Erlang
+ * distribution.
+ *
  * @example
  * ```ts
  * import * as Agent from "@trellis/agent";
  * const names = await Agent.startLink(() => ["ada", "joe"]);
  * const count = await Agent.get(names, (list) => list.length, 1000); // 2
  * const first = await Agent.get<string[], string | undefined>("names", (list) => list[0]);
+ * const far = await Agent.get({ name: "names", node: "b@localhost" }, (list: string[]) => list);
  * ```
  * @since 0.1.0
  * @category Client

@@ -93,7 +93,18 @@ const SIGNAL_TYPES = new Set([
   "demonitor",
   "down",
   "reply",
+  "send-named",
+  "monitor-named",
+  "demonitor-named",
 ]);
+
+/** Whether `v` is a `{ name, node }` naming a process of node `here`. Never throws. */
+function namedHere(v: unknown, here: string): boolean {
+  if (typeof v !== "object" || v === null || types.isProxy(v)) return false;
+  const r = v as Record<string, unknown>;
+  const name = r["name"];
+  return typeof name === "string" && name.length > 0 && r["node"] === here;
+}
 
 /** What is wrong with a signal from node `peer` to node `here`, or undefined. Never throws. @internal */
 export function inboundProblem(signal: unknown, peer: string, here: string): string | undefined {
@@ -111,12 +122,26 @@ export function inboundProblem(signal: unknown, peer: string, here: string): str
         : "a reply to a call not made here";
     }
     const to = s["to"];
-    if (!isInstanceOf(to, Pid) || to.node !== here) return `${type} to a pid not on this node`;
-    if (type === "message") return undefined;
     const from = s["from"];
-    if (!isInstanceOf(from, Pid) || from.node !== peer) return `${type} from a pid not on ${peer}`;
+    if (type === "send-named" || type === "monitor-named" || type === "demonitor-named") {
+      if (!namedHere(to, here)) return `${type} to a name not on this node`;
+      if (type === "send-named" && from === undefined) return undefined;
+    } else {
+      if (!isInstanceOf(to, Pid) || to.node !== here) return `${type} to a pid not on this node`;
+      if (type === "message") return undefined;
+    }
+    // a DOWN for a monitor by name comes from that name on the peer
+    const fromOk =
+      isInstanceOf(from, Pid) || (type === "down" && namedHere(from, peer))
+        ? (from as { node: string }).node === peer
+        : false;
+    if (!fromOk) return `${type} from a pid not on ${peer}`;
     if (
-      (type === "monitor" || type === "demonitor" || type === "down") &&
+      (type === "monitor" ||
+        type === "demonitor" ||
+        type === "down" ||
+        type === "monitor-named" ||
+        type === "demonitor-named") &&
       !isInstanceOf(s["ref"], Ref)
     )
       return `${type} without a reference`;

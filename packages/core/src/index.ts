@@ -108,6 +108,7 @@ export {
   type NameRegistry,
   type ProcessInfo,
   type ProcessName,
+  type RemoteName,
   Runtime,
   type RuntimeOptions,
   type Signal,

@@ -27,6 +27,7 @@ import {
   isViaName,
   type NameRegistry,
   type Proc,
+  type RemoteName,
   type Runtime,
   type TIMEOUT,
   type ViaName,
@@ -174,15 +175,20 @@ export function spawnMonitor(fn: (self: Pid) => unknown): [Pid, Ref] {
 /**
  * Sends `msg` to `dest` and returns `msg`. Sending to a pid always succeeds, also when the
  * process is dead (the message is dropped). Sending to a name nobody holds throws, as in
- * Erlang. Messages from one process to another arrive in the order they were sent.
- * Messages are passed by reference inside a runtime: do not mutate what you have sent.
+ * Erlang. `{ name, node }` ({@link RemoteName}) sends to the process registered under
+ * `name` on that node, connecting on demand; like Erlang's `{Name, Node} ! Msg` it never
+ * fails: nobody holding the name, or an unreachable node, drops the message. Messages from
+ * one process to another arrive in the order they were sent. Messages are passed by
+ * reference inside a runtime: do not mutate what you have sent.
  *
  * @example
  * ```ts
  * import { self, send } from "@trellis/core";
  * send(self(), { type: "ping" });
+ * send({ name: "counter", node: "b@localhost" }, "increment");
  * ```
- * @throws {BadArgumentError} for an unregistered name, or a destination that is neither a pid nor a name
+ * @throws {BadArgumentError} for an unregistered name, a destination that is neither a pid
+ * nor a name, or a malformed `{ name, node }`
  * @since 0.1.0
  * @category Processes
  */
@@ -366,23 +372,27 @@ export function unlink(pid: Pid): void {
 }
 
 /**
- * Monitors a process by pid or by registered name. When it exits, exactly one
+ * Monitors a process by pid, by registered name, or by name on another node
+ * (`{ name, node }`, Erlang's `monitor(process, {Name, Node})`). When it exits, exactly one
  * {@link DownMessage} with the returned reference arrives; if it is already dead (or the
- * name is not registered), the DOWN arrives at once with reason `"noproc"`. Monitoring by
- * name puts `{ name, node }` in the DOWN instead of the pid. Each call makes a new monitor.
+ * name is not registered), the DOWN arrives at once with reason `"noproc"`, and if its node
+ * cannot be reached (or the connection drops), with `"noconnection"`. Monitoring by name
+ * puts `{ name, node }` in the DOWN instead of the pid. Each call makes a new monitor.
  *
  * @example
  * ```ts
  * import { isDown, monitor, receive, spawn } from "@trellis/core";
  * const ref = monitor(spawn(async () => {}));
  * const down = await receive((m) => isDown(m) && m.ref === ref);
+ * const remote = monitor({ name: "counter", node: "b@localhost" });
  * ```
  * @throws {NotInProcessError} outside process code
- * @throws {BadArgumentError} if `target` is neither a pid nor a name
+ * @throws {BadArgumentError} if `target` is neither a pid nor a name, or a malformed
+ * `{ name, node }`
  * @since 0.1.0
  * @category Signals
  */
-export function monitor(target: Pid | string): Ref {
+export function monitor(target: Pid | string | RemoteName): Ref {
   const p = current("monitor");
   return monitors.monitor(p.rt, p, target);
 }

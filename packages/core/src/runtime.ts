@@ -53,6 +53,7 @@ import type {
   Logger,
   LogReport,
   ProcessInfo,
+  RemoteName,
   RuntimeOptions,
   Signal,
   Transport,
@@ -73,6 +74,7 @@ export {
   type NameRegistry,
   type ProcessInfo,
   type ProcessName,
+  type RemoteName,
   type RuntimeOptions,
   type Signal,
   TIMEOUT,
@@ -358,7 +360,11 @@ export class Runtime implements ClockHost {
     if (p === undefined) return undefined;
     const monitors: { ref: Ref; pid: Pid | string }[] = [];
     for (const m of p.monitors?.values() ?? [])
-      if (m.callback === undefined) monitors.push({ ref: m.ref, pid: m.name ?? m.target });
+      if (m.callback === undefined)
+        monitors.push({
+          ref: m.ref,
+          pid: m.name ?? (m.target instanceof Pid ? m.target : m.target.name),
+        });
     const monitoredBy: Pid[] = [];
     for (const m of p.watchers?.values() ?? [])
       if (m.watcherPid !== undefined) monitoredBy.push(m.watcherPid);
@@ -460,8 +466,9 @@ export class Runtime implements ClockHost {
   }
 
   /**
-   * Sends `msg` to a pid (silently dropped if the process is dead) or to a name (a
-   * `BadArgumentError` if nobody holds it). Returns `msg`.
+   * Sends `msg` to a pid (silently dropped if the process is dead), to a name (a
+   * `BadArgumentError` if nobody holds it), or to `{ name, node }` (dropped if nobody holds
+   * the name there or the node cannot be reached, as in Erlang). Returns `msg`.
    *
    * @example
    * ```ts
@@ -469,7 +476,8 @@ export class Runtime implements ClockHost {
    * const rt = createRuntime();
    * rt.send(rt.spawn(async () => {}), "hello");
    * ```
-   * @throws {BadArgumentError} for an unknown name or a destination that is not a pid or name
+   * @throws {BadArgumentError} for an unknown name, a destination that is not a pid or name,
+   * or a malformed `{ name, node }`
    */
   send<M>(dest: Dest, msg: M): M {
     return send(this, dest, msg);
@@ -550,7 +558,12 @@ export class Runtime implements ClockHost {
   // Monitors
 
   /** @internal Monitors `target` for process `p` (or with a callback sink, under a given ref). */
-  monitor(p: Proc | undefined, target: Pid | string, callback?: DownSink, useRef?: Ref): Ref {
+  monitor(
+    p: Proc | undefined,
+    target: Pid | string | RemoteName,
+    callback?: DownSink,
+    useRef?: Ref,
+  ): Ref {
     return monitor(this, p, target, callback, useRef);
   }
 

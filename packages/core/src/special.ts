@@ -46,6 +46,7 @@ import {
   isViaName,
   type Proc,
   type ProcessName,
+  type RemoteName,
   type Runtime,
   reasonFromThrown,
   type TimerEntry,
@@ -408,13 +409,19 @@ export interface CallOptions {
  * - the target's node being unreachable or disconnected rejects with a {@link CallError}
  *   whose reason is `{ nodedown: node }`.
  *
+ * `dest` may be `{ name, node }` ({@link RemoteName}): the caller monitors that name on that
+ * node (a DOWN `"noproc"` if nobody holds it) and the request goes to its holder, as
+ * `gen:call({Name, Node}, …)` does.
+ *
  * Uncaught inside a process, the rejection crashes that process, as the exit of a failed
- * call does in Elixir. It works outside process code too.
+ * call does in Elixir. It works outside process code too (but a call to another node needs
+ * a calling process).
  *
  * @example
  * ```ts
  * import { call } from "@trellis/core";
  * const n = await call<number>("counter", { type: "get" }, { timeout: 1000, module: "Counter" });
+ * const m = await call<number>({ name: "counter", node: "b@localhost" }, { type: "get" });
  * ```
  * @throws {BadArgumentError} (synchronously) for a bad timeout or destination
  * @since 0.1.0
@@ -483,6 +490,12 @@ class OpSpec {
 /** The operation of a call, from its object or its spec. */
 function opOf(op: CallOperation | OpSpec): CallOperation {
   return op instanceof OpSpec ? op.op : op;
+}
+
+/** `"GenServer.call"`: what a bad destination's error names. */
+function opName(op: CallOperation | OpSpec): string {
+  const o = opOf(op);
+  return `${o.module}.${o.function}`;
 }
 
 /**
@@ -567,7 +580,8 @@ const ignore = (_: unknown): void => {};
 class PendingCall implements DownSink, TimerSink {
   readonly rt: Runtime;
   readonly caller: Proc | undefined;
-  readonly target: Pid;
+  /** The server: a pid, or `{ name, node }` for a name on another node. */
+  readonly target: Pid | RemoteName;
   readonly ref: Ref;
   /** The operation, or what makes it when an error or telemetry asks (see {@link OpSpec}). */
   readonly spec: CallOperation | OpSpec;
@@ -585,7 +599,7 @@ class PendingCall implements DownSink, TimerSink {
   constructor(
     rt: Runtime,
     caller: Proc | undefined,
-    target: Pid,
+    target: Pid | RemoteName,
     spec: CallOperation | OpSpec,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
@@ -710,7 +724,7 @@ function request$(
     ensureAlive(caller, `${o.module}.${o.function}`);
   }
   const rt = runtimeOf(caller, dest);
-  const target = dest instanceof Pid ? dest : names.resolve(rt, dest);
+  const target = dest instanceof Pid ? dest : names.target(rt, dest, opName(op));
   if (target === undefined) return Promise.reject(new NoProcessError(opOf(op)));
   if (caller !== undefined && target === caller.pid) {
     return Promise.reject(new CallingSelfError(opOf(op)));
@@ -738,7 +752,9 @@ function request$(
     call.timer = timers.callbackTimer(rt, timeout, caller, call);
   try {
     const from = makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context);
-    signals.sendPid(rt, target, wrap === undefined ? new CallRequest(from, request) : wrap(from));
+    const message = wrap === undefined ? new CallRequest(from, request) : wrap(from);
+    if (target instanceof Pid) signals.sendPid(rt, target, message);
+    else signals.sendNamed(rt, target, message);
   } catch (e) {
     // a transport refused the request (it cannot cross to the target's node): the call ends
     call.fail(e);
@@ -831,17 +847,18 @@ export function cast(dest: Dest, req: unknown): void {
   const caller = currentProc();
   if (caller !== undefined) ensureAlive(caller, "cast");
   const rt = runtimeOf(caller, dest);
-  let pid: Pid | undefined;
-  if (dest instanceof Pid) pid = dest;
+  let to: Pid | RemoteName | undefined;
+  if (dest instanceof Pid) to = dest;
   else {
     try {
-      pid = names.resolve(rt, dest);
+      to = names.target(rt, dest, "cast");
     } catch {
       // cast never fails
     }
   }
   // ... except for a request that cannot cross to the target's node (a transport refuses it)
-  if (pid !== undefined) signals.sendPid(rt, pid, new CastRequest(req));
+  if (to instanceof Pid) signals.sendPid(rt, to, new CastRequest(req));
+  else if (to !== undefined) signals.sendNamed(rt, to, new CastRequest(req));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -71,8 +71,8 @@ export interface SpawnRequest {
 /** @internal The protocol state of one connection. */
 export class PeerLink {
   private nextUnlinkId = 1;
-  /** Monitors a peer holds on local processes by name: ref → the name. */
-  private readonly nameMonitors = new Map<Ref, { name: Atom; pid: Pid }>();
+  /** The sender of a REG_SEND from outside process code: the node itself. */
+  private readonly nodePid: Pid;
   /** Calls this node made to `{name, node}` on the peer, by their monitor/alias reference. */
   private readonly nameCalls = new Map<Ref, NameCall>();
   /** Calls from the peer waiting for a local server's reply, by the call's reference. */
@@ -89,6 +89,7 @@ export class PeerLink {
     private readonly system: SystemNames,
   ) {
     this.decoder = new Decoder(EMPTY_PACKET, 0, decodeOptions);
+    this.nodePid = new Pid(port.node, 0, 0, port.creation);
   }
 
   /** @internal How many calls from the peer still wait for a local server's reply. */
@@ -123,6 +124,15 @@ export class PeerLink {
       case "monitor":
         this.wire.send([MONITOR_P, signal.from, signal.to, signal.ref], false);
         return;
+      case "monitor-named":
+        this.wire.send([MONITOR_P, signal.from, Atom.of(signal.to.name), signal.ref], false);
+        return;
+      case "demonitor-named":
+        this.wire.send([DEMONITOR_P, signal.from, Atom.of(signal.to.name), signal.ref], false);
+        return;
+      case "send-named":
+        this.regSend(signal.from ?? this.nodePid, signal.to.name, signal.message);
+        return;
       case "demonitor":
         this.wire.send([DEMONITOR_P, signal.from, signal.to, signal.ref], false);
         return;
@@ -130,15 +140,9 @@ export class PeerLink {
         // a server that dies with a call pending answers with the DOWN of the caller's
         // monitor, which gen:call makes with the call's own reference: no reply will come
         this.inboundCalls.delete(signal.ref);
-        const named = this.nameMonitors.get(signal.ref);
-        if (named !== undefined) this.nameMonitors.delete(signal.ref);
-        this.sendReason(
-          MONITOR_P_EXIT,
-          named?.name ?? signal.from,
-          signal.to,
-          signal.ref,
-          signal.reason,
-        );
+        // a monitor by name (MONITOR_P with an atom) ends with the name, as OTP's does
+        const from = signal.from instanceof Pid ? signal.from : Atom.of(signal.from.name);
+        this.sendReason(MONITOR_P_EXIT, from, signal.to, signal.ref, signal.reason);
         return;
       }
       case "reply": {
@@ -274,8 +278,16 @@ export class PeerLink {
           throw new ProtocolError("REG_SEND to something other than an atom");
         const m = withMessage();
         const to = this.port.whereis(name.name);
-        if (to !== undefined) this.message(to, m);
-        else if (this.system.handles(name.name)) this.system.message(name.name, from, m, this);
+        if (to === undefined && this.system.handles(name.name)) {
+          this.system.message(name.name, from, m, this);
+          return;
+        }
+        // core resolves the name (and drops the message if nobody holds it, as in OTP)
+        const message = to === undefined ? m : this.envelope(to, m);
+        const dest = { name: name.name, node: this.port.node };
+        // the sender is informative only: core takes it only when it is the peer's
+        const sender = from.node === this.peer ? from : undefined;
+        this.port.signal(this.peer, { type: "send-named", from: sender, to: dest, message });
         return;
       }
       case ALIAS_SEND:
@@ -378,14 +390,11 @@ export class PeerLink {
         const ref = refOf(c[3]);
         const target = c[2];
         if (target instanceof Atom) {
-          const holder = this.port.whereis(target.name);
-          if (holder === undefined && this.system.handles(target.name)) return;
-          if (holder === undefined) {
-            this.wire.send([MONITOR_P_EXIT, target, from, ref, A.noproc], false);
-            return;
-          }
-          this.nameMonitors.set(ref, { name: target, pid: holder });
-          this.port.signal(this.peer, { type: "monitor", from, to: holder, ref });
+          const name = target.name;
+          if (this.port.whereis(name) === undefined && this.system.handles(name)) return;
+          // core resolves the name: a DOWN noproc if nobody holds it, else a DOWN by name
+          const to = { name, node: this.port.node };
+          this.port.signal(this.peer, { type: "monitor-named", from, to, ref });
         } else {
           this.port.signal(this.peer, { type: "monitor", from, to: this.local(target), ref });
         }
@@ -395,12 +404,15 @@ export class PeerLink {
         arity(c, 4);
         const from = pid(c[1]);
         const ref = refOf(c[3]);
-        const named = this.nameMonitors.get(ref);
-        if (named !== undefined) this.nameMonitors.delete(ref);
-        const to = named?.pid ?? (c[2] instanceof Atom ? undefined : this.local(c[2]));
         // the caller gave up on a call (gen:call demonitors with the call's own reference)
         this.inboundCalls.delete(ref);
-        if (to !== undefined) this.port.signal(this.peer, { type: "demonitor", from, to, ref });
+        const target = c[2];
+        if (target instanceof Atom) {
+          const to = { name: target.name, node: this.port.node };
+          this.port.signal(this.peer, { type: "demonitor-named", from, to, ref });
+        } else {
+          this.port.signal(this.peer, { type: "demonitor", from, to: this.local(target), ref });
+        }
         return;
       }
       case MONITOR_P_EXIT: {
@@ -413,7 +425,13 @@ export class PeerLink {
           named.down(reasonFromTerm(c[4]));
           return;
         }
-        const from = c[1] instanceof Pid ? c[1] : undefined;
+        // a monitor by name ends with the name (FromProc is the atom)
+        const from =
+          c[1] instanceof Pid
+            ? c[1]
+            : c[1] instanceof Atom
+              ? { name: c[1].name, node: this.peer }
+              : undefined;
         if (from !== undefined) {
           this.port.signal(this.peer, {
             type: "down",

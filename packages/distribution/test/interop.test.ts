@@ -164,6 +164,20 @@ describe("Trellis ↔ Erlang/OTP 25", () => {
       .call({ name: "nobody", node: e.node }, 1)
       .catch((err: unknown) => err);
     expect(missing).toBeInstanceOf(NoProcessError);
+    // core's own GenServer.call and monitor with { name, node }: MONITOR_P by name, REG_SEND
+    // and the alias reply, as gen_server:call({echo, Node}, ...) does
+    const byName = await t.rt.run(() => GenServer.call({ name: "echo", node: e.node }, 2, 5000));
+    expect(byName).toEqual([atom("echo"), 2, atom(e.node)]);
+    const down = await t.rt.run(async () => {
+      const ref = monitor({ name: "nobody", node: e.node });
+      return receive((m) => m instanceof DownMessage && m.ref === ref, { timeout: 5000 });
+    });
+    expect(down).toMatchObject({ pid: { name: "nobody", node: e.node }, reason: "noproc" });
+    const missingByName = await t.rt.run(() =>
+      GenServer.call({ name: "nobody", node: e.node }, 1, 5000).catch((err: unknown) => err),
+    );
+    expect(missingByName).toBeInstanceOf(NoProcessError);
+    expect(t.rt.pendingCalls()).toBe(0);
   }, 30_000);
 
   it("links and monitors from Erlang to Trellis processes get Trellis's exit reasons", async () => {

@@ -89,6 +89,53 @@ describe("Trellis ↔ Trellis over TCP", () => {
     expect(a.rt.pendingCalls()).toBe(0);
   });
 
+  it("{ name, node } is a destination for core's send, monitor, call and cast", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    await b.rt.run(() => GenServer.start(Counter, 1, { name: "counter" }));
+    const counter = { name: "counter", node: "b@127.0.0.1" };
+    const result = await a.rt.run(async () => {
+      // connects on demand, like a send to a pid of that node
+      register("inbox", self());
+      const ref = monitor(counter);
+      const nobody = monitor({ name: "nobody", node: "b@127.0.0.1" });
+      const noproc = (await receive((m) => m instanceof DownMessage && m.ref === nobody, {
+        timeout: 5000,
+      })) as DownMessage;
+      GenServer.cast(counter, 2);
+      const n = await GenServer.call(counter, "get", 5000);
+      const missing = await GenServer.call(
+        { name: "nobody", node: "b@127.0.0.1" },
+        "get",
+        5000,
+      ).catch((e: unknown) => e);
+      // a message by name on the other node, answered by name
+      b.rt.spawn(async () => {
+        register("echo", self());
+        const m = await receive(() => true, { timeout: 5000 });
+        send({ name: "inbox", node: "a@127.0.0.1" }, { echo: m });
+      });
+      await until(() => b.rt.whereis("echo") !== undefined);
+      send({ name: "echo", node: "b@127.0.0.1" }, "hi");
+      const echoed = await receive((m) => !(m instanceof DownMessage), { timeout: 5000 });
+      const crash = await GenServer.call(counter, "crash", 5000).catch((e: unknown) => e);
+      const down = (await receive((m) => m instanceof DownMessage && m.ref === ref, {
+        timeout: 5000,
+      })) as DownMessage;
+      return { noproc, n, missing, echoed, crash, down };
+    });
+    expect(result.noproc.pid).toEqual({ name: "nobody", node: "b@127.0.0.1" });
+    expect(result.noproc.reason).toBe("noproc");
+    expect(result.n).toBe(3);
+    expect(result.missing).toBeInstanceOf(NoProcessError);
+    expect(result.echoed).toEqual({ echo: "hi" });
+    expect((result.crash as CallError).reason).toBe("boom");
+    expect(result.down.pid).toEqual(counter);
+    expect(result.down.reason).toBe("boom");
+    expect(a.rt.pendingCalls()).toBe(0);
+    expect(a.logs.filter((r) => r.kind === "warning" || r.kind === "error")).toEqual([]);
+  });
+
   it("carries links and monitors, with the exit reasons, both ways", async () => {
     const a = await cluster.start("a");
     const b = await cluster.start("b");

@@ -68,6 +68,10 @@ function timeoutOf(options: number | CallOptions | undefined): number | undefine
  * requests compile and the reply type is inferred. With a plain pid or name, any request
  * goes and the reply type is `unknown` unless given: `call<number>(pid, "get")`.
  *
+ * `server` may be `{ name, node }`, a server registered on another node (Elixir's
+ * `GenServer.call({name, node}, …)`); an unreachable node rejects with a `CallError` whose
+ * reason is `{ nodedown: node }`. `cast` and `stop` take it too.
+ *
  * @example
  * ```ts
  * import * as GenServer from "@trellis/gen-server";
@@ -75,6 +79,7 @@ function timeoutOf(options: number | CallOptions | undefined): number | undefine
  * declare const kv: GenServer.Server<Calls, never>;
  * const value = await GenServer.call(kv, { type: "get", key: "a" }, { timeout: 1000 });
  * const any = await GenServer.call<number>("counter", "get", 1000);
+ * const remote = await GenServer.call<number>({ name: "counter", node: "b@localhost" }, "get");
  * ```
  * @param options the timeout in milliseconds, or `{ timeout }`
  * @since 0.1.0

@@ -74,6 +74,10 @@ function timeoutOf(options: number | CallOptions | undefined): number {
  * inferred; with a plain pid or name, any request goes and the reply is `unknown` unless
  * given: `call<number>(pid, "count")`.
  *
+ * `machine` may be `{ name, node }`, a machine registered on another node (Erlang's
+ * `gen_statem:call({Name, Node}, …)`); an unreachable node rejects with a `CallError` whose
+ * reason is `{ nodedown: node }`.
+ *
  * @example
  * ```ts
  * import * as GenStateMachine from "@trellis/gen-statemachine";
@@ -81,6 +85,7 @@ function timeoutOf(options: number | CallOptions | undefined): number {
  * declare const door: GenStateMachine.Server<DoorCall, never>;
  * const status = await GenStateMachine.call(door, { type: "status" }); // "locked" | "open"
  * const n = await GenStateMachine.call<number>("counter", "count", { timeout: 1000 });
+ * const far = await GenStateMachine.call({ name: "door", node: "b@localhost" }, "status");
  * ```
  * @param options the timeout in milliseconds, or `{ timeout }`
  * @since 0.1.0

@@ -11,7 +11,7 @@ import {
   From,
   formatReason,
   type Inbound,
-  type Pid,
+  Pid,
   type Ref,
   type Signal,
   type Transport,
@@ -39,6 +39,14 @@ const CALL = 10;
 export const SPAWN = 8;
 /** Carrier-level: the answer to {@link SPAWN}. */
 export const SPAWNED = 9;
+// Signals to a name on the receiving node (`{ name, node }`): the name travels as a string.
+const SEND_NAMED = 11;
+/** A call request to a name: its From travels as slots, as for {@link CALL}. */
+const CALL_NAMED = 12;
+const MONITOR_NAMED = 13;
+const DEMONITOR_NAMED = 14;
+/** The DOWN of a monitor by name: the name on the sending node instead of a pid. */
+const DOWN_NAMED = 15;
 
 /** A carrier-level request to spawn (or run and answer) a named function. */
 export interface SpawnFrame {
@@ -163,8 +171,12 @@ export class Carrier implements Transport {
           this.ref(out, signal.ref);
           break;
         case "down":
-          out.push(DOWN);
-          this.pid(out, signal.from);
+          if (signal.from instanceof Pid) {
+            out.push(DOWN);
+            this.pid(out, signal.from);
+          } else {
+            out.push(DOWN_NAMED, signal.from.name);
+          }
           this.pid(out, signal.to);
           this.ref(out, signal.ref);
           this.value(out, signal.reason, "reason", false);
@@ -173,6 +185,31 @@ export class Carrier implements Transport {
           out.push(REPLY);
           this.ref(out, signal.ref);
           this.value(out, signal.value, "reply", true);
+          break;
+        case "send-named": {
+          const m = signal.message;
+          const from = signal.from;
+          if (m instanceof CallRequest) {
+            out.push(CALL_NAMED, signal.to.name);
+            this.ctx.interner.fromOut(m.from);
+            if (m.from.pid === undefined) out.push(null, 0, 0, 0);
+            else this.pid(out, m.from.pid);
+            this.ref(out, m.from.ref);
+            this.value(out, m.request, "request", true);
+          } else {
+            out.push(SEND_NAMED, signal.to.name);
+            if (from === undefined) out.push(null, 0, 0, 0);
+            else this.pid(out, from);
+            this.value(out, m, "message", true);
+          }
+          break;
+        }
+        case "monitor-named":
+        case "demonitor-named":
+          out.push(signal.type === "monitor-named" ? MONITOR_NAMED : DEMONITOR_NAMED);
+          out.push(signal.to.name);
+          this.pid(out, signal.from);
+          this.ref(out, signal.ref);
           break;
         default:
           // A signal kind this carrier does not know (added to core later): say so.
@@ -357,6 +394,45 @@ export class Carrier implements Transport {
         case REPLY: {
           const r = ref();
           deliverSignal(this.inbound, { type: "reply", ref: r, value: value() });
+          break;
+        }
+        case SEND_NAMED: {
+          const to = { name: b[i++] as string, node: here };
+          const from = optPid();
+          deliverSignal(this.inbound, { type: "send-named", from, to, message: value() });
+          break;
+        }
+        case CALL_NAMED: {
+          const to = { name: b[i++] as string, node: here };
+          const fromPid = optPid();
+          const r = ref();
+          const request = value();
+          const from = it.fromBack(r) ?? new From(fromPid, r);
+          deliverSignal(this.inbound, {
+            type: "send-named",
+            from: fromPid,
+            to,
+            message: new CallRequest(from, request),
+          });
+          break;
+        }
+        case MONITOR_NAMED:
+        case DEMONITOR_NAMED: {
+          const to = { name: b[i++] as string, node: here };
+          const from = pid();
+          deliverSignal(this.inbound, {
+            type: kind === MONITOR_NAMED ? "monitor-named" : "demonitor-named",
+            from,
+            to,
+            ref: ref(),
+          });
+          break;
+        }
+        case DOWN_NAMED: {
+          const from = { name: b[i++] as string, node: peer };
+          const to = pid();
+          const r = ref();
+          deliverSignal(this.inbound, { type: "down", from, to, ref: r, reason: value() });
           break;
         }
         case SPAWN: {

@@ -8,35 +8,47 @@ import { BadArgumentError, formatReason } from "../errors.js";
 import { DownMessage } from "../messages.js";
 import { Pid, procOf, type Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
+import { isRemoteName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
 import type { DownSink, Monitor, Proc } from "./proc.js";
 import { deliver } from "./signals.js";
+import type { RemoteName } from "./types.js";
 
-/** Monitors `target` for process `p` (or with a callback sink, under a given ref). */
+/**
+ * Monitors `target` for process `p` (or with a callback sink, under a given ref): a pid, a
+ * registered name, or `{ name, node }` (a name on another node is monitored there, by a
+ * `"monitor-named"` signal).
+ */
 export function monitor(
   rt: Runtime,
   p: Proc | undefined,
-  target: Pid | string,
+  target: Pid | string | RemoteName,
   callback?: DownSink,
   useRef?: Ref,
 ): Ref {
   const ref = useRef ?? rt.makeRef();
   let pid: Pid;
   let name: string | undefined;
-  if (typeof target === "string") {
-    const holder = rt.names.get(target);
-    name = target;
+  if (target instanceof Pid) {
+    pid = target;
+  } else {
+    if (typeof target === "string") {
+      name = target;
+    } else if (isRemoteName(target)) {
+      const r = remoteName("monitor", target);
+      if (r.node !== rt.node) return monitorRemoteName(rt, p, r, callback, ref);
+      name = r.name;
+    } else {
+      throw new BadArgumentError(
+        `monitor: expected a pid, a registered name or { name, node }, got ${formatReason(target)}`,
+      );
+    }
+    const holder = rt.names.get(name);
     if (holder === undefined) {
-      downNow(rt, p, ref, { name: target, node: rt.node }, "noproc", callback);
+      downNow(rt, p, ref, { name, node: rt.node }, "noproc", callback);
       return ref;
     }
     pid = holder.pid;
-  } else if (target instanceof Pid) {
-    pid = target;
-  } else {
-    throw new BadArgumentError(
-      `monitor: expected a pid or a registered name, got ${formatReason(target)}`,
-    );
   }
   const m: Monitor = { ref, watcher: p, watcherPid: p?.pid, target: pid, name, callback };
   const t = procOf(pid) as Proc | undefined;
@@ -62,12 +74,38 @@ export function monitor(
   return ref;
 }
 
+/**
+ * Monitors the holder of a name on another node (Erlang's `monitor(process, {Name, Node})`):
+ * the peer resolves the name; its DOWN carries `{ name, node }`. Like a monitor of a remote
+ * pid, it needs a watching process (without one: `"noproc"` at once).
+ */
+function monitorRemoteName(
+  rt: Runtime,
+  p: Proc | undefined,
+  to: RemoteName,
+  callback: DownSink | undefined,
+  ref: Ref,
+): Ref {
+  if (p === undefined) {
+    downNow(rt, p, ref, to, "noproc", callback);
+    return ref;
+  }
+  const m: Monitor = { ref, watcher: p, watcherPid: p.pid, target: to, name: to.name, callback };
+  // Registered before routing: a transport may answer at once (a DOWN for an unknown name).
+  (p.monitors ??= new Map()).set(ref, m);
+  if (!route(rt, { type: "monitor-named", from: p.pid, to, ref })) {
+    p.monitors.delete(ref);
+    downNow(rt, p, ref, to, "noconnection", callback);
+  }
+  return ref;
+}
+
 /** Delivers a DOWN at once (target dead, unknown or unreachable): to the callback, or to `p`'s mailbox. */
 export function downNow(
   rt: Runtime,
   p: Proc | undefined,
   ref: Ref,
-  object: Pid | { name: string; node: string },
+  object: Pid | RemoteName,
   reason: unknown,
   callback: DownSink | undefined,
 ): void {
@@ -97,23 +135,36 @@ export function demonitor(rt: Runtime, p: Proc | undefined, ref: Ref, flush: boo
 }
 
 /** Removes a callback monitor that has no owner process. */
-export function demonitorCallback(rt: Runtime, target: Pid, ref: Ref): void {
+export function demonitorCallback(rt: Runtime, target: Pid | RemoteName, ref: Ref): void {
+  if (!(target instanceof Pid)) return; // a remote monitor always has an owner process
   const t = procOf(target) as Proc | undefined;
   if (t !== undefined && t.rt === rt) t.watchers?.delete(ref);
 }
 
 /** Removes a monitor from its target's watchers, or tells the target's node. */
 export function unwatch(rt: Runtime, m: Monitor): void {
-  const t = procOf(m.target) as Proc | undefined;
-  if (t !== undefined && t.rt === rt) t.watchers?.delete(m.ref);
-  else if (m.target.node !== rt.node && m.watcherPid !== undefined) {
-    route(rt, { type: "demonitor", from: m.watcherPid, to: m.target, ref: m.ref });
+  const target = m.target;
+  if (!(target instanceof Pid)) {
+    // a monitor by name on another node
+    if (m.watcherPid !== undefined)
+      route(rt, { type: "demonitor-named", from: m.watcherPid, to: target, ref: m.ref });
+    return;
   }
+  const t = procOf(target) as Proc | undefined;
+  if (t !== undefined && t.rt === rt) t.watchers?.delete(m.ref);
+  else if (target.node !== rt.node && m.watcherPid !== undefined) {
+    route(rt, { type: "demonitor", from: m.watcherPid, to: target, ref: m.ref });
+  }
+}
+
+/** What a DOWN names: the monitored pid, or `{ name, node }` for a monitor by name. */
+export function downObject(m: Monitor): Pid | RemoteName {
+  return m.name === undefined ? m.target : { name: m.name, node: m.target.node };
 }
 
 /** The watched process exited: the DOWN goes to the watcher's mailbox, its callback, or its node. */
 export function fireDown(rt: Runtime, m: Monitor, reason: unknown): void {
-  const object = m.name === undefined ? m.target : { name: m.name, node: m.target.node };
+  const object = downObject(m);
   if (m.callback !== undefined) {
     m.watcher?.monitors?.delete(m.ref);
     m.callback.down(reason);
@@ -122,6 +173,6 @@ export function fireDown(rt: Runtime, m: Monitor, reason: unknown): void {
       deliver(rt, m.watcher, new DownMessage(m.ref, object, reason));
     }
   } else if (m.watcherPid !== undefined) {
-    route(rt, { type: "down", from: m.target, to: m.watcherPid, ref: m.ref, reason });
+    route(rt, { type: "down", from: object, to: m.watcherPid, ref: m.ref, reason });
   }
 }

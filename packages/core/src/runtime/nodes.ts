@@ -9,6 +9,7 @@ import { BadArgumentError, formatReason } from "../errors.js";
 import { inboundProblem } from "../guards.js";
 import { DownMessage } from "../messages.js";
 import type { Runtime } from "../runtime.js";
+import { downObject } from "./monitors.js";
 import { deliver, drain, exitSignal, flushDeferred, sendPid } from "./signals.js";
 import type { Inbound, Signal, Transport } from "./types.js";
 
@@ -71,7 +72,7 @@ export function disconnect(rt: Runtime, node: string): void {
         if (m.target.node === node) {
           p.monitors.delete(m.ref);
           if (m.callback !== undefined) m.callback.down("noconnection");
-          else deliver(rt, p, new DownMessage(m.ref, m.target, "noconnection"));
+          else deliver(rt, p, new DownMessage(m.ref, downObject(m), "noconnection"));
         }
       }
     }
@@ -162,12 +163,45 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
       if (p === undefined || m === undefined) return;
       p.monitors?.delete(signal.ref);
       if (m.callback !== undefined) m.callback.down(signal.reason);
-      else deliver(rt, p, new DownMessage(signal.ref, signal.from, signal.reason));
+      // what was monitored (a pid, or { name, node } for a monitor by name), as OTP puts it
+      else deliver(rt, p, new DownMessage(signal.ref, downObject(m), signal.reason));
       flushDeferred(rt);
       return;
     }
     case "reply":
       rt.replies.get(signal.ref)?.(signal.value);
+      return;
+    case "send-named": {
+      // nobody holding the name: dropped, as in OTP
+      const t = rt.names.get(signal.to.name);
+      if (t !== undefined) deliver(rt, t, signal.message);
+      return;
+    }
+    case "monitor-named": {
+      const name = signal.to.name;
+      const t = rt.names.get(name);
+      if (t === undefined) {
+        route(rt, {
+          type: "down",
+          from: { name, node: rt.node },
+          to: signal.from,
+          ref: signal.ref,
+          reason: "noproc",
+        });
+      } else {
+        (t.watchers ??= new Map()).set(signal.ref, {
+          ref: signal.ref,
+          watcher: undefined,
+          watcherPid: signal.from,
+          target: t.pid,
+          name,
+          callback: undefined,
+        });
+      }
+      return;
+    }
+    case "demonitor-named":
+      rt.names.get(signal.to.name)?.watchers?.delete(signal.ref);
       return;
   }
 }

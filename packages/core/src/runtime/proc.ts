@@ -10,6 +10,7 @@ import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import type { Waiter } from "./receive.js";
 import type { TimerEntry } from "./timers.js";
+import type { RemoteName } from "./types.js";
 
 /** @internal Where an internal (callback) monitor reports: an object, so no closure is needed. */
 export interface DownSink {
@@ -29,7 +30,8 @@ export interface Monitor {
   /** Local watcher, or undefined for remote watchers and owner-less callbacks. */
   readonly watcher: Proc | undefined;
   readonly watcherPid: Pid | undefined;
-  readonly target: Pid;
+  /** The watched pid, or for a monitor by name on another node, that name (unresolved here). */
+  readonly target: Pid | RemoteName;
   /** Set when monitored by name. */
   readonly name: string | undefined;
   /** Internal monitors deliver to a callback instead of a mailbox. */

@@ -12,12 +12,12 @@ import { Pid, procOf, setProc } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import { onBehalfOf } from "../uncaught.js";
 import { fireDown, unwatch } from "./monitors.js";
-import { isViaName } from "./names.js";
+import { isRemoteName, isViaName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
 import type { Proc } from "./proc.js";
-import { enqueue, outsideProcesses } from "./scheduler.js";
+import { currentProc, enqueue, outsideProcesses } from "./scheduler.js";
 import { cancelEntry } from "./timers.js";
-import type { Dest } from "./types.js";
+import type { Dest, RemoteName } from "./types.js";
 
 export interface ExitSig {
   to: Pid;
@@ -34,7 +34,7 @@ export function deliver(rt: Runtime, p: Proc, msg: unknown): void {
   if (!p.queued && (p.waiter !== undefined || (p.handler !== undefined && !p.busy))) enqueue(rt, p);
 }
 
-/** Sends to a pid, a registered name or a via name (see `Runtime.send`). */
+/** Sends to a pid, a registered name, a via name or `{ name, node }` (see `Runtime.send`). */
 export function send<M>(rt: Runtime, dest: Dest, msg: M): M {
   if (dest instanceof Pid) {
     sendPid(rt, dest, msg);
@@ -46,12 +46,29 @@ export function send<M>(rt: Runtime, dest: Dest, msg: M): M {
     deliver(rt, p, msg);
   } else if (isViaName(dest)) {
     dest.via.send(dest.key, msg);
+  } else if (isRemoteName(dest)) {
+    sendNamed(rt, remoteName("send", dest), msg);
   } else {
     throw new BadArgumentError(
-      `send: the destination must be a pid, a registered name or a via name, got ${formatReason(dest)}`,
+      `send: the destination must be a pid, a registered name, a via name or { name, node }, got ${formatReason(dest)}`,
     );
   }
   return msg;
+}
+
+/**
+ * Sends to `{ name, node }` (checked): on this node, to the holder of the name; elsewhere,
+ * as a `"send-named"` signal that the peer resolves. Nobody holding the name drops the
+ * message, as Erlang's `{Name, Node} ! Msg` does, also on the local node.
+ */
+export function sendNamed(rt: Runtime, to: RemoteName, msg: unknown): void {
+  if (to.node === rt.node) {
+    const p = rt.names.get(to.name);
+    if (p !== undefined) deliver(rt, p, msg);
+    return;
+  }
+  const c = currentProc();
+  route(rt, { type: "send-named", from: c?.rt === rt ? c.pid : undefined, to, message: msg });
 }
 
 /** Sends to a pid: delivered here, routed to its node, or dropped if the process is dead. */

@@ -6,6 +6,7 @@
  */
 import type { Clock } from "../clock.js";
 import type { LogLevel } from "../console-logger.js";
+import type { RegisteredName } from "../messages.js";
 import type { Pid, Ref } from "../pid.js";
 
 /**
@@ -65,12 +66,37 @@ export interface ViaName<K = unknown> {
 export type ProcessName = string | ViaName;
 
 /**
- * Where a message can go: a pid or a name.
+ * A process registered under `name` on node `node`: Erlang's `{Name, Node}`. It is a
+ * {@link Dest} wherever one is taken: `send`, `monitor`, `call`, `cast` and the behaviours'
+ * `call`/`cast` (GenServer, GenStateMachine, Agent). The name is looked up on that node when
+ * the signal arrives there: a message to a name nobody holds is dropped (as in OTP), a
+ * monitor gets a DOWN `"noproc"`, and a node that cannot be reached gives `"noconnection"`.
+ * A `RemoteName` on the runtime's own node is the local name. Same shape as the
+ * {@link RegisteredName} a DOWN carries for a monitor by name.
+ *
+ * @example
+ * ```ts
+ * import { type RemoteName, send } from "@trellis/core";
+ * const counter: RemoteName = { name: "counter", node: "b@localhost" };
+ * send(counter, "increment");
+ * ```
+ * @since 0.1.0
+ * @category Names
+ */
+export interface RemoteName {
+  /** The registered name on that node. */
+  readonly name: string;
+  /** The node, `"name@host"`. */
+  readonly node: string;
+}
+
+/**
+ * Where a message can go: a pid, a name, or a name on another node ({@link RemoteName}).
  *
  * @since 0.1.0
  * @category Processes
  */
-export type Dest = Pid | ProcessName;
+export type Dest = Pid | ProcessName | RemoteName;
 
 /**
  * A log record from the runtime.
@@ -208,8 +234,8 @@ export type Signal =
   | {
       /** A monitored process went down. */
       readonly type: "down";
-      /** The process that went down. */
-      readonly from: Pid;
+      /** The process that went down, or the name it was monitored by (`"monitor-named"`). */
+      readonly from: Pid | RemoteName;
       /** The watching process. */
       readonly to: Pid;
       /** The monitor reference. */
@@ -224,6 +250,36 @@ export type Signal =
       readonly ref: Ref;
       /** The reply. */
       readonly value: unknown;
+    }
+  | {
+      /** A message to the process registered under a name on the peer (Erlang's REG_SEND). */
+      readonly type: "send-named";
+      /** The sending process, if the message was sent from process code. */
+      readonly from: Pid | undefined;
+      /** The name, on the receiving node. */
+      readonly to: RemoteName;
+      /** The message. */
+      readonly message: unknown;
+    }
+  | {
+      /** Start monitoring the process registered under a name on the peer. */
+      readonly type: "monitor-named";
+      /** The watching process. */
+      readonly from: Pid;
+      /** The watched name, on the receiving node. */
+      readonly to: RemoteName;
+      /** The monitor reference. */
+      readonly ref: Ref;
+    }
+  | {
+      /** Stop a monitor made by `"monitor-named"`. */
+      readonly type: "demonitor-named";
+      /** The watching process. */
+      readonly from: Pid;
+      /** The watched name, on the receiving node. */
+      readonly to: RemoteName;
+      /** The monitor reference. */
+      readonly ref: Ref;
     };
 
 /**
