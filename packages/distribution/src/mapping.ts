@@ -118,7 +118,7 @@ export class NodeCodec {
         if (p === undefined) {
           // never sent, or long dead: a pid of ours with no process behind it
           p = new Pid(node, id, serial, creation);
-          this.pids.put(key, p);
+          this.pids.add(key, p);
         }
         return p;
       },
