@@ -19,6 +19,7 @@ import {
   type Signal,
   self,
 } from "@trellis/core";
+import { type CallTimeout, CallTimers } from "./call-timers.js";
 import { Wire } from "./connection.js";
 import { type NameCall, PeerLink, type SpawnRequest, type SystemNames } from "./control.js";
 import { readErlangCookie } from "./cookie.js";
@@ -511,6 +512,8 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     return p;
   }
 
+  const callTimers = new CallTimers();
+
   /** A call to `{ name, node }` over an established connection (see `call`). */
   function callOver<R>(
     live: Live,
@@ -522,26 +525,26 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   ): Promise<R> {
     const ref = rt.makeRef();
     return new Promise<R>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: CallTimeout | undefined;
       const pending: NameCall = {
         caller,
         name: dest.name,
         answer: (value) => {
-          clearTimeout(timer);
+          timer?.cancel();
           resolve(value as R);
         },
         down: (reason) => {
-          clearTimeout(timer);
+          timer?.cancel();
           if (reason === "noproc") reject(new NoProcessError(op));
           else if (reason === "noconnection") reject(new CallError({ nodedown: dest.node }, op));
           else reject(new CallError(reason, op));
         },
       };
       if (timeout !== Number.POSITIVE_INFINITY) {
-        timer = setTimeout(() => {
+        timer = callTimers.start(timeout, () => {
           live.link.cancelNameCall(caller, dest.name, ref);
           reject(new CallTimeoutError(op));
-        }, timeout);
+        });
       }
       live.link.callName(caller, dest.name, ref, request, pending);
     });
