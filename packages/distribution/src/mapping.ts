@@ -113,6 +113,8 @@ export class NodeCodec {
         if (creation !== this.creation || node !== this.node) {
           return internPid(node, id, serial, creation);
         }
+        const last = this.lastSeen;
+        if (last !== undefined && last.id === id && last.serial === serial) return last;
         const key = pidKey(id, serial);
         let p = this.pids.get(key);
         if (p === undefined) {
@@ -130,7 +132,11 @@ export class NodeCodec {
           creation === this.creation &&
           node === this.node
         ) {
-          const r = this.refs.get((words[0] as number) + (words[1] as number) * 0x100000000);
+          const id = (words[0] as number) + (words[1] as number) * 0x100000000;
+          // the reply to a call names the reference the call was just sent with
+          const last = this.lastSeenRef;
+          if (last !== undefined && last.id === id) return last;
+          const r = this.refs.get(id);
           if (r !== undefined) return r;
         }
         return internRef(node, creation, words);
