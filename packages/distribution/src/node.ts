@@ -523,7 +523,9 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     op: CallOperation,
     caller: Pid,
   ): Promise<R> {
+    // the call's reference (its monitor and reply alias) is the distribution's alone
     const ref = rt.makeRef();
+    codec.hold(ref);
     return new Promise<R>((resolve, reject) => {
       let timer: CallTimeout | undefined;
       const pending: NameCall = {
@@ -531,10 +533,12 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         name: dest.name,
         answer: (value) => {
           timer?.cancel();
+          codec.release(ref);
           resolve(value as R);
         },
         down: (reason) => {
           timer?.cancel();
+          codec.release(ref);
           if (reason === "noproc") reject(new NoProcessError(op));
           else if (reason === "noconnection") reject(new CallError({ nodedown: dest.node }, op));
           else reject(new CallError(reason, op));
@@ -543,10 +547,19 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       if (timeout !== Number.POSITIVE_INFINITY) {
         timer = callTimers.start(timeout, () => {
           live.link.cancelNameCall(caller, dest.name, ref);
+          codec.release(ref);
           reject(new CallTimeoutError(op));
         });
       }
-      live.link.callName(caller, dest.name, ref, request, pending);
+      try {
+        live.link.callName(caller, dest.name, ref, request, pending);
+      } catch (err) {
+        // a request without an Erlang form: nothing waits for a reply
+        timer?.cancel();
+        live.link.cancelNameCall(caller, dest.name, ref);
+        codec.release(ref);
+        reject(err);
+      }
     });
   }
 
