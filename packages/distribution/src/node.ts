@@ -179,6 +179,9 @@ function errorTerm(err: unknown): ErlTerm {
   return formatReason(err);
 }
 
+/** The node name `checkDest` accepted last (a sender names the same node again and again). */
+let checkedNode = "";
+
 function checkDest(what: string, dest: unknown): void {
   const d = dest as { name?: unknown; node?: unknown } | null;
   if (
@@ -187,12 +190,13 @@ function checkDest(what: string, dest: unknown): void {
     typeof d.name !== "string" ||
     d.name === "" ||
     typeof d.node !== "string" ||
-    !NODE_NAME.test(d.node)
+    (d.node !== checkedNode && !NODE_NAME.test(d.node))
   ) {
     throw new BadArgumentError(
       `${what}: expected { name, node } with a node like "app@host", got ${formatReason(dest)}`,
     );
   }
+  checkedNode = d.node;
 }
 
 /** Close reasons of a connection that ended in order, which are not logged. */
