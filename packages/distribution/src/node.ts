@@ -20,6 +20,7 @@ import {
   type Signal,
   self,
 } from "@trellis/core";
+import { type CallTimeout, CallTimers } from "./call-timers.js";
 import { Wire } from "./connection.js";
 import { type NameCall, PeerLink, type SpawnRequest, type SystemNames } from "./control.js";
 import { readErlangCookie } from "./cookie.js";
@@ -185,6 +186,9 @@ function errorTerm(err: unknown): ErlTerm {
   return formatReason(err);
 }
 
+/** The node name `checkDest` accepted last (a sender names the same node again and again). */
+let checkedNode = "";
+
 function checkDest(what: string, dest: unknown): void {
   const d = dest as { name?: unknown; node?: unknown } | null;
   if (
@@ -193,12 +197,13 @@ function checkDest(what: string, dest: unknown): void {
     typeof d.name !== "string" ||
     d.name === "" ||
     typeof d.node !== "string" ||
-    !NODE_NAME.test(d.node)
+    (d.node !== checkedNode && !NODE_NAME.test(d.node))
   ) {
     throw new BadArgumentError(
       `${what}: expected { name, node } with a node like "app@host", got ${formatReason(dest)}`,
     );
   }
+  checkedNode = d.node;
 }
 
 function peerAddress(socket: Socket): string {
@@ -550,6 +555,57 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     return p;
   }
 
+  const callTimers = new CallTimers();
+
+  /** A call to `{ name, node }` over an established connection (see `call`). */
+  function callOver<R>(
+    live: Live,
+    dest: RemoteName,
+    request: unknown,
+    timeout: number,
+    op: CallOperation,
+    caller: Pid,
+  ): Promise<R> {
+    // the call's reference (its monitor and reply alias) is the distribution's alone
+    const ref = rt.makeRef();
+    codec.hold(ref);
+    return new Promise<R>((resolve, reject) => {
+      let timer: CallTimeout | undefined;
+      const pending: NameCall = {
+        caller,
+        name: dest.name,
+        answer: (value) => {
+          timer?.cancel();
+          codec.release(ref);
+          resolve(value as R);
+        },
+        down: (reason) => {
+          timer?.cancel();
+          codec.release(ref);
+          if (reason === "noproc") reject(new NoProcessError(op));
+          else if (reason === "noconnection") reject(new CallError({ nodedown: dest.node }, op));
+          else reject(new CallError(reason, op));
+        },
+      };
+      if (timeout !== Number.POSITIVE_INFINITY) {
+        timer = callTimers.start(timeout, () => {
+          live.link.cancelNameCall(caller, dest.name, ref);
+          codec.release(ref);
+          reject(new CallTimeoutError(op));
+        });
+      }
+      try {
+        live.link.callName(caller, dest.name, ref, request, pending);
+      } catch (err) {
+        // a request without an Erlang form: nothing waits for a reply
+        timer?.cancel();
+        live.link.cancelNameCall(caller, dest.name, ref);
+        codec.release(ref);
+        reject(err);
+      }
+    });
+  }
+
   const distributionNode: DistributionNode = {
     name,
     port: listenPort,
@@ -579,47 +635,30 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         if (ok) conns.get(dest.node)?.link.regSend(from, dest.name, message);
       });
     },
-    async call<R>(dest: RemoteName, request: unknown, options: RemoteCallOptions = {}): Promise<R> {
-      checkDest("call", dest);
-      const timeout = options.timeout ?? 5000;
-      if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
-        throw new BadArgumentError(
-          `call: the timeout must be a non-negative number of ms or Infinity`,
-        );
-      }
-      const op: CallOperation = {
-        module: "Distribution",
-        function: "call",
-        args: [dest, request, timeout],
-      };
-      const caller = inProcess() ? self() : codec.nodePid;
-      if (!(await connect(dest.node))) throw new CallError({ nodedown: dest.node }, op);
-      const live = conns.get(dest.node);
-      if (live === undefined) throw new CallError({ nodedown: dest.node }, op);
-      const ref = rt.makeRef();
-      return new Promise<R>((resolve, reject) => {
-        let timer: NodeJS.Timeout | undefined;
-        const pending: NameCall = {
-          caller,
-          name: dest.name,
-          answer: (value) => {
-            clearTimeout(timer);
-            resolve(value as R);
-          },
-          down: (reason) => {
-            clearTimeout(timer);
-            if (reason === "noproc") reject(new NoProcessError(op));
-            else if (reason === "noconnection") reject(new CallError({ nodedown: dest.node }, op));
-            else reject(new CallError(reason, op));
-          },
-        };
-        if (timeout !== Number.POSITIVE_INFINITY) {
-          timer = setTimeout(() => {
-            live.link.cancelNameCall(caller, dest.name, ref);
-            reject(new CallTimeoutError(op));
-          }, timeout);
+    call<R>(dest: RemoteName, request: unknown, options: RemoteCallOptions = {}): Promise<R> {
+      let op: CallOperation;
+      let caller: Pid;
+      let timeout: number;
+      try {
+        checkDest("call", dest);
+        timeout = options.timeout ?? 5000;
+        if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+          throw new BadArgumentError(
+            `call: the timeout must be a non-negative number of ms or Infinity`,
+          );
         }
-        live.link.callName(caller, dest.name, ref, request, pending);
+        op = { module: "Distribution", function: "call", args: [dest, request, timeout] };
+        caller = inProcess() ? self() : codec.nodePid;
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      const live = conns.get(dest.node);
+      // connected (the common case): no detour through connect's promise
+      if (live !== undefined) return callOver<R>(live, dest, request, timeout, op, caller);
+      return connect(dest.node).then((ok) => {
+        const now = ok ? conns.get(dest.node) : undefined;
+        if (now === undefined) throw new CallError({ nodedown: dest.node }, op);
+        return callOver<R>(now, dest, request, timeout, op, caller);
       });
     },
     monitorNode(node: string, flag = true): void {

@@ -450,6 +450,11 @@ export class WeakTable<T extends object, K extends string | number = string> {
 
   put(key: K, value: T): void {
     if (this.table.get(key)?.deref() === value) return;
+    this.add(key, value);
+  }
+
+  /** Like `put`, for a key known to hold nothing alive (`get` just said so). */
+  add(key: K, value: T): void {
     this.table.set(key, new WeakRef(value));
     if (this.table.size >= this.sweepAt) {
       for (const [k, w] of this.table) if (w.deref() === undefined) this.table.delete(k);
@@ -508,7 +513,7 @@ export function internPid(node: string, id: number, serial: number, creation: nu
   let pid = pidTable.get(key);
   if (pid === undefined) {
     pid = new Pid(node, id, serial, creation);
-    pidTable.put(key, pid);
+    pidTable.add(key, pid);
   }
   recentPids[slot] = pid;
   return pid;
@@ -539,7 +544,7 @@ export function internRef(node: string, creation: number, words: readonly number
   let ref = refTable.get(key);
   if (ref === undefined) {
     ref = new ErlRef(node, creation, words);
-    refTable.put(key, ref);
+    refTable.add(key, ref);
   }
   recentRefs[slot] = ref;
   return ref;
