@@ -8,6 +8,7 @@
 import type { MessagePort } from "node:worker_threads";
 import {
   CallRequest,
+  CastRequest,
   From,
   formatReason,
   type Inbound,
@@ -37,6 +38,8 @@ const DOWN = 6;
 const REPLY = 7;
 /** A call request: its From travels as numbers, not as an encoded object. */
 const CALL = 10;
+/** A cast request: only its request travels, not an encoded envelope. */
+const CAST = 11;
 /** Carrier-level: a spawn or a remote call request. */
 export const SPAWN = 8;
 /** Carrier-level: the answer to {@link SPAWN}. */
@@ -191,6 +194,10 @@ export class Carrier implements Transport {
             );
             this.optPid(from.pid);
             this.ref(fr, false);
+            this.value(m.request, "request", true);
+          } else if (m instanceof CastRequest) {
+            out.num(CAST);
+            this.pid(signal.to);
             this.value(m.request, "request", true);
           } else {
             out.num(MSG);
@@ -417,6 +424,12 @@ export class Carrier implements Transport {
             (ref.node === this.here ? it.fromBack(ref, this.hereRefs) : undefined) ??
             new From(fromPid, ref);
           deliverSignal(inbound, { type: "message", to, message: new CallRequest(from, request) });
+          break;
+        }
+        case CAST: {
+          const to = pid();
+          const message = new CastRequest(this.readValue());
+          deliverSignal(inbound, { type: "message", to, message });
           break;
         }
         case LINK:
