@@ -5,7 +5,11 @@ import {
   isDown,
   type LogReport,
   monitor,
+  type Pid,
   receive,
+  self,
+  send,
+  spawn,
 } from "@trellis/core";
 import * as Supervisor from "@trellis/supervisor";
 import { describe, expect, it } from "vitest";
@@ -156,6 +160,30 @@ describe("pool", () => {
     });
   }, 30_000);
 
+  it("with link: true, the pool goes down with the process that started it", async () => {
+    const rt = mainRuntime();
+    await rt.run(async () => {
+      const group = await startWorkers({ count: 1, module: NODES });
+      const me = self();
+      const owner = spawn(async () => {
+        const pool = await startPool(CounterDef, 0, { nodes: group.nodes, size: 2, link: true });
+        send(me, { pool: pool.pid, servers: [...pool.servers] });
+        await receive(() => false);
+      });
+      const { pool, servers } = await expectReceive(
+        (m): m is { pool: Pid; servers: Pid[] } =>
+          typeof m === "object" && m !== null && "pool" in m,
+      );
+      const watch = monitor(pool);
+      const watched = servers.map((s) => monitor(s));
+      exit(owner, "boom");
+      const down = await expectReceive((m): m is DownMessage => isDown(m) && m.ref === watch);
+      expect(down.reason).toBe("boom");
+      for (const ref of watched)
+        await expectReceive((m): m is DownMessage => isDown(m) && m.ref === ref);
+    });
+  }, 30_000);
+
   it("rejects an empty node list and a bad size", async () => {
     const rt = mainRuntime();
     await rt.run(async () => {
@@ -172,5 +200,9 @@ describe("pool", () => {
         BadArgumentError,
       );
     });
+    // link needs a calling process
+    await expect(
+      startPool(CounterDef, 0, { nodes: ["a@b"], link: true, runtime: rt }),
+    ).rejects.toBeInstanceOf(BadArgumentError);
   });
 });
