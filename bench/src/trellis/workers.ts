@@ -76,7 +76,16 @@ await rt.run(async () => {
     });
   };
   await concurrent(warm(CALLS * 4));
+  // Also CPU time per call: all threads (main, worker, V8's helpers), and the busiest
+  // thread alone. Unlike the rate, these do not depend on how busy the machine is.
+  const cpu0 = process.cpuUsage();
+  const threads0 = threadTimes();
   report("worker_call_100", await concurrent(CALLS * 4), "calls/s");
+  const cpu1 = process.cpuUsage(cpu0);
+  const threads1 = threadTimes();
+  report("worker_call_100_cpu", (cpu1.user + cpu1.system) / (CALLS * 4), "us");
+  if (threads0 !== undefined && threads1 !== undefined && busiest(threads0, threads1) >= 200)
+    report("worker_call_100_cpu_busiest", (busiest(threads0, threads1) * 1000) / (CALLS * 4), "us");
 
   // 3. one-way casts main -> worker, then one call
   const sink = (await startPool(SinkDef, undefined, { nodes: [w1] })).servers[0];
