@@ -172,8 +172,8 @@ const WORKLOADS = [
  * Targets (../shared/bench/TARGETS.md), one per metric. `vs: "beam"`: the median of the
  * per-round Trellis/BEAM ratios (the same ratio as the table's, so a counterpart is used for
  * a handler-style variant) must be at least `min`. `vs: "absolute"`: the median of the
- * Trellis values must be at most `maxBytes` (unit B) or `maxMs` (unit ms). Metrics without
- * an entry have no target.
+ * Trellis values must be at most `maxBytes` (unit B) or `maxMs` (unit ms), or at least
+ * `atLeast` (in the metric's unit). Metrics without an entry have no target.
  */
 const TARGETS = [
   { metric: "spawn_exit", vs: "beam", min: 2.0 },
@@ -203,6 +203,8 @@ const TARGETS = [
   { metric: "latency_p99_handler", vs: "absolute", maxMs: 10 },
   { metric: "overload_late", vs: "beam", atMost: true },
   { metric: "overload_loop_p99", vs: "absolute", maxMs: 50 },
+  { metric: "worker_call_100", vs: "absolute", atLeast: 100_000 },
+  { metric: "worker_cpu_scaling", vs: "absolute", atLeast: 1.7 },
 ];
 
 function targetOf(metric) {
@@ -214,6 +216,7 @@ function targetText(t) {
   if (t.atMost) return "≤ BEAM";
   if (t.vs === "beam") return `≥ ${t.min.toFixed(1)}× BEAM`;
   if (t.maxBytes !== undefined) return `≤ ${t.maxBytes} B`;
+  if (t.atLeast !== undefined) return `≥ ${t.atLeast.toLocaleString("en-US")}`;
   return `≤ ${t.maxMs} ms`;
 }
 
@@ -230,6 +233,7 @@ function verdict(t, { beamRatios, values, unit, beamValues }) {
       : median(values) <= median(beamValues);
   if (t.vs === "beam") return beamRatios.length === 0 ? undefined : median(beamRatios) >= t.min;
   if (values.length === 0) return undefined;
+  if (t.atLeast !== undefined) return median(values) >= t.atLeast;
   if (t.maxBytes !== undefined) return unit === "B" ? median(values) <= t.maxBytes : undefined;
   return unit === "ms" ? median(values) <= t.maxMs : undefined;
 }
@@ -720,7 +724,7 @@ function main() {
     "B, ms) the ratio is inverted (B's value ÷ A's), so > 1 still means A is better. " +
     "`metric (vs other)`: a Trellis-only variant (handler-style processes, or the `promise_all` plain-JS reference); its ratios are " +
     "against the other implementations' `other` metric, shown in that metric's own row. " +
-    "target: from TARGETS.md (≥ k× BEAM is judged on the median Trellis/BEAM ratio; ≤ B or ms " +
+    "target: from TARGETS.md (≥ k× BEAM is judged on the median Trellis/BEAM ratio; ≤ B or ms and ≥ n " +
     "on the median Trellis value); met: ✓ / ✗, — when there is no target or nothing to judge " +
     "it against (no BEAM run, smoke mode).";
   console.log("");

@@ -8,6 +8,7 @@
 import type { MessagePort } from "node:worker_threads";
 import {
   CallRequest,
+  CastRequest,
   From,
   formatReason,
   type Inbound,
@@ -16,15 +17,17 @@ import {
   type Signal,
   type Transport,
 } from "@trellis/core";
+import { BatchReader, BatchWriter } from "./batch.js";
 import { Decoder, Encoder } from "./codec.js";
+import type { PidTable, RefTable } from "./interner.js";
 import type { NodeContext } from "./node-context.js";
 import { deliverSignal } from "./seam.js";
 
-// A batch is one flat array: each entry is its kind followed by its fields. A pid takes four
-// slots (node, id, serial, creation) and a ref three (node, id, creation), where the node is
-// 0 for the sending node, 1 for the receiving one, or the name of a third node: small
-// integers cost the structured-clone algorithm far less than nested arrays and repeated
-// strings.
+// A batch (see batch.ts) is a run of signals, each its kind followed by its fields. A pid is
+// four numbers (node, id, serial, creation) and a ref three (node, id, creation), where the
+// node is 0 for the sending node, 1 for the receiving one, THIRD for a third node (its name
+// is the next value of the side array), or NO_PID for a missing pid (no more numbers).
+// Payloads go to the side array, each with a number that says whether it must be revived.
 const MSG = 0;
 const LINK = 1;
 const UNLINK = 2;
@@ -33,20 +36,28 @@ const MONITOR = 4;
 const DEMONITOR = 5;
 const DOWN = 6;
 const REPLY = 7;
-/** A call request: its From travels as slots, not as an encoded object. */
+/** A call request: its From travels as numbers, not as an encoded object. */
 const CALL = 10;
+/** A cast request: only its request travels, not an encoded envelope. */
+const CAST = 11;
 /** Carrier-level: a spawn or a remote call request. */
 export const SPAWN = 8;
 /** Carrier-level: the answer to {@link SPAWN}. */
 export const SPAWNED = 9;
 // Signals to a name on the receiving node (`{ name, node }`): the name travels as a string.
-const SEND_NAMED = 11;
-/** A call request to a name: its From travels as slots, as for {@link CALL}. */
-const CALL_NAMED = 12;
-const MONITOR_NAMED = 13;
-const DEMONITOR_NAMED = 14;
+const SEND_NAMED = 12;
+/** A call request to a name: its From travels as for {@link CALL}. */
+const CALL_NAMED = 13;
+const MONITOR_NAMED = 14;
+const DEMONITOR_NAMED = 15;
 /** The DOWN of a monitor by name: the name on the sending node instead of a pid. */
-const DOWN_NAMED = 15;
+const DOWN_NAMED = 16;
+
+const THIRD = 2;
+const NO_PID = 3;
+
+/** Thrown (and caught by `receive`) when a batch does not read as one this carrier wrote. */
+const BAD_BATCH: unique symbol = Symbol("bad batch");
 
 /** A carrier-level request to spawn (or run and answer) a named function. */
 export interface SpawnFrame {
@@ -72,10 +83,16 @@ export class Carrier implements Transport {
   readonly ctx: NodeContext;
   readonly peer: string;
   readonly port: MessagePort;
-  private out: unknown[] = [];
+  private readonly out = new BatchWriter();
+  private readonly in = new BatchReader();
   private readonly enc: Encoder;
   private readonly dec: Decoder;
   private readonly here: string;
+  /** The intern tables of this node and of the peer (where nearly every pid and ref lives). */
+  private readonly herePids: PidTable;
+  private readonly peerPids: PidTable;
+  private readonly hereRefs: RefTable;
+  private readonly peerRefs: RefTable;
   private scheduled = false;
   private closed = false;
   /** The receiving end core handed out for this connection (set by the node context). */
@@ -88,33 +105,72 @@ export class Carrier implements Transport {
     this.here = ctx.rt.node;
     this.enc = new Encoder(ctx.interner);
     this.dec = new Decoder(ctx.rt, ctx.interner);
-    port.on("message", (batch: unknown[]) => this.receive(batch));
+    this.herePids = ctx.interner.pidTable(this.here);
+    this.peerPids = ctx.interner.pidTable(peer);
+    this.hereRefs = ctx.interner.refTable(this.here);
+    this.peerRefs = ctx.interner.refTable(peer);
+    port.on("message", (batch: unknown) => this.receive(batch));
     port.on("close", () => this.ctx.peerGone(this));
   }
 
   // -------------------------------------------------------------------------------------
   // Out
 
-  private node(node: string): string | number {
-    return node === this.here ? 0 : node === this.peer ? 1 : node;
+  private pid(p: Pid): void {
+    const out = this.out;
+    const n = p.node;
+    const it = this.ctx.interner;
+    if (n === this.here) {
+      it.pidOut(p, this.herePids);
+      out.num(0);
+    } else if (n === this.peer) {
+      it.pidOut(p, this.peerPids);
+      out.num(1);
+    } else {
+      it.pidOut(p);
+      out.num(THIRD);
+      out.obj(n);
+    }
+    out.num(p.id);
+    out.num(p.serial);
+    out.num(p.creation);
   }
 
-  private pid(out: unknown[], p: Pid): void {
-    this.ctx.interner.pidOut(p);
-    out.push(this.node(p.node), p.id, p.serial, p.creation);
+  private optPid(p: Pid | undefined): void {
+    if (p === undefined) this.out.num(NO_PID);
+    else this.pid(p);
   }
 
-  private ref(out: unknown[], r: Ref): void {
-    this.ctx.interner.refOut(r);
-    out.push(this.node(r.node), r.id, r.creation);
+  /**
+   * Writes a ref; `keep` registers it so that it comes back as the same object (not needed
+   * for a demonitor: nothing the peer sends back for that monitor is wanted).
+   */
+  private ref(r: Ref, keep = true): void {
+    const out = this.out;
+    const n = r.node;
+    const it = this.ctx.interner;
+    if (n === this.here) {
+      if (keep) it.refOut(r, this.hereRefs);
+      out.num(0);
+    } else if (n === this.peer) {
+      if (keep) it.refOut(r, this.peerRefs);
+      out.num(1);
+    } else {
+      if (keep) it.refOut(r);
+      out.num(THIRD);
+      out.obj(n);
+    }
+    out.num(r.id);
+    out.num(r.creation);
   }
 
-  /** Encodes `v` and pushes it and its revive flag. */
-  private value(out: unknown[], v: unknown, path: string, strict: boolean): void {
+  /** Encodes `v` and writes it and its revive flag. */
+  private value(v: unknown, path: string, strict: boolean): void {
     const saved = this.enc.transfer.length;
     try {
       const e = this.enc.encode(v, path, strict);
-      out.push(e, this.enc.changed ? 1 : 0);
+      this.out.obj(e);
+      this.out.num(this.enc.changed ? 1 : 0);
     } catch (err) {
       this.enc.transfer.length = saved;
       throw err;
@@ -124,92 +180,119 @@ export class Carrier implements Transport {
   deliver(signal: Signal): void {
     if (this.closed) return;
     const out = this.out;
-    const mark = out.length;
+    const n = out.n;
+    const o = out.objs.length;
     try {
       switch (signal.type) {
         case "message": {
           const m = signal.message;
           if (m instanceof CallRequest) {
             // Throws UncloneableError to the caller before anything is queued.
-            out.push(CALL);
-            this.pid(out, signal.to);
+            out.num(CALL);
+            this.pid(signal.to);
             const from = m.from;
-            this.ctx.interner.fromOut(from);
-            if (from.pid === undefined) out.push(null, 0, 0, 0);
-            else this.pid(out, from.pid);
-            this.ref(out, from.ref);
-            this.value(out, m.request, "request", true);
+            const fr = from.ref;
+            this.ctx.interner.fromOut(
+              from,
+              fr.node === this.here
+                ? this.hereRefs
+                : fr.node === this.peer
+                  ? this.peerRefs
+                  : undefined,
+            );
+            this.optPid(from.pid);
+            this.ref(fr, false);
+            this.value(m.request, "request", true);
+          } else if (m instanceof CastRequest) {
+            out.num(CAST);
+            this.pid(signal.to);
+            this.value(m.request, "request", true);
           } else {
-            out.push(MSG);
-            this.pid(out, signal.to);
-            this.value(out, m, "message", true);
+            out.num(MSG);
+            this.pid(signal.to);
+            this.value(m, "message", true);
           }
           break;
         }
         case "link":
-          out.push(LINK);
-          this.pid(out, signal.from);
-          this.pid(out, signal.to);
-          break;
         case "unlink":
-          out.push(UNLINK);
-          this.pid(out, signal.from);
-          this.pid(out, signal.to);
+          out.num(signal.type === "link" ? LINK : UNLINK);
+          this.pid(signal.from);
+          this.pid(signal.to);
           break;
         case "exit":
-          out.push(EXIT);
-          this.pid(out, signal.from);
-          this.pid(out, signal.to);
-          this.value(out, signal.reason, "reason", false);
-          out.push(signal.link);
+          out.num(EXIT);
+          this.pid(signal.from);
+          this.pid(signal.to);
+          this.value(signal.reason, "reason", false);
+          out.num(signal.link ? 1 : 0);
           break;
         case "monitor":
+          out.num(MONITOR);
+          this.pid(signal.from);
+          this.pid(signal.to);
+          this.ref(signal.ref);
+          break;
         case "demonitor":
-          out.push(signal.type === "monitor" ? MONITOR : DEMONITOR);
-          this.pid(out, signal.from);
-          this.pid(out, signal.to);
-          this.ref(out, signal.ref);
+          out.num(DEMONITOR);
+          this.pid(signal.from);
+          this.pid(signal.to);
+          this.ref(signal.ref, false);
           break;
         case "down":
           if (signal.from instanceof Pid) {
-            out.push(DOWN);
-            this.pid(out, signal.from);
+            out.num(DOWN);
+            this.pid(signal.from);
           } else {
-            out.push(DOWN_NAMED, signal.from.name);
+            out.num(DOWN_NAMED);
+            out.obj(signal.from.name);
           }
-          this.pid(out, signal.to);
-          this.ref(out, signal.ref);
-          this.value(out, signal.reason, "reason", false);
+          this.pid(signal.to);
+          this.ref(signal.ref);
+          this.value(signal.reason, "reason", false);
           break;
         case "reply":
-          out.push(REPLY);
-          this.ref(out, signal.ref);
-          this.value(out, signal.value, "reply", true);
+          out.num(REPLY);
+          this.ref(signal.ref);
+          this.value(signal.value, "reply", true);
           break;
         case "send-named": {
           const m = signal.message;
-          const from = signal.from;
           if (m instanceof CallRequest) {
-            out.push(CALL_NAMED, signal.to.name);
-            this.ctx.interner.fromOut(m.from);
-            if (m.from.pid === undefined) out.push(null, 0, 0, 0);
-            else this.pid(out, m.from.pid);
-            this.ref(out, m.from.ref);
-            this.value(out, m.request, "request", true);
+            out.num(CALL_NAMED);
+            out.obj(signal.to.name);
+            const from = m.from;
+            const fr = from.ref;
+            this.ctx.interner.fromOut(
+              from,
+              fr.node === this.here
+                ? this.hereRefs
+                : fr.node === this.peer
+                  ? this.peerRefs
+                  : undefined,
+            );
+            this.optPid(from.pid);
+            this.ref(fr, false);
+            this.value(m.request, "request", true);
           } else {
-            out.push(SEND_NAMED, signal.to.name);
-            if (from === undefined) out.push(null, 0, 0, 0);
-            else this.pid(out, from);
-            this.value(out, m, "message", true);
+            out.num(SEND_NAMED);
+            out.obj(signal.to.name);
+            this.optPid(signal.from);
+            this.value(m, "message", true);
           }
           break;
         }
         case "monitor-named":
+          out.num(MONITOR_NAMED);
+          out.obj(signal.to.name);
+          this.pid(signal.from);
+          this.ref(signal.ref);
+          break;
         case "demonitor-named":
-          out.push(signal.type === "monitor-named" ? MONITOR_NAMED : DEMONITOR_NAMED);
-          out.push(signal.to.name);
-          this.pid(out, signal.from);
-          this.ref(out, signal.ref);
+          out.num(DEMONITOR_NAMED);
+          out.obj(signal.to.name);
+          this.pid(signal.from);
+          this.ref(signal.ref, false);
           break;
         default:
           // A signal kind this carrier does not know (added to core later): say so.
@@ -220,7 +303,7 @@ export class Carrier implements Transport {
           return;
       }
     } catch (err) {
-      out.length = mark;
+      out.rewind(n, o);
       throw err;
     }
     this.scheduleFlush();
@@ -229,15 +312,19 @@ export class Carrier implements Transport {
   /** Sends a carrier-level spawn request; throws UncloneableError for bad arguments. */
   spawnRequest(f: SpawnFrame): void {
     const out = this.out;
-    const mark = out.length;
+    const n = out.n;
+    const o = out.objs.length;
     try {
-      out.push(SPAWN, f.id);
-      if (f.from === undefined) out.push(null, 0, 0, 0);
-      else this.pid(out, f.from);
-      out.push(f.module, f.fn, f.link, f.mode);
-      this.value(out, f.args, "args", true);
+      out.num(SPAWN);
+      out.num(f.id);
+      this.optPid(f.from);
+      out.obj(f.module);
+      out.obj(f.fn);
+      out.num(f.link ? 1 : 0);
+      out.num(f.mode === "call" ? 1 : 0);
+      this.value(f.args, "args", true);
     } catch (err) {
-      out.length = mark;
+      out.rewind(n, o);
       throw err;
     }
     this.scheduleFlush();
@@ -246,14 +333,19 @@ export class Carrier implements Transport {
   /** Sends the answer to a spawn request. */
   spawnReply(f: SpawnedFrame): void {
     const out = this.out;
-    const mark = out.length;
-    out.push(SPAWNED, f.id, f.ok);
+    const n = out.n;
+    const o = out.objs.length;
+    out.num(SPAWNED);
+    out.num(f.id);
+    out.num(f.ok ? 1 : 0);
     try {
-      this.value(out, f.value, "result", true);
+      this.value(f.value, "result", true);
     } catch (err) {
-      out.length = mark;
-      out.push(SPAWNED, f.id, false);
-      this.value(out, err, "result", false);
+      out.rewind(n, o);
+      out.num(SPAWNED);
+      out.num(f.id);
+      out.num(0);
+      this.value(err, "result", false);
     }
     this.scheduleFlush();
   }
@@ -268,10 +360,9 @@ export class Carrier implements Transport {
   /** Posts everything queued in this turn as one batch. */
   readonly flush = (): void => {
     this.scheduled = false;
-    if (this.out.length === 0 || this.closed) return;
-    const batch = this.out;
+    if (this.out.empty || this.closed) return;
+    const batch = this.out.take();
     const transfer = this.enc.transfer;
-    this.out = [];
     this.enc.transfer = [];
     try {
       this.port.postMessage(batch, transfer);
@@ -301,161 +392,206 @@ export class Carrier implements Transport {
   // -------------------------------------------------------------------------------------
   // In
 
-  private receive(b: unknown[]): void {
-    if (this.closed) return;
+  /** The name of a third node, from the side array. */
+  private readNode(): string {
+    const name = this.in.obj();
+    if (typeof name !== "string") throw BAD_BATCH;
+    return name;
+  }
+
+  /** Reads a process name (a string) or rejects the batch. */
+  private readName(): string {
+    const name = this.in.obj();
+    if (typeof name !== "string") throw BAD_BATCH;
+    return name;
+  }
+
+  private readPid(node: number): Pid {
+    const r = this.in;
     const it = this.ctx.interner;
-    const d = this.dec;
-    const peer = this.peer;
-    const here = this.here;
-    let i = 0;
-    const node = (): string => {
-      const n = b[i++];
-      return n === 0 ? peer : n === 1 ? here : (n as string);
-    };
-    const pid = (): Pid => {
-      const n = node();
-      const p = it.pidIn(n, b[i] as number, b[i + 1] as number, b[i + 2] as number);
-      i += 3;
-      return p;
-    };
-    const optPid = (): Pid | undefined => {
-      if (b[i] === null) {
-        i += 4;
-        return undefined;
-      }
-      return pid();
-    };
-    const ref = (): Ref => {
-      const n = node();
-      const r = it.refIn(n, b[i] as number, b[i + 1] as number);
-      i += 2;
-      return r;
-    };
-    const value = (): unknown => {
-      const v = b[i];
-      const revive = b[i + 1] === 1;
-      i += 2;
-      return revive ? d.decode(v) : v;
-    };
-    while (i < b.length) {
-      const kind = b[i++];
+    const name = node === THIRD ? this.readNode() : undefined;
+    const id = r.num();
+    const serial = r.num();
+    const creation = r.num();
+    if (node === 0) return it.pidIn(this.peer, id, serial, creation, this.peerPids);
+    if (node === 1) return it.pidIn(this.here, id, serial, creation, this.herePids);
+    if (name === undefined) throw BAD_BATCH;
+    return it.pidIn(name, id, serial, creation);
+  }
+
+  private readRef(): Ref {
+    const r = this.in;
+    const it = this.ctx.interner;
+    const node = r.num();
+    const name = node === THIRD ? this.readNode() : undefined;
+    const id = r.num();
+    const creation = r.num();
+    if (node === 0) return it.refIn(this.peer, id, creation, this.peerRefs);
+    if (node === 1) return it.refIn(this.here, id, creation, this.hereRefs);
+    if (name === undefined) throw BAD_BATCH;
+    return it.refIn(name, id, creation);
+  }
+
+  private readValue(): unknown {
+    const v = this.in.obj();
+    return this.in.num() === 1 ? this.dec.decode(v) : v;
+  }
+
+  /**
+   * Applies a batch from the peer. What this carrier did not write (which only a bug or
+   * foreign code posting to the port can produce) is dropped from the first thing that
+   * does not read as a signal, with a warning; the signals before it are delivered.
+   */
+  receive(batch: unknown): void {
+    if (this.closed) return;
+    const r = this.in;
+    try {
+      if (!r.reset(batch)) throw BAD_BATCH;
+      this.apply();
+    } catch (e) {
+      // Never let it escape: an exception in a port's message handler would end the thread.
+      this.ctx.rt.logger.log({
+        kind: "warning",
+        message: `worker carrier from ${this.peer}: dropped the rest of a batch it cannot read${e === BAD_BATCH ? "" : `: ${formatReason(e)}`}`,
+      });
+    } finally {
+      r.done();
+    }
+  }
+
+  private apply(): void {
+    const r = this.in;
+    const it = this.ctx.interner;
+    const inbound = this.inbound;
+    const pid = (): Pid => this.readPid(r.num());
+    while (r.more) {
+      const kind = r.num();
       switch (kind) {
         case MSG: {
           const to = pid();
-          deliverSignal(this.inbound, { type: "message", to, message: value() });
+          deliverSignal(inbound, { type: "message", to, message: this.readValue() });
           break;
         }
         case CALL: {
           const to = pid();
-          const fromPid = optPid();
-          const r = ref();
-          const request = value();
-          const from = it.fromBack(r) ?? new From(fromPid, r);
-          deliverSignal(this.inbound, {
-            type: "message",
-            to,
-            message: new CallRequest(from, request),
-          });
+          const n = r.num();
+          const fromPid = n === NO_PID ? undefined : this.readPid(n);
+          const ref = this.readRef();
+          const request = this.readValue();
+          const from =
+            (ref.node === this.here ? it.fromBack(ref, this.hereRefs) : undefined) ??
+            new From(fromPid, ref);
+          deliverSignal(inbound, { type: "message", to, message: new CallRequest(from, request) });
+          break;
+        }
+        case CAST: {
+          const to = pid();
+          const message = new CastRequest(this.readValue());
+          deliverSignal(inbound, { type: "message", to, message });
           break;
         }
         case LINK:
         case UNLINK: {
           const from = pid();
           const to = pid();
-          deliverSignal(this.inbound, { type: kind === LINK ? "link" : "unlink", from, to });
+          deliverSignal(inbound, { type: kind === LINK ? "link" : "unlink", from, to });
           break;
         }
         case EXIT: {
           const from = pid();
           const to = pid();
-          const reason = value();
-          deliverSignal(this.inbound, { type: "exit", from, to, reason, link: b[i++] === true });
+          const reason = this.readValue();
+          deliverSignal(inbound, { type: "exit", from, to, reason, link: r.num() === 1 });
           break;
         }
-        case MONITOR:
+        case MONITOR: {
+          const from = pid();
+          const to = pid();
+          deliverSignal(inbound, { type: "monitor", from, to, ref: this.readRef() });
+          break;
+        }
         case DEMONITOR: {
           const from = pid();
           const to = pid();
-          deliverSignal(this.inbound, {
-            type: kind === MONITOR ? "monitor" : "demonitor",
-            from,
-            to,
-            ref: ref(),
-          });
+          const ref = this.readRef();
+          deliverSignal(inbound, { type: "demonitor", from, to, ref });
+          // The monitor is gone (and with it, for a call, the call): the ref's trip is over.
+          if (ref.node === this.peer) this.peerRefs.done(ref.id);
           break;
         }
         case DOWN: {
           const from = pid();
           const to = pid();
-          const r = ref();
-          deliverSignal(this.inbound, { type: "down", from, to, ref: r, reason: value() });
+          const ref = this.readRef();
+          deliverSignal(inbound, { type: "down", from, to, ref, reason: this.readValue() });
           break;
         }
         case REPLY: {
-          const r = ref();
-          deliverSignal(this.inbound, { type: "reply", ref: r, value: value() });
+          const ref = this.readRef();
+          deliverSignal(inbound, { type: "reply", ref, value: this.readValue() });
+          // The call is answered: its ref (ours) has made its round trip.
+          if (ref.node === this.here) this.hereRefs.done(ref.id);
           break;
         }
         case SEND_NAMED: {
-          const to = { name: b[i++] as string, node: here };
-          const from = optPid();
-          deliverSignal(this.inbound, { type: "send-named", from, to, message: value() });
+          const to = { name: this.readName(), node: this.here };
+          const n = r.num();
+          const from = n === NO_PID ? undefined : this.readPid(n);
+          deliverSignal(inbound, { type: "send-named", from, to, message: this.readValue() });
           break;
         }
         case CALL_NAMED: {
-          const to = { name: b[i++] as string, node: here };
-          const fromPid = optPid();
-          const r = ref();
-          const request = value();
-          const from = it.fromBack(r) ?? new From(fromPid, r);
-          deliverSignal(this.inbound, {
-            type: "send-named",
-            from: fromPid,
-            to,
-            message: new CallRequest(from, request),
-          });
+          const to = { name: this.readName(), node: this.here };
+          const n = r.num();
+          const fromPid = n === NO_PID ? undefined : this.readPid(n);
+          const ref = this.readRef();
+          const request = this.readValue();
+          const from =
+            (ref.node === this.here ? it.fromBack(ref, this.hereRefs) : undefined) ??
+            new From(fromPid, ref);
+          const message = new CallRequest(from, request);
+          deliverSignal(inbound, { type: "send-named", from: fromPid, to, message });
           break;
         }
         case MONITOR_NAMED:
         case DEMONITOR_NAMED: {
-          const to = { name: b[i++] as string, node: here };
+          const to = { name: this.readName(), node: this.here };
           const from = pid();
-          deliverSignal(this.inbound, {
-            type: kind === MONITOR_NAMED ? "monitor-named" : "demonitor-named",
-            from,
-            to,
-            ref: ref(),
-          });
+          const ref = this.readRef();
+          const type = kind === MONITOR_NAMED ? "monitor-named" : "demonitor-named";
+          deliverSignal(inbound, { type, from, to, ref });
+          // As for DEMONITOR: the monitor is gone, the ref's trip is over.
+          if (kind === DEMONITOR_NAMED && ref.node === this.peer) this.peerRefs.done(ref.id);
           break;
         }
         case DOWN_NAMED: {
-          const from = { name: b[i++] as string, node: peer };
+          const from = { name: this.readName(), node: this.peer };
           const to = pid();
-          const r = ref();
-          deliverSignal(this.inbound, { type: "down", from, to, ref: r, reason: value() });
+          const ref = this.readRef();
+          deliverSignal(inbound, { type: "down", from, to, ref, reason: this.readValue() });
           break;
         }
         case SPAWN: {
-          const id = b[i++] as number;
-          const from = optPid();
-          const module = b[i] as string;
-          const fn = b[i + 1] as string;
-          const link = b[i + 2] === true;
-          const mode = b[i + 3] === "call" ? "call" : "spawn";
-          i += 4;
-          const args = value() as unknown[];
+          const id = r.num();
+          const n = r.num();
+          const from = n === NO_PID ? undefined : this.readPid(n);
+          const module = r.obj();
+          const fn = r.obj();
+          if (typeof module !== "string" || typeof fn !== "string") throw BAD_BATCH;
+          const link = r.num() === 1;
+          const mode = r.num() === 1 ? "call" : "spawn";
+          const args = this.readValue() as unknown[];
           this.ctx.serveSpawn(this, { id, from, module, fn, args, link, mode });
           break;
         }
         case SPAWNED: {
-          const id = b[i++] as number;
-          const ok = b[i++] === true;
-          this.ctx.spawnAnswered(peer, { id, ok, value: value() });
+          const id = r.num();
+          const ok = r.num() === 1;
+          this.ctx.spawnAnswered(this.peer, { id, ok, value: this.readValue() });
           break;
         }
         default:
-          // Not a batch this carrier wrote: stop reading it.
-          return;
+          throw BAD_BATCH;
       }
     }
   }

@@ -40,6 +40,7 @@ import {
 } from "@trellis/core";
 import { SharedCounters } from "./counters.js";
 import { SpawnError, UncloneableError, WorkerStartError } from "./errors.js";
+import type { Interner } from "./interner.js";
 
 /** The key that marks an encoded value. A user object with this key is escaped. */
 const TAG = "\u0000t";
@@ -75,113 +76,6 @@ export function transfer<T extends ArrayBuffer | ArrayBufferView>(bytes: T): T {
 
 type PidC = [string, number, number, number];
 type RefC = [string, number, number];
-
-/** Entries added between two sweeps of dead entries from the intern tables. */
-const SWEEP_EVERY = 50_000;
-
-/**
- * Pids and refs by their coordinates, weakly, so that identity survives a round trip: a pid
- * or ref that goes out and comes back is the same object, as long as anything still holds
- * it (a link set, a monitor, a pending call). One per runtime, shared by its carriers.
- */
-export class Interner {
-  /** node -> id -> pid (serial and creation checked on the way in). */
-  private readonly pids = new Map<string, Map<number, WeakRef<Pid>>>();
-  /** node -> id -> ref (creation checked on the way in). */
-  private readonly refs = new Map<string, Map<number, WeakRef<Ref>>>();
-  private readonly pidCoords = new WeakMap<Pid, PidC>();
-  private readonly refCoords = new WeakMap<Ref, RefC>();
-  /** Call envelopes that went out, by their reference: one that comes back is the same. */
-  private readonly froms = new WeakMap<Ref, From>();
-  private added = 0;
-
-  /** @param node - the node of the runtime this interner serves */
-  constructor(readonly node: string) {}
-
-  /** Remembers a call envelope that leaves this node (a call made here: its ref is ours). */
-  fromOut(f: From): void {
-    if (f.ref.node === this.node) this.froms.set(f.ref, f);
-  }
-
-  /** The envelope a node of ours sent with this reference, if it comes back home. */
-  fromBack(ref: Ref): From | undefined {
-    return this.froms.get(ref);
-  }
-
-  private sweep(): void {
-    this.added = 0;
-    for (const table of [this.pids, this.refs] as Map<string, Map<number, WeakRef<object>>>[])
-      for (const [node, byId] of table) {
-        for (const [id, w] of byId) if (w.deref() === undefined) byId.delete(id);
-        if (byId.size === 0) table.delete(node);
-      }
-  }
-
-  private remember<T extends object>(
-    table: Map<string, Map<number, WeakRef<T>>>,
-    node: string,
-    id: number,
-    value: T,
-  ): void {
-    let byId = table.get(node);
-    if (byId === undefined) {
-      byId = new Map();
-      table.set(node, byId);
-    }
-    byId.set(id, new WeakRef(value));
-    if (++this.added >= SWEEP_EVERY) this.sweep();
-  }
-
-  pidOut(p: Pid): PidC {
-    const known = this.pidCoords.get(p);
-    if (known !== undefined) return known;
-    const c: PidC = [p.node, p.id, p.serial, p.creation];
-    this.pidCoords.set(p, c);
-    this.remember(this.pids, p.node, p.id, p);
-    return c;
-  }
-
-  pidIn(node: string, id: number, serial: number, creation: number): Pid {
-    const known = this.pids.get(node)?.get(id)?.deref();
-    if (known !== undefined && known.serial === serial && known.creation === creation) return known;
-    // Unknown: a process of another node, or a local process that is gone (no live
-    // process behind it, so sends to it are dropped, links and monitors say noproc).
-    const pid = new Pid(node, id, serial, creation);
-    this.pidCoords.set(pid, [node, id, serial, creation]);
-    this.remember(this.pids, node, id, pid);
-    return pid;
-  }
-
-  refOut(r: Ref): RefC {
-    const known = this.refCoords.get(r);
-    if (known !== undefined) return known;
-    const c: RefC = [r.node, r.id, r.creation];
-    this.refCoords.set(r, c);
-    this.remember(this.refs, r.node, r.id, r);
-    return c;
-  }
-
-  refIn(node: string, id: number, creation: number): Ref {
-    const known = this.refs.get(node)?.get(id)?.deref();
-    if (known !== undefined && known.creation === creation) return known;
-    const ref = new Ref(node, id, creation);
-    this.refCoords.set(ref, [node, id, creation]);
-    this.remember(this.refs, node, id, ref);
-    return ref;
-  }
-}
-
-const interners = new WeakMap<Runtime, Interner>();
-
-/** The interner of a runtime (one per runtime, shared by all its carriers). */
-export function internerOf(rt: Runtime): Interner {
-  let i = interners.get(rt);
-  if (i === undefined) {
-    i = new Interner(rt.node);
-    interners.set(rt, i);
-  }
-  return i;
-}
 
 const objectProto: object = Object.prototype;
 
@@ -323,11 +217,13 @@ export class Encoder {
     }
     if (Pid.is(o)) {
       this.mark();
-      return { [TAG]: "pid", c: this.interner.pidOut(o) };
+      this.interner.pidOut(o);
+      return { [TAG]: "pid", c: [o.node, o.id, o.serial, o.creation] };
     }
     if (Ref.is(o)) {
       this.mark();
-      return { [TAG]: "ref", c: this.interner.refOut(o) };
+      this.interner.refOut(o);
+      return { [TAG]: "ref", c: [o.node, o.id, o.creation] };
     }
     this.mark();
     if (o instanceof CallRequest)
@@ -417,11 +313,16 @@ export class Encoder {
   }
 
   private from(f: From): unknown {
-    this.interner.fromOut(f);
+    const it = this.interner;
+    it.fromOut(f);
+    const p = f.pid;
+    const r = f.ref;
+    if (p !== undefined) it.pidOut(p);
+    it.refOut(r);
     return {
       [TAG]: "from",
-      p: f.pid === undefined ? null : this.interner.pidOut(f.pid),
-      ref: this.interner.refOut(f.ref),
+      p: p === undefined ? null : [p.node, p.id, p.serial, p.creation],
+      ref: [r.node, r.id, r.creation],
     };
   }
 

@@ -10,8 +10,8 @@ import { pathToFileURL } from "node:url";
 import type { MessagePort } from "node:worker_threads";
 import { BadArgumentError, link, type Pid, type Runtime } from "@trellis/core";
 import { Carrier, type SpawnedFrame, type SpawnFrame } from "./carrier.js";
-import { type Interner, internerOf } from "./codec.js";
 import { SpawnError } from "./errors.js";
+import { type Interner, internerOf } from "./interner.js";
 import { attachPeer, dropPeer } from "./seam.js";
 
 interface Pending {

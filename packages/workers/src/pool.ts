@@ -10,11 +10,17 @@ import {
   formatReason,
   hash,
   inProcess,
+  isDown,
+  monitor,
   type Pid,
   type Runtime,
+  receive,
+  self,
+  send,
   type Term,
 } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
+import { STOP, superviseSlots } from "./pool-supervisor.js";
 import { type RemoteDefinition, startServerOn } from "./server.js";
 import type { ArgOfDefinition, CallsOfDefinition, CastsOfDefinition } from "./types.js";
 
@@ -37,10 +43,21 @@ export interface PoolOptions {
   readonly nodes: readonly string[];
   /** How many servers in all. Default: one per node. */
   readonly size?: number;
-  /** Link every server to the caller (must be in process code). Default `false`. */
+  /**
+   * Link the pool (its supervising process, {@link Pool.pid}) to the caller (must be in
+   * process code), as `startLink` does. Default `false`.
+   */
   readonly link?: boolean;
   /** The runtime to start from outside process code. Default: the default runtime. */
   readonly runtime?: Runtime;
+  /**
+   * Restarts of crashed servers allowed within {@link PoolOptions.maxSeconds}; one more
+   * stops the pool (a supervisor's intensity). Servers lost with their node do not count.
+   * Default `3`.
+   */
+  readonly maxRestarts?: number;
+  /** The window of {@link PoolOptions.maxRestarts}, in seconds. Default `5`. */
+  readonly maxSeconds?: number;
 }
 
 /**
@@ -56,9 +73,14 @@ export interface PoolOptions {
  * @category Placement
  */
 export interface Pool<Calls, Casts> {
-  /** The servers, in start order. */
+  /** The servers, in slot order; a restarted server takes the place of the one it replaces. */
   readonly servers: readonly GenServer.Server<Calls, Casts>[];
-  /** The server that owns `key`. */
+  /**
+   * The pool's supervising process, on the caller's node: it restarts crashed servers and
+   * stops them all when it exits.
+   */
+  readonly pid: Pid;
+  /** The server that owns `key` (the current one of its slot). */
   serverFor(key: Term): GenServer.Server<Calls, Casts>;
   /** `GenServer.call` on the server that owns `key`. */
   call<R extends Calls>(
@@ -68,15 +90,23 @@ export interface Pool<Calls, Casts> {
   ): Promise<GenServer.ReplyFor<Calls, R>>;
   /** `GenServer.cast` on the server that owns `key`. */
   cast(key: Term, request: Casts): void;
-  /** Stops every server. */
+  /** Stops the pool: its supervising process and every server. */
   stop(): Promise<void>;
 }
 
 /**
  * Starts `size` copies of the GenServer `definition` names, spread round robin over
  * `options.nodes`, and routes requests by key on a consistent hash ring (128 points per
- * server): a key always reaches the same server, so per-key state needs no coordination,
- * and CPU-bound work spreads over every worker's core.
+ * server): a key always reaches the same slot, so per-key state needs no coordination, and
+ * CPU-bound work spreads over every worker's core.
+ *
+ * The servers are supervised, as the children of a one-for-one supervisor would be, by a
+ * process on the caller's node ({@link Pool.pid}): a server that exits is started again on
+ * its node, with the same argument, and its slot routes to the new one. More than
+ * `maxRestarts` crashes within `maxSeconds` stop the pool. A server lost with its node
+ * (`noconnection`) is started again once a node of that name is back (a supervised worker
+ * node comes back under its name); until then, calls for its keys fail with `noconnection`
+ * or `noproc`, as calls to a restarting child do.
  *
  * @example
  * ```ts
@@ -87,7 +117,7 @@ export interface Pool<Calls, Casts> {
  * const pool = await startPool(def, undefined, { nodes: workers.nodes });
  * const digest = await pool.call("user:42", { hash: "hello" });
  * ```
- * @throws {BadArgumentError} (rejects) for an empty node list or a bad size
+ * @throws {BadArgumentError} (rejects) for an empty node list, a bad size or bad restart limits
  * @throws {SpawnError} (rejects) when a server cannot start; the others are stopped
  * @since 0.1.0
  * @category Placement
@@ -109,42 +139,53 @@ export async function startPool<D>(
       `startPool: size must be an integer >= 1, got ${formatReason(size)}`,
     );
   }
+  const maxRestarts = options.maxRestarts ?? 3;
+  const maxSeconds = options.maxSeconds ?? 5;
+  if (!Number.isInteger(maxRestarts) || maxRestarts < 0) {
+    throw new BadArgumentError(
+      `startPool: maxRestarts must be an integer >= 0, got ${formatReason(maxRestarts)}`,
+    );
+  }
+  if (typeof maxSeconds !== "number" || !(maxSeconds > 0)) {
+    throw new BadArgumentError(
+      `startPool: maxSeconds must be a number > 0, got ${formatReason(maxSeconds)}`,
+    );
+  }
+  if (options.link === true && !inProcess())
+    throw new BadArgumentError("startPool: link: true needs a calling process");
   type S = GenServer.Server<CallsOfDefinition<D>, CastsOfDefinition<D>>;
   const rt = inProcess() ? currentRuntime() : (options.runtime ?? currentRuntime());
   const servers: S[] = [];
+  const placed = Array.from({ length: size }, (_, i) => nodes[i % nodes.length] as string);
   // Outside process code (an HTTP handler…), calls run in a process of the pool's runtime:
   // that runtime is the one connected to the worker nodes.
   const inRuntime = <T>(fn: () => T | PromiseLike<T>): Promise<T> =>
     inProcess() ? Promise.resolve(fn()) : rt.run(fn);
-  const stopAll = async (): Promise<void> => {
-    await Promise.all(
-      servers.map(async (s) => {
-        try {
-          await GenServer.stop(s as Pid);
-        } catch {
-          // already gone
-        }
-      }),
-    );
-  };
-  try {
-    for (let i = 0; i < size; i++) {
-      const node = nodes[i % nodes.length] as string;
-      servers.push(
-        await startServerOn(node, definition, arg, {
-          ...(options.link === undefined ? {} : { link: options.link }),
-          runtime: rt,
-        }),
-      );
-    }
-  } catch (e) {
-    await inRuntime(stopAll);
-    throw e;
-  }
-  const ring = buildRing(servers.length);
+  const parent = options.link === true ? self() : undefined;
+  let ready!: () => void;
+  let failed!: (reason: unknown) => void;
+  const started = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    failed = reject;
+  });
+  const pid = rt.spawn(() =>
+    superviseSlots({
+      start: (node) => startServerOn(node, definition, arg, { link: true }) as Promise<Pid>,
+      placed,
+      servers: servers as Pid[],
+      parent,
+      maxRestarts,
+      maxSeconds,
+      ready,
+      failed,
+    }),
+  );
+  await started;
+  const ring = buildRing(size);
   const serverFor = (key: Term): S => servers[lookup(ring, hash(key))] as S;
   return {
     servers,
+    pid,
     serverFor,
     call: (key, request, callOptions) => {
       const server = serverFor(key) as Pid;
@@ -155,7 +196,12 @@ export async function startPool<D>(
       if (inProcess()) GenServer.cast(server, request);
       else void rt.run(() => GenServer.cast(server, request));
     },
-    stop: () => inRuntime(stopAll),
+    stop: () =>
+      inRuntime(async () => {
+        const ref = monitor(pid);
+        send(pid, STOP);
+        await receive((m) => isDown(m) && m.ref === ref);
+      }),
   };
 }
 

@@ -14,7 +14,8 @@ import {
   type Runtime,
   setDefaultRuntime,
 } from "@trellis/core";
-import { Decoder, Encoder, internerOf } from "./codec.js";
+import { Decoder, Encoder } from "./codec.js";
+import { internerOf } from "./interner.js";
 import { contextOf } from "./node-context.js";
 
 /** What the main thread gives a worker node at boot. */

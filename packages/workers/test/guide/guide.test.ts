@@ -1,6 +1,6 @@
 // The examples of docs/guides/multi-core.md, each in the test that runs it (regions), on
 // real worker threads.
-import { receive, self } from "@trellis/core";
+import { exit, receive, self } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import * as Supervisor from "@trellis/supervisor";
 import { describe, expect, it } from "vitest";
@@ -38,6 +38,38 @@ describe("multi-core guide", () => {
       expect(workers.nodes).toContain(again.node);
       await pool.stop();
       await workers.stop();
+    });
+  }, 30_000);
+
+  it("a pool restarts a server that crashes, on its node, and routes its keys to it", async () => {
+    const rt = mainRuntime();
+    await rt.run(async () => {
+      const HasherDef = remoteDefinition<typeof Hasher>(
+        new URL("./hasher.ts", import.meta.url),
+        "Hasher",
+      );
+      // #region restart
+      const jobs = new URL("./jobs.ts", import.meta.url);
+      const names = ["w1@localhost", "w2@localhost"];
+      const sup = await Supervisor.startLink(
+        names.map((name) => workerNodeSpec({ name, module: jobs })),
+        { strategy: "one_for_one" },
+      );
+      const pool = await startPool(HasherDef, null, { nodes: names, size: 4 });
+      const before = pool.serverFor("user:42");
+      exit(before, "kill"); // the pool starts a new server in this slot, on the same node
+      // #endregion restart
+      let after = pool.serverFor("user:42");
+      for (let i = 0; i < 500 && after === before; i++) {
+        await receive(() => false, { timeout: 20 });
+        after = pool.serverFor("user:42");
+      }
+      expect(after).not.toBe(before);
+      expect(after.node).toBe(before.node);
+      const { node } = await pool.call("user:42", { data: "x", rounds: 1 });
+      expect(node).toBe(before.node);
+      await pool.stop();
+      await Supervisor.stop(sup);
     });
   }, 30_000);
 
