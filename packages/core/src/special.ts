@@ -556,11 +556,6 @@ function trackRemoteCall(caller: Proc, ref: Ref): void {
   refs.add(ref);
 }
 
-/** Whether `r` is an `ok` result with no continue. */
-function isPlainOk(r: InitResult): boolean {
-  return r?.type === "ok" && r.continue === undefined;
-}
-
 /** Whether `v` is a thenable (reading `then` may throw, for a hostile value). */
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (
@@ -857,8 +852,28 @@ export function cast(dest: Dest, req: unknown): void {
     }
   }
   // ... except for a request that cannot cross to the target's node (a transport refuses it)
-  if (to instanceof Pid) signals.sendPid(rt, to, new CastRequest(req));
-  else if (to !== undefined) signals.sendNamed(rt, to, new CastRequest(req));
+  if (to instanceof Pid) signals.sendPid(rt, to, castEnvelope(req));
+  else if (to !== undefined) signals.sendNamed(rt, to, castEnvelope(req));
+}
+
+/** Most string requests whose envelopes are kept for reuse. */
+const SHARED_CASTS = 256;
+const sharedCasts = new Map<string, CastRequest<string>>();
+
+/**
+ * The envelope of a cast. A short string request (the atoms of a protocol: `"inc"`,
+ * `"flush"`) gets a shared, frozen envelope, made once: an envelope cannot be changed, so
+ * every cast of that string may carry the same one (as the BEAM shares the atom), and a
+ * mailbox of a million such casts holds no envelope each. Anything else gets its own.
+ */
+function castEnvelope(req: unknown): CastRequest {
+  if (typeof req !== "string" || req.length > 32) return new CastRequest(req);
+  const shared = sharedCasts.get(req);
+  if (shared !== undefined) return shared;
+  const env = new CastRequest(req);
+  Object.freeze(env);
+  if (sharedCasts.size < SHARED_CASTS) sharedCasts.set(req, env);
+  return env;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1171,11 +1186,7 @@ class Starter implements DownSink, TimerSink {
     signals.exitSignal(this.rt, this.child.pid, this.child.pid, "kill", false);
   }
 
-  /**
-   * The new process's body. Synchronous when init is: the start is acknowledged within the
-   * process's first step, with no Promise or microtask for the body (ADR 0004, session 3).
-   * An async init is awaited.
-   */
+  /** The new process's body: registers the name, runs init and acknowledges the start. */
   readonly body = (selfPid: Pid): undefined | PromiseLike<void> => {
     if (this.name !== undefined) {
       const holder = registerName(this.rt, this.child, this.name);
@@ -1185,18 +1196,14 @@ class Starter implements DownSink, TimerSink {
       }
     }
     let r: InitResult | PromiseLike<InitResult>;
-    let async: boolean;
     try {
       r = this.init(selfPid);
-      async = isThenable(r);
     } catch (e) {
       return this.initFailed(e);
     }
-    // The common case, `ok` with no continue, is acknowledged at once. Anything else (an
-    // async init, a continue, a failed start) goes on a microtask later, as it always has:
-    // whoever the starter or init told about the new process has the time to monitor it
-    // before it exits.
-    if (!async && isPlainOk(r as InitResult)) return this.initialised(selfPid, r as InitResult);
+    // The result is taken on a microtask later, as `await` did: until then the process
+    // handles no message, so the starter resumes before the new process runs on (whoever
+    // the starter or init told about it has the time to monitor it first).
     return Promise.resolve(r).then(
       (result) => this.initialised(selfPid, result),
       (e: unknown) => this.initFailed(e),

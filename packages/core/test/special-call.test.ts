@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import {
   BadArgumentError,
   CallError,
@@ -11,6 +12,7 @@ import {
   downFor,
   exit,
   From,
+  formatReason,
   isAlive,
   isCallRequest,
   isCastRequest,
@@ -427,6 +429,44 @@ describe("cast", () => {
       expect(note.got).toBeInstanceOf(CastRequest);
       expect((note.got as CastRequest).request).toEqual({ op: "inc" });
       expect(note.got).not.toBeInstanceOf(CallRequest);
+      exit(pid, "kill");
+    }));
+
+  it("a CastRequest is one immutable envelope that shows its type and request", () => {
+    const env = new CastRequest({ op: "inc" });
+    expect(env.type).toBe("$gen_cast");
+    expect(env.request).toEqual({ op: "inc" });
+    expect(() => {
+      (env as unknown as { request: unknown }).request = "other";
+    }).toThrow(TypeError);
+    expect(env.request).toEqual({ op: "inc" });
+    expect(JSON.stringify(env)).toBe('{"type":"$gen_cast","request":{"op":"inc"}}');
+    expect(formatReason(env)).toBe('{"type":"$gen_cast","request":{"op":"inc"}}');
+    expect(inspect(env)).toBe("CastRequest { type: '$gen_cast', request: { op: 'inc' } }");
+    expect(isCastRequest(Object.create(CastRequest.prototype))).toBe(false);
+  });
+
+  it("casts of one short string share a frozen envelope; other requests get their own", () =>
+    withRuntime(async () => {
+      const pid = await server(echo, self());
+      const req = { op: "inc" };
+      cast(pid, "tick");
+      cast(pid, "tick");
+      cast(pid, req);
+      cast(pid, req);
+      const long = "x".repeat(33);
+      cast(pid, long);
+      cast(pid, long);
+      const got: unknown[] = [];
+      for (let i = 0; i < 6; i++) got.push((await assertReceive(isNote)).got);
+      const [t1, t2, o1, o2, l1, l2] = got as CastRequest[];
+      expect(t1).toBe(t2);
+      expect(Object.isFrozen(t1)).toBe(true);
+      expect(t1?.request).toBe("tick");
+      expect(o1).not.toBe(o2);
+      expect(o1?.request).toBe(req);
+      expect(l1).not.toBe(l2);
+      expect(l1?.request).toBe(long);
       exit(pid, "kill");
     }));
 

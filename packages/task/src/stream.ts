@@ -12,7 +12,6 @@ import {
   downFor,
   exit,
   exitFrom,
-  isInstanceOf,
   type Pid,
   type Ref,
   type Runtime,
@@ -26,6 +25,7 @@ import {
   ABANDONED,
   checkTimeout,
   DONE,
+  isOwnReply,
   isTrapping,
   NONE,
   RUNNING,
@@ -241,7 +241,7 @@ class Run<I, R> implements AsyncIterator<StreamResult<R, I>> {
   private closed = false;
   private busy = false;
   private readonly ours = (m: unknown): m is TaskReply | DownMessage =>
-    (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && this.running.has(m.ref);
+    (isOwnReply(m) || m instanceof DownMessage) && this.running.has(m.ref);
 
   constructor(
     inputs: Iterable<I> | AsyncIterable<I>,

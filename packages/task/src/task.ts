@@ -13,7 +13,6 @@ import {
   downFor,
   exit,
   inProcess,
-  isInstanceOf,
   makeRef,
   monitor,
   type Pid,
@@ -37,6 +36,7 @@ import {
   DONE,
   dropMonitor,
   eventFor,
+  isOwnReply,
   NONE,
   runOnly,
   runTask,
@@ -491,7 +491,7 @@ export async function awaitMany<const Ts extends readonly Task<unknown>[]>(
     const rt = currentRuntime();
     const deadline = rt.now() + timeout;
     const ours = (m: unknown): m is TaskReply | DownMessage =>
-      (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && pending.has(m.ref);
+      (isOwnReply(m) || m instanceof DownMessage) && pending.has(m.ref);
     const operation = op("awaitMany", [tasks, timeout]);
     const letGo = async (): Promise<void> => {
       for (const i of pending.values()) await abandon(tasks[i] as Task);
@@ -685,7 +685,7 @@ export async function yieldMany<const Ts extends readonly Task<unknown>[]>(
     const rt = currentRuntime();
     const deadline = rt.now() + timeout;
     const ours = (m: unknown): m is TaskReply | DownMessage =>
-      (isInstanceOf(m, TaskReply) || m instanceof DownMessage) && pending.has(m.ref);
+      (isOwnReply(m) || m instanceof DownMessage) && pending.has(m.ref);
     let timedOut = false;
     while (pending.size > 0 && finished < limit) {
       const wait =

@@ -12,7 +12,6 @@ import {
   type From,
   formatReason,
   isExit,
-  isInstanceOf,
   link,
   logReport,
   type Pid,
@@ -111,8 +110,8 @@ export class EventManager implements SpecialProcess {
   }
 
   handleMessage(msg: unknown): void | Promise<void> {
-    if (isInstanceOf(msg, Notification)) return this.dispatch(EVENT, msg.event, 0);
-    if (isInstanceOf(msg, ManagerRequest)) return this.command(msg.from, msg.command);
+    if (Notification.is(msg)) return this.dispatch(EVENT, msg.event, 0);
+    if (ManagerRequest.is(msg)) return this.command(msg.from, msg.command);
     if (isExit(msg)) return this.exitSignal(msg.from, msg.reason, msg);
     return this.dispatch(INFO, msg, 0);
   }

@@ -6,6 +6,13 @@ import type { ParsedId } from "./util.js";
 
 /** `notify(manager, event)`: Erlang's `{notify, Event}`. */
 export class Notification {
+  /** Brands instances: a private brand check runs no code of a hostile message (no Proxy trap). */
+  readonly #own = true;
+
+  /** Whether `v` was made by this class: a few nanoseconds, where core's `isInstanceOf` takes ~60–100. */
+  static is(v: unknown): v is Notification {
+    return typeof v === "object" && v !== null && #own in v;
+  }
   readonly event: unknown;
   constructor(event: unknown) {
     this.event = event;
@@ -36,6 +43,13 @@ export type Command =
 
 /** A synchronous request to the manager: Erlang's `{From, Tag, Cmd}`. */
 export class ManagerRequest {
+  /** Brands instances: a private brand check runs no code of a hostile message (no Proxy trap). */
+  readonly #own = true;
+
+  /** Whether `v` was made by this class: a few nanoseconds, where core's `isInstanceOf` takes ~60–100. */
+  static is(v: unknown): v is ManagerRequest {
+    return typeof v === "object" && v !== null && #own in v;
+  }
   readonly from: From;
   readonly command: Command;
   constructor(from: From, command: Command) {
