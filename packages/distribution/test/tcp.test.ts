@@ -2,6 +2,7 @@
 // mapper: the same signals as in one runtime, with Erlang's distribution semantics.
 import { createConnection } from "node:net";
 import {
+  BadArgumentError,
   CallError,
   CallTimeoutError,
   DownMessage,
@@ -320,6 +321,14 @@ describe("calls to { name, node } and monitorNode", () => {
     expect(late).toBeInstanceOf(CallTimeoutError);
     // the monitor of the timed-out call was taken down on b
     await until(() => b.rt.processInfo(slow)?.monitoredBy.length === 0, 2000, "the demonitor");
+    // a request without an Erlang form fails at once, and takes its monitor down too
+    const counter = b.rt.whereis("counter") as Pid;
+    const unsendable = await a.node
+      .call(dest, () => "get", { timeout: Number.POSITIVE_INFINITY })
+      .catch((e: unknown) => e);
+    expect(unsendable).toBeInstanceOf(BadArgumentError);
+    expect(await a.node.call(dest, "get")).toBe(7);
+    await until(() => b.rt.processInfo(counter)?.monitoredBy.length === 0, 2000, "no monitor");
     const crash = await a.node.call(dest, "crash").catch((e: unknown) => e);
     expect(crash).toBeInstanceOf(CallError);
     expect((crash as CallError).reason).toBe("boom");
