@@ -58,6 +58,7 @@ export class NodeContext {
   readonly interner: Interner;
   private readonly carriers = new Map<string, Carrier>();
   private readonly pending = new Map<number, Pending>();
+  private readonly upWatchers = new Set<(node: string) => void>();
   private nextId = 1;
 
   constructor(rt: Runtime) {
@@ -72,7 +73,20 @@ export class NodeContext {
     const c = new Carrier(this, node, port);
     this.carriers.set(node, c);
     c.inbound = attachPeer(this.rt, node, c);
+    for (const w of [...this.upWatchers]) {
+      try {
+        w(node);
+      } catch {
+        // a watcher must not stop the connection
+      }
+    }
     return c;
+  }
+
+  /** Calls `fn` with the name of every node that connects from now on; returns the undo. */
+  watchUp(fn: (node: string) => void): () => void {
+    this.upWatchers.add(fn);
+    return () => this.upWatchers.delete(fn);
   }
 
   /** Drops the connection to `node` (nodedown). */

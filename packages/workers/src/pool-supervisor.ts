@@ -6,6 +6,7 @@
  * @internal
  */
 import {
+  addExitHook,
   currentRuntime,
   exit,
   formatReason,
@@ -14,18 +15,22 @@ import {
   type Pid,
   receive,
   self,
-  TIMEOUT,
+  send,
   trapExit,
 } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
 import { SpawnError } from "./errors.js";
+import { contextOf } from "./node-context.js";
 
 /** What `Pool.stop` sends. */
 export const STOP: unique symbol = Symbol("trellis.workers.pool.stop");
 
-/** Retry delays for a server that cannot start (its node is away): from 50 ms to 1 s. */
-const FIRST_RETRY = 50;
-const LAST_RETRY = 1000;
+/** What the pool's process gets when a node connects. */
+interface NodeUp {
+  readonly [NODE_UP]: string;
+}
+const NODE_UP: unique symbol = Symbol("trellis.workers.pool.nodeup");
+const isNodeUp = (m: unknown): m is NodeUp => typeof m === "object" && m !== null && NODE_UP in m;
 
 export interface SlotsSpec {
   /** Starts a server on `node`, linked to the calling process. */
@@ -50,6 +55,12 @@ export async function superviseSlots(spec: SlotsSpec): Promise<void> {
   const rt = currentRuntime();
   const me = self();
   trapExit(true);
+  // A slot whose node is away waits for the node to connect again (no timer: an idle pool
+  // keeps nothing armed, so it never holds the event loop open).
+  const unwatch = contextOf(rt).watchUp((node) => {
+    if (placed.includes(node)) send(me, { [NODE_UP]: node } satisfies NodeUp);
+  });
+  addExitHook(me, unwatch);
   try {
     for (const node of placed) servers.push(await spec.start(node));
   } catch (e) {
@@ -76,35 +87,54 @@ export async function superviseSlots(spec: SlotsSpec): Promise<void> {
   };
   /** Times of the restarts within the window. */
   const restarts: number[] = [];
-  /** Slots waiting for their node: slot -> [time of the next try, delay after that]. */
-  const waiting = new Map<number, [number, number]>();
+  /** Slots whose node is away. */
+  const waiting = new Set<number>();
 
-  /** Starts slot `i` again; if it cannot start (its node is away), tries again after `delay` ms. */
-  const restart = async (i: number, delay: number): Promise<void> => {
+  /** Counts a restart; past the intensity, stops everything and exits. */
+  const count = async (reason: unknown): Promise<void> => {
+    const now = rt.now();
+    restarts.push(now);
+    while ((restarts[0] as number) <= now - spec.maxSeconds * 1000) restarts.shift();
+    if (restarts.length > spec.maxRestarts) {
+      log("reached the maximum restart intensity: stopping every server", reason);
+      await stopAll(servers);
+      exit("shutdown");
+    }
+  };
+
+  /**
+   * Starts slot `i` again, on its node. A start that fails is a restart that failed: counted,
+   * and tried again (a supervisor's rule), except when the node is away: then the slot waits
+   * for the node to connect.
+   */
+  const restart = async (i: number): Promise<void> => {
     const node = placed[i] as string;
-    try {
-      servers[i] = await spec.start(node);
-      waiting.delete(i);
-      log(`restarted the server of slot ${i} on ${node} as ${servers[i]}`, undefined, "info");
-    } catch (e) {
-      if (!(e instanceof SpawnError && e.reason === "noconnection"))
+    for (;;) {
+      try {
+        servers[i] = await spec.start(node);
+        waiting.delete(i);
+        log(`restarted the server of slot ${i} on ${node} as ${servers[i]}`, undefined, "info");
+        return;
+      } catch (e) {
+        if (e instanceof SpawnError && e.reason === "noconnection") {
+          waiting.add(i);
+          return;
+        }
         log(`the server of slot ${i} failed to start on ${node}: ${formatReason(e)}`, e);
-      waiting.set(i, [rt.now() + delay, Math.min(delay * 2, LAST_RETRY)]);
+        await count(e);
+      }
     }
   };
 
   for (;;) {
-    let next = Number.POSITIVE_INFINITY;
-    for (const [at] of waiting.values()) next = Math.min(next, at);
-    const m = await receive(undefined, { timeout: Math.max(0, next - rt.now()) });
-    if (m === TIMEOUT) {
-      const now = rt.now();
-      for (const [i, [at, delay]] of [...waiting]) if (at <= now) await restart(i, delay);
-      continue;
-    }
+    const m = await receive();
     if (m === STOP) {
       await stopAll(servers);
       return;
+    }
+    if (isNodeUp(m)) {
+      for (const i of [...waiting]) if (placed[i] === m[NODE_UP]) await restart(i);
+      continue;
     }
     if (!isExit(m)) continue;
     if (parent !== undefined && m.from === parent) {
@@ -113,19 +143,10 @@ export async function superviseSlots(spec: SlotsSpec): Promise<void> {
     }
     const i = servers.indexOf(m.from);
     if (i < 0 || waiting.has(i)) continue;
-    const lost = m.reason === "noconnection";
     log(`the server of slot ${i} (${m.from}) exited: ${formatReason(m.reason)}`, m.reason);
-    if (!lost) {
-      const now = rt.now();
-      restarts.push(now);
-      while ((restarts[0] as number) <= now - spec.maxSeconds * 1000) restarts.shift();
-      if (restarts.length > spec.maxRestarts) {
-        log("reached the maximum restart intensity: stopping every server", m.reason);
-        await stopAll(servers);
-        exit("shutdown");
-      }
-    }
-    await restart(i, FIRST_RETRY);
+    // a server lost with its node is not a crash: it comes back with the node
+    if (m.reason !== "noconnection") await count(m.reason);
+    await restart(i);
   }
 }
 

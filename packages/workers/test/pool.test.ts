@@ -14,6 +14,7 @@ import {
 import * as Supervisor from "@trellis/supervisor";
 import { describe, expect, it } from "vitest";
 import {
+  callOn,
   type Pool,
   remoteDefinition,
   spawnOn,
@@ -21,10 +22,11 @@ import {
   startWorkers,
   workerNodeSpec,
 } from "../src/index.js";
-import type { Counter, CounterCall } from "./fixtures/nodes.js";
+import type { Counter, CounterCall, Fragile } from "./fixtures/nodes.js";
 import { expectReceive, mainRuntime, NODES } from "./support.js";
 
 const CounterDef = remoteDefinition<typeof Counter>(NODES, "Counter");
+const FragileDef = remoteDefinition<typeof Fragile>(NODES, "Fragile");
 
 /** Waits (10 s at most) until `key`'s slot has a server other than `old`; returns it. */
 async function nextServer(pool: Pool<CounterCall, "reset">, key: string, old: unknown) {
@@ -157,6 +159,26 @@ describe("pool", () => {
       // every server is gone too
       for (const ref of watched)
         await expectReceive((m): m is DownMessage => isDown(m) && m.ref === ref);
+    });
+  }, 30_000);
+
+  it("a server that fails to start again counts as a restart, until the pool gives up", async () => {
+    const logs: LogReport[] = [];
+    const rt = mainRuntime(logs);
+    await rt.run(async () => {
+      const [node] = (await startWorkers({ count: 1, module: NODES })).nodes as [string];
+      const pool = await startPool(FragileDef, 7, { nodes: [node], maxRestarts: 3 });
+      expect(await pool.call("k", "get")).toBe(7);
+      const watch = monitor(pool.pid);
+      await callOn(node, { module: NODES, function: "breakInit" });
+      exit(pool.servers[0] as never, "kill");
+      const down = await expectReceive((m): m is DownMessage => isDown(m) && m.ref === watch);
+      expect(down.reason).toBe("shutdown");
+      // the crash, then failed starts, until the fourth restart in the window
+      const failed = logs.filter(
+        (r) => r.behaviour === "Pool" && /failed to start/.test(r.message),
+      );
+      expect(failed).toHaveLength(3);
     });
   }, 30_000);
 
