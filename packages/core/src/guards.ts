@@ -122,14 +122,14 @@ export function inboundProblem(signal: unknown, peer: string, here: string): str
         : "a reply to a call not made here";
     }
     const to = s["to"];
-    const from = s["from"];
     if (type === "send-named" || type === "monitor-named" || type === "demonitor-named") {
       if (!namedHere(to, here)) return `${type} to a name not on this node`;
-      if (type === "send-named" && from === undefined) return undefined;
     } else {
       if (!isInstanceOf(to, Pid) || to.node !== here) return `${type} to a pid not on this node`;
       if (type === "message") return undefined;
     }
+    const from = s["from"];
+    if (type === "send-named" && from === undefined) return undefined;
     // a DOWN for a monitor by name comes from that name on the peer
     const fromOk =
       isInstanceOf(from, Pid) || (type === "down" && namedHere(from, peer))

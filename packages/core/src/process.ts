@@ -24,9 +24,9 @@ import {
   type Dest,
   defaultRuntime,
   ensureAlive,
-  isViaName,
   type NameRegistry,
   type Proc,
+  type ProcessName,
   type RemoteName,
   type Runtime,
   type TIMEOUT,
@@ -583,27 +583,29 @@ export function unregister(name: string): void {
 
 /**
  * The pid registered under `name` (a string or a {@link ViaName}), or `undefined`; a pid
- * is returned as it is, alive or not (Elixir's `GenServer.whereis/1`).
+ * is returned as it is, alive or not (Elixir's `GenServer.whereis/1`). A
+ * {@link RemoteName} on another node is returned as it is (it is looked up there when
+ * used); on the caller's own node it is the local name's pid.
  *
  * @example
  * ```ts
  * import { whereis } from "@trellis/core";
  * whereis("nobody"); // undefined
+ * whereis({ name: "counter", node: "b@localhost" }); // { name: "counter", node: "b@localhost" }
  * ```
- * @throws {BadArgumentError} for something that is neither a pid nor a name
+ * @throws {BadArgumentError} for something that is neither a pid nor a name, or a malformed
+ * `{ name, node }`
  * @since 0.1.0
  * @category Names
  */
-export function whereis(name: Dest): Pid | undefined {
+export function whereis(name: Pid | ProcessName): Pid | undefined;
+export function whereis(name: RemoteName): Pid | RemoteName | undefined;
+export function whereis(name: Dest): Pid | RemoteName | undefined;
+export function whereis(name: Dest): Pid | RemoteName | undefined {
   if (name instanceof Pid) return name;
   const rt = runtimeFor("whereis");
   if (typeof name === "string") return rt.whereis(name);
-  if (!isViaName(name)) {
-    throw new BadArgumentError(
-      `whereis: expected a pid, a registered name or a via name, got ${formatReason(name)}`,
-    );
-  }
-  return names.resolve(rt, name);
+  return names.target(rt, name, "whereis");
 }
 
 /**

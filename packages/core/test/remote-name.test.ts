@@ -28,6 +28,7 @@ import {
   sleep,
   startSpecial,
   VirtualClock,
+  whereis,
 } from "@trellis/core";
 import { assertNoLeaks, assertReceive, refuteReceive } from "@trellis/core/testing";
 import { describe, expect, it } from "vitest";
@@ -138,6 +139,21 @@ describe("send to { name, node }", () => {
       await a.shutdown();
     }
   });
+});
+
+describe("whereis { name, node }", () => {
+  it("gives the local pid on the own node and the { name, node } itself for another node", () =>
+    withNodes(async ({ a }) => {
+      await a.run(async () => {
+        register("me", self());
+        expect(whereis({ name: "me", node: "a@host" })).toBe(self());
+        expect(whereis({ name: "nobody", node: "a@host" })).toBeUndefined();
+        expect(whereis({ name: "x", node: "b@host" })).toEqual({ name: "x", node: "b@host" });
+        expect(() => whereis({ name: 1, node: "b@host" } as unknown as RemoteName)).toThrow(
+          BadArgumentError,
+        );
+      });
+    }));
 });
 
 describe("monitor { name, node }", () => {

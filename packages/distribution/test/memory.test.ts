@@ -76,6 +76,31 @@ describe("connectOverControlMessages", () => {
       expect(logs).toEqual([]);
     }));
 
+  it("carries { name, node } sends, monitors and GenServer calls as REG_SEND and MONITOR_P", () =>
+    withNodes(async ({ a, b, logs }) => {
+      const server = await b.run(() => GenServer.start(Echo, undefined, { name: "echo" }));
+      const echo = { name: "echo", node: "b@host" };
+      await a.run(async () => {
+        expect(await GenServer.call(echo, "hi")).toEqual([atom("echo"), "hi"]);
+        const nobody = monitor({ name: "nobody", node: "b@host" });
+        const d1 = (await receive(
+          (m) => m instanceof DownMessage && m.ref === nobody,
+        )) as DownMessage;
+        expect(d1.pid).toEqual({ name: "nobody", node: "b@host" });
+        expect(d1.reason).toBe("noproc");
+        const ref = monitor(echo);
+        send({ name: "nobody", node: "b@host" }, "dropped");
+        send(echo, "not a call");
+        await b.run(() => GenServer.stop(server));
+        const d2 = (await receive((m) => m instanceof DownMessage && m.ref === ref)) as DownMessage;
+        expect(d2.pid).toEqual(echo);
+        expect(d2.reason).toBe("normal");
+      });
+      expect(b.isAlive(server)).toBe(false);
+      // the message by name reached the server (which logs it); the one to "nobody" vanished
+      expect(logs.map((r) => r["unexpectedMessage"])).toEqual(["not a call"]);
+    }));
+
   it("maps values as the wire does, and refuses what has no Erlang form", () =>
     withNodes(async ({ a, b }) => {
       const inbox = b.spawn(async () => {

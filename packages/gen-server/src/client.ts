@@ -14,6 +14,7 @@ import {
   formatReason,
   NoProcessError,
   type Pid,
+  type RemoteName,
   Sys,
 } from "@trellis/core";
 import type { CallsOf, CastsOf, ReplyFor, Server, ServerRef, Untyped } from "./types.js";
@@ -225,7 +226,8 @@ export async function stop(
 export function whereis<S extends ServerRef<never, never>>(
   server: S,
 ): Server<CallsOf<S>, CastsOf<S>> | undefined;
+export function whereis(server: RemoteName): Pid | RemoteName | undefined;
 export function whereis(server: Dest & Untyped): Pid | undefined;
-export function whereis(server: Dest): Pid | undefined {
+export function whereis(server: Dest): Pid | RemoteName | undefined {
   return coreWhereis(server);
 }

@@ -54,6 +54,7 @@ describe("GenServer with { name, node }", () => {
     withNodes(async (a, b) => {
       const pid = await b.run(() => GenServer.start(Counter, 40, { name: "counter" }));
       await a.run(async () => {
+        expect(GenServer.whereis(counter)).toEqual(counter);
         expect(await GenServer.call(counter, "get")).toBe(40);
         GenServer.cast(counter, 2);
         expect(await GenServer.call(counter, "get")).toBe(42);

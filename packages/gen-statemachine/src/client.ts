@@ -12,6 +12,7 @@ import {
   From,
   formatReason,
   type Pid,
+  type RemoteName,
   Sys,
 } from "@trellis/core";
 import { replyOnce } from "./internal/engine.js";
@@ -221,7 +222,8 @@ export async function stop(
 export function whereis<S extends ServerRef<never, never>>(
   server: S,
 ): Server<HandleCalls<S>, HandleCasts<S>> | undefined;
+export function whereis(server: RemoteName): Pid | RemoteName | undefined;
 export function whereis(server: Dest & Untyped): Pid | undefined;
-export function whereis(server: Dest): Pid | undefined {
+export function whereis(server: Dest): Pid | RemoteName | undefined {
   return coreWhereis(server);
 }

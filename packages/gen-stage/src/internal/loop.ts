@@ -10,6 +10,7 @@
 // (init, the SpecialProcess entry points, and the consumer side: producers, events, cancels).
 
 import {
+  BadArgumentError,
   type DownMessage,
   demonitor,
   formatReason,
@@ -19,7 +20,7 @@ import {
   isQuietReason,
   logReport,
   monitor,
-  type Pid,
+  Pid,
   type Ref,
   type SpecialProcess,
   self,
@@ -209,7 +210,14 @@ export class StageLoop extends ProducerSide implements SpecialProcess {
   protected consumerSubscribe(sub: CheckedSubscription): SubscribeOutcome {
     let pid: Pid | undefined;
     try {
-      pid = whereis(sub.to);
+      const found = whereis(sub.to);
+      if (found !== undefined && !(found instanceof Pid)) {
+        // a { name, node } on another node: a subscription needs the producer's pid
+        throw new BadArgumentError(
+          `GenStage: cannot subscribe to ${formatReason(sub.to)}: give a pid or a local name`,
+        );
+      }
+      pid = found;
     } catch (e) {
       return { type: "error", error: e };
     }
