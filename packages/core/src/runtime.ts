@@ -13,12 +13,13 @@
  */
 import { performance } from "node:perf_hooks";
 import { type Clock, type ClockHost, RealClock, VirtualClock } from "./clock.js";
-import { consoleLogger } from "./console-logger.js";
+import { consoleLogger, levelOf } from "./console-logger.js";
 import { BadArgumentError, formatReason, ProcessExitedError } from "./errors.js";
 import { checkRuntimeOptions, fallbackLog } from "./guards.js";
 import { TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import { Pid, procOf, Ref, setProc } from "./pid.js";
+import { logWanted } from "./runtime/logging.js";
 import { demonitor, demonitorCallback, monitor } from "./runtime/monitors.js";
 import { register, resolve, unregister } from "./runtime/names.js";
 import { connect, disconnect, route } from "./runtime/nodes.js";
@@ -440,6 +441,7 @@ export class Runtime implements ClockHost {
 
   /** @internal Sends a report to the logger after the current signal processing. */
   report(r: LogReport): void {
+    if (!logWanted(this, r.level ?? levelOf(r), r.domain)) return;
     this.deferred.push(() => {
       try {
         this.logger.log(r);

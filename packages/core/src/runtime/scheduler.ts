@@ -13,6 +13,7 @@ import { ExitError, exitReasonOf, formatReason } from "../errors.js";
 import { isQuietReason } from "../messages.js";
 import type { Pid } from "../pid.js";
 import type { Runtime } from "../runtime.js";
+import { logWanted } from "./logging.js";
 import { als, type Proc, storage } from "./proc.js";
 import { tryReceive } from "./receive.js";
 import { exitProc } from "./signals.js";
@@ -66,6 +67,9 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 export function reasonFromThrown(e: unknown): unknown {
   return exitReasonOf(e);
 }
+
+/** The domain of supervisor-style (SASL) reports. */
+const SASL: readonly string[] = ["otp", "sasl"];
 
 /** Puts `p` on the run queue and schedules a pass if none is scheduled. */
 export function enqueue(rt: Runtime, p: Proc): void {
@@ -236,8 +240,13 @@ function bodyDone(rt: Runtime, p: Proc, value: unknown): void {
 export function crash(rt: Runtime, p: Proc, e: unknown): void {
   if (!p.alive) return; // a leftover continuation of a dead process
   const reason = reasonFromThrown(e);
-  // OTP: a plain process's exit(Reason) is not a crash; errors and throws are.
-  if (!isQuietReason(reason) && (p.reportsExits || !isInstanceOf(e, ExitError))) {
+  // OTP: a plain process's exit(Reason) is not a crash; errors and throws are. The report
+  // (and the formatting of its reason) is built only if the logger would write it.
+  if (
+    !isQuietReason(reason) &&
+    (p.reportsExits || !isInstanceOf(e, ExitError)) &&
+    logWanted(rt, "error", p.behaviour === undefined ? undefined : SASL)
+  ) {
     rt.report({
       kind: "crash",
       message: `process ${p.pid}${p.name === undefined ? "" : ` (${p.name})`} exited: ${formatReason(reason)}`,
@@ -245,9 +254,7 @@ export function crash(rt: Runtime, p: Proc, e: unknown): void {
       ...(p.name === undefined ? {} : { name: p.name }),
       reason,
       // a behaviour writes its own report; this one is then a supervisor-style (SASL) one
-      ...(p.behaviour === undefined
-        ? {}
-        : { behaviour: p.behaviour, domain: ["otp", "sasl"] as const }),
+      ...(p.behaviour === undefined ? {} : { behaviour: p.behaviour, domain: SASL }),
     });
   }
   const settle = p.settle;
