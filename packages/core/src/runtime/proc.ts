@@ -8,6 +8,7 @@ import { AsyncLocalStorage, type AsyncResource } from "node:async_hooks";
 import { Queue } from "../internal/queue.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
+import type { MonitorTable } from "./monitor-table.js";
 import type { Waiter } from "./receive.js";
 import type { TimerEntry } from "./timers.js";
 
@@ -50,8 +51,10 @@ export class Proc {
   handler: ((msg: unknown) => unknown) | undefined = undefined;
   waiter: Waiter | undefined = undefined;
   links: Set<Pid> | undefined = undefined;
-  monitors: Map<Ref, Monitor> | undefined = undefined;
-  watchers: Map<Ref, Monitor> | undefined = undefined;
+  /** Monitors this process holds (see MonitorTable: one inline entry, a Map beyond). */
+  monitors: MonitorTable | undefined = undefined;
+  /** Monitors on this process. */
+  watchers: MonitorTable | undefined = undefined;
   timers: Set<TimerEntry> | undefined = undefined;
   name: string | undefined = undefined;
   abortCtl: AbortController | undefined = undefined;
