@@ -147,6 +147,8 @@ export class Runtime implements ClockHost {
   readonly timerRefs: Map<Ref, TimerEntry> = new Map();
   /** @internal */
   timerSeq = 0;
+  /** @internal Lazily cancelled callback timers still in the heap (timers.ts). */
+  deadTimers = 0;
   /** @internal */
   readonly internalRef: Ref;
   /** @internal */
@@ -615,7 +617,7 @@ export class Runtime implements ClockHost {
    * ```
    */
   pendingTimers(): number {
-    return this.heap.size;
+    return this.heap.size - this.deadTimers;
   }
 
   /**
@@ -782,6 +784,8 @@ export class Runtime implements ClockHost {
     for (const node of [...this.peers.keys()]) disconnect(this, node);
     for (const p of [...this.procs.values()]) exitSignal(this, p.pid, p.pid, "kill", false);
     for (const t of [...this.heap.values()]) cancelEntry(this, t);
+    this.heap.clear();
+    this.deadTimers = 0;
     this.clock.detach(this);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
