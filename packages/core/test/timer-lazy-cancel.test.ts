@@ -36,7 +36,7 @@ it("answered receive timeouts leave a bounded heap and never fire", async () => 
     // a long wait stays live all along, so the dead entries pile up behind it
     const sleeper = spawn(() => receive(undefined, { timeout: 60_000 }));
     const worker = spawn(echo(60_000));
-    for (let n = 0; n < 5000; n++) {
+    for (let n = 0; n < 3000; n++) {
       send(worker, { from: self(), n });
       expect(await receive()).toBe(n);
       sizes.push(heapSize(rt));
@@ -53,7 +53,7 @@ it("answered receive timeouts leave a bounded heap and never fire", async () => 
   expect(heapSize(rt)).toBe(0);
   expect(logs).toEqual([]);
   await rt.shutdown();
-});
+}, 30_000); // real clock on a shared machine: room for a slow run, still bounded
 
 it("a live timeout behind many cancelled earlier ones fires, once, not before its time", async () => {
   const logs: LogReport[] = [];
@@ -86,4 +86,4 @@ it("a live timeout behind many cancelled earlier ones fires, once, not before it
   expect(rt.pendingTimers()).toBe(0);
   expect(logs).toEqual([]);
   await rt.shutdown();
-});
+}, 30_000);

@@ -50,6 +50,8 @@ export class Proc {
   start: ((self: Pid) => unknown) | undefined = undefined;
   handler: ((msg: unknown) => unknown) | undefined = undefined;
   waiter: Waiter | undefined = undefined;
+  /** The waiter object every receive of this process reuses (made on its first receive). */
+  spare: Waiter | undefined = undefined;
   links: Set<Pid> | undefined = undefined;
   /** Monitors this process holds (see MonitorTable: one inline entry, a Map beyond). */
   monitors: MonitorTable | undefined = undefined;
