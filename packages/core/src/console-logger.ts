@@ -127,6 +127,9 @@ export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
       if (!sasl && isSaslReport(report)) return;
       write(formatReport(report, { fullStack: min === RANK.debug }), level);
     },
+    wants(level, domain) {
+      return (RANK[level] ?? RANK.error) >= min && (sasl || !domain?.includes("sasl"));
+    },
   };
 }
 

@@ -147,6 +147,15 @@ export class ProcessExitedError extends TrellisError {
   }
 }
 
+/** Whether `v` is an `Error`, without throwing for hostile values (a revoked Proxy). */
+function isErrorObject(v: unknown): boolean {
+  try {
+    return v instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * An exit raised in process code, as Erlang's `exit(Reason)`: when it is not caught, the
  * process exits with `reason` (not with the error object). `exit("shutdown")` therefore stops
@@ -174,7 +183,18 @@ export class ExitError extends TrellisError {
     code: ErrorCode = "exit",
     options?: { cause?: unknown },
   ) {
-    super(code, message ?? `process exit: ${formatReason(reason)}`, options);
+    // An exit whose reason is itself an error (a behaviour ending with the error its callback
+    // threw) carries that error's frames; its own would only show the runtime or behaviour
+    // internals that rethrow it, and capturing them was the largest single cost of a
+    // supervisor restart cycle (ADR 0004, session 3). Other exits keep their frames.
+    const limit = Error.stackTraceLimit;
+    const frameless = new.target === ExitError && isErrorObject(reason);
+    if (frameless) Error.stackTraceLimit = 0;
+    try {
+      super(code, message ?? `process exit: ${formatReason(reason)}`, options);
+    } finally {
+      if (frameless) Error.stackTraceLimit = limit;
+    }
     this.reason = reason;
   }
 

@@ -41,7 +41,7 @@ export {
   TrellisError,
 } from "./errors.js";
 export { processes, processInfo } from "./introspection.js";
-export { logReport } from "./log.js";
+export { logReport, wouldLog } from "./log.js";
 export {
   CancelTimerMessage,
   DownMessage,

@@ -3,8 +3,11 @@
  *
  * @module
  */
+
+import type { LogLevel } from "./console-logger.js";
 import { BadArgumentError, formatReason } from "./errors.js";
-import { currentProc, defaultRuntime, type LogReport } from "./runtime.js";
+import { logWanted } from "./runtime/logging.js";
+import { currentProc, defaultRuntime, type Logger, type LogReport } from "./runtime.js";
 
 /**
  * Sends a report to the logger of the calling process's runtime (the default runtime
@@ -47,4 +50,25 @@ export function logReport(report: LogReport): void {
     ...(p?.behaviour === undefined ? {} : { behaviour: p.behaviour }),
     ...report,
   });
+}
+
+/**
+ * Whether the logger of the calling process's runtime (the default runtime outside process
+ * code) would write a report of `level` from `domain`: ask before building an expensive
+ * report, as OTP's logger checks the level before a report is formatted. `true` unless the
+ * logger implements {@link Logger.wants} and says no.
+ *
+ * @example
+ * ```ts
+ * import { logReport, wouldLog } from "@trellis/core";
+ * if (wouldLog("error", ["otp", "sasl"])) {
+ *   logReport({ kind: "error", message: "child terminated", domain: ["otp", "sasl"] });
+ * }
+ * ```
+ * @since 0.1.0
+ * @category Runtime
+ */
+export function wouldLog(level: LogLevel, domain?: readonly string[]): boolean {
+  const p = currentProc();
+  return logWanted(p?.rt ?? defaultRuntime(), level, domain);
 }

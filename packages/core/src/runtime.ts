@@ -13,12 +13,13 @@
  */
 import { performance } from "node:perf_hooks";
 import { type Clock, type ClockHost, RealClock, VirtualClock } from "./clock.js";
-import { consoleLogger } from "./console-logger.js";
+import { consoleLogger, levelOf } from "./console-logger.js";
 import { BadArgumentError, formatReason, ProcessExitedError } from "./errors.js";
 import { checkRuntimeOptions, fallbackLog } from "./guards.js";
 import { TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import { Pid, procOf, Ref, setProc } from "./pid.js";
+import { logWanted } from "./runtime/logging.js";
 import { demonitor, demonitorCallback, monitor } from "./runtime/monitors.js";
 import { register, resolve, unregister } from "./runtime/names.js";
 import { connect, disconnect, route } from "./runtime/nodes.js";
@@ -148,6 +149,8 @@ export class Runtime implements ClockHost {
   readonly timerRefs: Map<Ref, TimerEntry> = new Map();
   /** @internal */
   timerSeq = 0;
+  /** @internal Lazily cancelled callback timers still in the heap (timers.ts). */
+  deadTimers = 0;
   /** @internal */
   readonly internalRef: Ref;
   /** @internal */
@@ -446,6 +449,7 @@ export class Runtime implements ClockHost {
 
   /** @internal Sends a report to the logger after the current signal processing. */
   report(r: LogReport): void {
+    if (!logWanted(this, r.level ?? levelOf(r), r.domain)) return;
     this.deferred.push(() => {
       try {
         this.logger.log(r);
@@ -626,7 +630,7 @@ export class Runtime implements ClockHost {
    * ```
    */
   pendingTimers(): number {
-    return this.heap.size;
+    return this.heap.size - this.deadTimers;
   }
 
   /**
@@ -793,6 +797,8 @@ export class Runtime implements ClockHost {
     for (const node of [...this.peers.keys()]) disconnect(this, node);
     for (const p of [...this.procs.values()]) exitSignal(this, p.pid, p.pid, "kill", false);
     for (const t of [...this.heap.values()]) cancelEntry(this, t);
+    this.heap.clear();
+    this.deadTimers = 0;
     this.clock.detach(this);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

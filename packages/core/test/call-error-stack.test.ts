@@ -5,6 +5,7 @@ import {
   CallError,
   CallTimeoutError,
   call,
+  ExitError,
   exit,
   isCallRequest,
   type Pid,
@@ -59,4 +60,21 @@ describe("errors raised by the runtime's timers and monitors", () => {
       expect((err as CallError).reason).toBe("boom");
       expect(err.stack).toBe(`CallError: ${err.message}`);
     }));
+});
+
+describe("an exit whose reason is an error", () => {
+  it("carries the reason's frames, not its own; other exits keep theirs", () => {
+    const limit = Error.stackTraceLimit;
+    const cause = new Error("boom");
+    const wrapped = new ExitError(cause);
+    expect(wrapped.stack).toBe(`ExitError: ${wrapped.message}`);
+    expect(wrapped.reason).toBe(cause);
+    expect(cause.stack).toMatch(/\n\s+at /);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new ExitError("shutdown").stack).toMatch(/\n\s+at /);
+    expect(new ExitError({ shutdown: cause }).stack).toMatch(/\n\s+at /);
+    // subclasses (a call's failure) are not affected
+    const op = { module: "GenServer", function: "call", args: [] };
+    expect(new CallError(cause, op).stack).toMatch(/\n\s+at /);
+  });
 });

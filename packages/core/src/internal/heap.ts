@@ -53,6 +53,30 @@ export class TimerHeap<E extends HeapEntry> {
     return this.a;
   }
 
+  /** Empties the heap. */
+  clear(): void {
+    for (const e of this.a) e.index = -1;
+    this.a.length = 0;
+  }
+
+  /** Keeps only the entries for which `keep` is true, and restores the heap order: O(n). */
+  retain(keep: (e: E) => boolean): void {
+    const a = this.a;
+    let j = 0;
+    for (let i = 0; i < a.length; i++) {
+      const e = a[i] as E;
+      if (keep(e)) {
+        a[j] = e;
+        e.index = j;
+        j++;
+      } else {
+        e.index = -1;
+      }
+    }
+    a.length = j;
+    for (let i = (j >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+
   private less(x: E, y: E): boolean {
     return x.due < y.due || (x.due === y.due && x.seq < y.seq);
   }

@@ -8,6 +8,7 @@ import { BadArgumentError, formatReason } from "../errors.js";
 import { DownMessage } from "../messages.js";
 import { Pid, procOf, type Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
+import { MonitorTable } from "./monitor-table.js";
 import { isRemoteName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
 import type { DownSink, Monitor, Proc } from "./proc.js";
@@ -57,10 +58,10 @@ export function monitor(
       downNow(rt, p, ref, name === undefined ? pid : { name, node: rt.node }, "noproc", callback);
       return ref;
     }
-    (t.watchers ??= new Map()).set(ref, m);
+    (t.watchers ??= new MonitorTable()).set(ref, m);
   } else if (pid.node !== rt.node && p !== undefined) {
     // Registered before routing: a transport may answer at once (a DOWN for a dead pid).
-    (p.monitors ??= new Map()).set(ref, m);
+    (p.monitors ??= new MonitorTable()).set(ref, m);
     if (!route(rt, { type: "monitor", from: p.pid, to: pid, ref })) {
       p.monitors.delete(ref);
       downNow(rt, p, ref, pid, "noconnection", callback);
@@ -70,7 +71,7 @@ export function monitor(
     downNow(rt, p, ref, pid, "noproc", callback);
     return ref;
   }
-  if (p !== undefined) (p.monitors ??= new Map()).set(ref, m);
+  if (p !== undefined) (p.monitors ??= new MonitorTable()).set(ref, m);
   return ref;
 }
 
@@ -92,7 +93,7 @@ function monitorRemoteName(
   }
   const m: Monitor = { ref, watcher: p, watcherPid: p.pid, target: to, name: to.name, callback };
   // Registered before routing: a transport may answer at once (a DOWN for an unknown name).
-  (p.monitors ??= new Map()).set(ref, m);
+  (p.monitors ??= new MonitorTable()).set(ref, m);
   if (!route(rt, { type: "monitor-named", from: p.pid, to, ref })) {
     p.monitors.delete(ref);
     downNow(rt, p, ref, to, "noconnection", callback);

@@ -9,6 +9,7 @@ import { BadArgumentError, formatReason } from "../errors.js";
 import { inboundProblem } from "../guards.js";
 import { DownMessage } from "../messages.js";
 import type { Runtime } from "../runtime.js";
+import { MonitorTable } from "./monitor-table.js";
 import { downObject } from "./monitors.js";
 import { deliver, drain, exitSignal, flushDeferred, sendPid } from "./signals.js";
 import type { Inbound, Signal, Transport } from "./types.js";
@@ -143,7 +144,7 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
           reason: "noproc",
         });
       } else {
-        (t.watchers ??= new Map()).set(signal.ref, {
+        (t.watchers ??= new MonitorTable()).set(signal.ref, {
           ref: signal.ref,
           watcher: undefined,
           watcherPid: signal.from,
@@ -189,7 +190,7 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
           reason: "noproc",
         });
       } else {
-        (t.watchers ??= new Map()).set(signal.ref, {
+        (t.watchers ??= new MonitorTable()).set(signal.ref, {
           ref: signal.ref,
           watcher: undefined,
           watcherPid: signal.from,

@@ -8,6 +8,7 @@ import { AsyncLocalStorage, type AsyncResource } from "node:async_hooks";
 import { Queue } from "../internal/queue.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
+import type { MonitorTable } from "./monitor-table.js";
 import type { Waiter } from "./receive.js";
 import type { TimerEntry } from "./timers.js";
 import type { RemoteName } from "./types.js";
@@ -51,9 +52,13 @@ export class Proc {
   start: ((self: Pid) => unknown) | undefined = undefined;
   handler: ((msg: unknown) => unknown) | undefined = undefined;
   waiter: Waiter | undefined = undefined;
+  /** The waiter object every receive of this process reuses (made on its first receive). */
+  spare: Waiter | undefined = undefined;
   links: Set<Pid> | undefined = undefined;
-  monitors: Map<Ref, Monitor> | undefined = undefined;
-  watchers: Map<Ref, Monitor> | undefined = undefined;
+  /** Monitors this process holds (see MonitorTable: one inline entry, a Map beyond). */
+  monitors: MonitorTable | undefined = undefined;
+  /** Monitors on this process. */
+  watchers: MonitorTable | undefined = undefined;
   timers: Set<TimerEntry> | undefined = undefined;
   name: string | undefined = undefined;
   abortCtl: AbortController | undefined = undefined;

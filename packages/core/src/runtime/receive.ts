@@ -11,26 +11,45 @@ import { crash, enqueue } from "./scheduler.js";
 import { addTimer, cancelEntry, T_CALLBACK, type TimerEntry } from "./timers.js";
 import { TIMEOUT } from "./types.js";
 
-/** @internal A pending selective receive; also the sink of its timeout. */
+/**
+ * @internal A pending selective receive; also the sink of its timeout. One per process,
+ * reused by each receive (`Proc.spare`): a receive allocates only its promise. Reuse is safe
+ * because its timer is always cancelled (removed, or marked dead with its sink dropped)
+ * before the waiter is resolved, and `fire` checks that it is still the process's waiter.
+ */
 export class Waiter implements TimerSink {
   readonly p: Proc;
-  readonly match: ((msg: unknown) => unknown) | undefined;
-  readonly resolve: (msg: unknown) => void;
+  match: ((msg: unknown) => unknown) | undefined = undefined;
+  resolve: (msg: unknown) => void = ignore;
   timer: TimerEntry | undefined = undefined;
-  scanned: number;
+  scanned = 0;
   /** A `timeout: 0` receive that was sent through the scheduler: no match means TIMEOUT. */
   zero = false;
 
-  constructor(
-    p: Proc,
+  constructor(p: Proc) {
+    this.p = p;
+  }
+
+  /** Sets it up for a new receive. */
+  arm(
     match: ((msg: unknown) => unknown) | undefined,
     resolve: (msg: unknown) => void,
     scanned: number,
-  ) {
-    this.p = p;
+  ): this {
     this.match = match;
     this.resolve = resolve;
     this.scanned = scanned;
+    this.timer = undefined;
+    this.zero = false;
+    return this;
+  }
+
+  /** Resolves it (it is no longer the process's waiter) and lets go of the receive's closures. */
+  settle(value: unknown): void {
+    const resolve = this.resolve;
+    this.match = undefined;
+    this.resolve = ignore;
+    resolve(value);
   }
 
   fire(): void {
@@ -45,11 +64,22 @@ export class Waiter implements TimerSink {
     }
     p.waiter = undefined;
     p.hits = 0;
-    this.resolve(TIMEOUT);
+    this.settle(TIMEOUT);
   }
 }
 
 const NEVER = (): boolean => false;
+function ignore(_: unknown): void {}
+
+/** The process's waiter, made on its first receive and reused by the next ones. */
+function waiterOf(p: Proc): Waiter {
+  let w = p.spare;
+  if (w === undefined) {
+    w = new Waiter(p);
+    p.spare = w;
+  }
+  return w;
+}
 
 let captured: ((value: unknown) => void) | undefined;
 const captureResolve = (resolve: (value: unknown) => void): void => {
@@ -94,7 +124,7 @@ export function receive(
   const promise = new Promise<unknown>(captureResolve);
   const resolve = captured as (value: unknown) => void;
   captured = undefined;
-  const w = new Waiter(p, match, resolve, yielding ? 0 : n);
+  const w = waiterOf(p).arm(match, resolve, yielding ? 0 : n);
   if (yielding) {
     w.zero = timeout === 0;
     if (!p.queued) enqueue(rt, p);
@@ -115,7 +145,7 @@ export function yieldProc(rt: Runtime, p: Proc): Promise<unknown> {
   const resolve = captured as (value: unknown) => void;
   captured = undefined;
   // Matches nothing and has seen the whole mailbox: the next scan resolves it with TIMEOUT.
-  const w = new Waiter(p, NEVER, resolve, p.mailbox.length);
+  const w = waiterOf(p).arm(NEVER, resolve, p.mailbox.length);
   w.zero = true;
   p.waiter = w;
   if (!p.queued) enqueue(rt, p);
@@ -145,7 +175,7 @@ export function tryReceive(rt: Runtime, p: Proc): void {
       p.hits = 0;
       if (w.timer !== undefined) cancelEntry(rt, w.timer);
       rt.wakes++;
-      w.resolve(msg);
+      w.settle(msg);
       return;
     }
   }
@@ -154,6 +184,6 @@ export function tryReceive(rt: Runtime, p: Proc): void {
     p.waiter = undefined;
     p.hits = 0;
     rt.wakes++;
-    w.resolve(TIMEOUT);
+    w.settle(TIMEOUT);
   }
 }

@@ -6,19 +6,29 @@
  *
  * @module
  */
-import { AsyncResource } from "node:async_hooks";
+import { type AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
 import { isInstanceOf } from "../brand.js";
 import { ExitError, exitReasonOf, formatReason } from "../errors.js";
 import { isQuietReason } from "../messages.js";
 import type { Pid } from "../pid.js";
 import type { Runtime } from "../runtime.js";
+import { logWanted } from "./logging.js";
 import { als, type Proc, storage } from "./proc.js";
 import { tryReceive } from "./receive.js";
 import { exitProc } from "./signals.js";
 
 /** Async wake-ups per scheduler pass before the time slice is checked again. */
 const WAKE_BATCH = 64;
+
+/**
+ * Schedules the next pass as a reaction of an already-resolved promise rather than with
+ * `queueMicrotask`: Node's `queueMicrotask` allocates an `AsyncResource` and a bound
+ * function per call (async-hooks bookkeeping), which was ~15% of an async ring's profile
+ * on Node 24, where every hop ends its pass with an empty run queue (ADR 0004, session 3).
+ * A reaction carries the current async context like the resource did.
+ */
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** @internal The process whose code is running, if any (alive or not). */
 export function currentProc(): Proc | undefined {
@@ -58,6 +68,9 @@ export function reasonFromThrown(e: unknown): unknown {
   return exitReasonOf(e);
 }
 
+/** The domain of supervisor-style (SASL) reports. */
+const SASL: readonly string[] = ["otp", "sasl"];
+
 /** Puts `p` on the run queue and schedules a pass if none is scheduled. */
 export function enqueue(rt: Runtime, p: Proc): void {
   p.queued = true;
@@ -65,7 +78,7 @@ export function enqueue(rt: Runtime, p: Proc): void {
   if (!rt.scheduled) {
     rt.scheduled = true;
     // The time slice is checked by the pass itself (runLoop), not on every wake-up.
-    queueMicrotask(rt.runMicro);
+    void RESOLVED.then(rt.runMicro);
   }
 }
 
@@ -107,7 +120,7 @@ export function runLoop(rt: Runtime): void {
   }
   if (q.length > 0) {
     if (slice) setImmediate(rt.runMacro);
-    else queueMicrotask(rt.runMicro);
+    else void RESOLVED.then(rt.runMicro);
   } else {
     rt.scheduled = false;
     rt.clock.idle(rt);
@@ -154,28 +167,58 @@ function handlerDone(rt: Runtime, p: Proc): void {
   if (p.alive && !p.queued && (p.mailbox.length > 0 || p.waiter !== undefined)) enqueue(rt, p);
 }
 
+/** What `startBody` returns while the body's promise is pending. */
+const PENDING: unique symbol = Symbol("trellis.pending");
+
 /** Starts a process's body in its async context. */
 function runBody(rt: Runtime, p: Proc, fn: (self: Pid) => unknown): void {
   rt.wakes++;
   let r: unknown;
   syncCurrent = p;
   try {
-    r = als().run(p, fn, p.pid);
+    r = als().run(p, startBody, p, fn);
   } catch (e) {
     syncCurrent = undefined;
     crash(rt, p, e);
     return;
   }
   syncCurrent = undefined;
-  if (isThenable(r)) {
-    p.busy = true;
+  if (r !== PENDING) bodyDone(rt, p, r);
+}
+
+/**
+ * Calls the body inside the process's async context; an async body's promise is awaited
+ * from inside that context too. That way the reaction keeps the process's own context frame
+ * alive rather than a new one (on Node 24+ `run` builds a second frame on its way out), and a
+ * native promise needs no closures: its handlers find the process in the context.
+ */
+function startBody(p: Proc, fn: (self: Pid) => unknown): unknown {
+  const r = fn(p.pid);
+  if (!isThenable(r)) return r;
+  p.busy = true;
+  if (r instanceof Promise && Object.getPrototypeOf(r) === Promise.prototype) {
+    void r.then(bodyFulfilled, bodyRejected);
+  } else {
+    // A foreign thenable may call back from any context: bind the process.
+    const rt = p.rt;
     r.then(
       (v) => bodyDone(rt, p, v),
       (e: unknown) => crash(rt, p, e),
     );
-  } else {
-    bodyDone(rt, p, r);
   }
+  return PENDING;
+}
+
+/** A body's native promise fulfilled (the reaction runs in the process's context). */
+function bodyFulfilled(v: unknown): void {
+  const p = (storage as AsyncLocalStorage<Proc>).getStore() as Proc;
+  bodyDone(p.rt, p, v);
+}
+
+/** A body's native promise rejected (the reaction runs in the process's context). */
+function bodyRejected(e: unknown): void {
+  const p = (storage as AsyncLocalStorage<Proc>).getStore() as Proc;
+  crash(p.rt, p, e);
 }
 
 /** A body returned: the process exits `normal`, unless it installed a message handler. */
@@ -197,8 +240,13 @@ function bodyDone(rt: Runtime, p: Proc, value: unknown): void {
 export function crash(rt: Runtime, p: Proc, e: unknown): void {
   if (!p.alive) return; // a leftover continuation of a dead process
   const reason = reasonFromThrown(e);
-  // OTP: a plain process's exit(Reason) is not a crash; errors and throws are.
-  if (!isQuietReason(reason) && (p.reportsExits || !isInstanceOf(e, ExitError))) {
+  // OTP: a plain process's exit(Reason) is not a crash; errors and throws are. The report
+  // (and the formatting of its reason) is built only if the logger would write it.
+  if (
+    !isQuietReason(reason) &&
+    (p.reportsExits || !isInstanceOf(e, ExitError)) &&
+    logWanted(rt, "error", p.behaviour === undefined ? undefined : SASL)
+  ) {
     rt.report({
       kind: "crash",
       message: `process ${p.pid}${p.name === undefined ? "" : ` (${p.name})`} exited: ${formatReason(reason)}`,
@@ -206,9 +254,7 @@ export function crash(rt: Runtime, p: Proc, e: unknown): void {
       ...(p.name === undefined ? {} : { name: p.name }),
       reason,
       // a behaviour writes its own report; this one is then a supervisor-style (SASL) one
-      ...(p.behaviour === undefined
-        ? {}
-        : { behaviour: p.behaviour, domain: ["otp", "sasl"] as const }),
+      ...(p.behaviour === undefined ? {} : { behaviour: p.behaviour, domain: SASL }),
     });
   }
   const settle = p.settle;

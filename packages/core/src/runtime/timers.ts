@@ -28,7 +28,10 @@ export interface TimerEntry extends HeapEntry {
   kind: number;
   readonly dest: Dest | undefined;
   readonly msg: unknown;
-  readonly fn: TimerSink | undefined;
+  /** The sink of a callback timer; dropped when it is cancelled lazily. */
+  fn: TimerSink | undefined;
+  /** A callback timer cancelled lazily: it stays in the heap until it reaches the top. */
+  dead: boolean;
   /** The process whose death cancels this timer. */
   readonly owner: Proc | undefined;
   /** For a `sendInterval` timer: the period, after which it fires again. */
@@ -72,6 +75,7 @@ export function addTimer(
     msg,
     fn,
     owner,
+    dead: false,
   };
   rt.heap.push(t);
   if (!internal) rt.timerRefs.set(t.ref, t);
@@ -83,8 +87,40 @@ export function addTimer(
   return t;
 }
 
+/** Dead entries left in the heap before it is compacted (when they are also the majority). */
+const COMPACT_AT = 1024;
+
 /** Removes a timer; disarms or moves the alarm of a virtual clock when it was the next one. */
 export function cancelEntry(rt: Runtime, t: TimerEntry): void {
+  if (t.dead) return;
+  // A callback timer (a receive's or a call's timeout) is almost always cancelled, by the
+  // answer, long before it is due. On a real clock it is only marked dead: no O(log n)
+  // removal from the middle of a heap that holds every concurrent caller's timeout; the
+  // alarm drops it when it reaches the top, and the heap is compacted once dead entries are
+  // the majority (amortised O(1) per cancel). A virtual clock removes it at once, so virtual
+  // time never moves to a cancelled due time.
+  if (t.kind === T_CALLBACK && t.index >= 0 && rt.clock.kind !== "virtual") {
+    t.dead = true;
+    t.fn = undefined;
+    t.owner?.timers?.delete(t);
+    const dead = ++rt.deadTimers;
+    const size = rt.heap.size;
+    if (dead === size) {
+      rt.heap.clear();
+      rt.deadTimers = 0;
+      // the last live timer is gone: the stale host timer must not keep Node alive
+      if (rt.clock instanceof RealClock) rt.clock.release(rt);
+    } else if (dead >= COMPACT_AT && dead * 2 > size) {
+      rt.heap.retain(isLive);
+      rt.deadTimers = 0;
+    }
+    return;
+  }
+  removeEntry(rt, t);
+}
+
+/** Removes a timer from the heap at once (a due timer about to fire, a message timer). */
+function removeEntry(rt: Runtime, t: TimerEntry): void {
   rt.heap.remove(t);
   if (t.kind !== T_CALLBACK) rt.timerRefs.delete(t.ref);
   t.owner?.timers?.delete(t);
@@ -93,6 +129,22 @@ export function cancelEntry(rt: Runtime, t: TimerEntry): void {
     // the last timer is gone: its stale host timer must not keep Node alive until it fires
     else if (rt.heap.size === 0 && rt.clock instanceof RealClock) rt.clock.release(rt);
   }
+}
+
+function isLive(t: TimerEntry): boolean {
+  return !t.dead;
+}
+
+/** The earliest live timer, after dropping the lazily cancelled ones at the top. */
+function liveTop(rt: Runtime): TimerEntry | undefined {
+  const heap = rt.heap;
+  let t = heap.peek();
+  while (t?.dead) {
+    heap.pop();
+    rt.deadTimers--;
+    t = heap.peek();
+  }
+  return t;
 }
 
 /**
@@ -242,13 +294,13 @@ export function onAlarm(rt: Runtime): void {
   const started = sliced ? performance.now() : 0;
   let fired = 0;
   for (;;) {
-    const t = rt.heap.peek();
+    const t = liveTop(rt);
     if (t === undefined || t.due > now) break;
     if (sliced && (++fired & 63) === 0 && performance.now() - started >= rt.sliceMs) break;
-    cancelEntry(rt, t);
+    removeEntry(rt, t);
     fireTimer(rt, t);
   }
-  const next = rt.heap.peek();
+  const next = liveTop(rt);
   if (next !== undefined && next.due < rt.alarmAt) {
     rt.alarmAt = next.due;
     rt.clock.setAlarm(rt, next.due, rt.onAlarm);

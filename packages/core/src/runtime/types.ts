@@ -144,6 +144,14 @@ export interface LogReport {
 export interface Logger {
   /** Receives one report. Must not throw. */
   log(report: LogReport): void;
+  /**
+   * Whether a report of `level` (from `domain`, e.g. `["otp", "sasl"]` for supervisor and
+   * crash reports) would be written. When it answers `false` the runtime and the behaviours
+   * do not build that report at all, as OTP's logger checks the level before a report is
+   * formatted; such reports never reach {@link Logger.log}. Without it every report is
+   * built and logged. Must not throw (a throw counts as `true`).
+   */
+  wants?(level: LogLevel, domain: readonly string[] | undefined): boolean;
 }
 
 /**
