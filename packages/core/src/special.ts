@@ -220,7 +220,12 @@ export class CastRequest<Req = unknown> {
    * });
    * ```
    */
-  toJSON(): { type: "$gen_cast"; request: Req } {
+  toJSON(): {
+    /** Always `"$gen_cast"`. */
+    type: "$gen_cast";
+    /** The request. */
+    request: Req;
+  } {
     return { type: "$gen_cast", request: this.#request };
   }
 
