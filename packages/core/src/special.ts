@@ -189,64 +189,24 @@ export class CallRequest<Req = unknown> {
  * @category Toolkit
  */
 export class CastRequest<Req = unknown> {
-  // One field per envelope: a cast is one small object (its type and the brand cost no
-  // slot), which matters when a mailbox holds a million of them (ADR 0004). The request is
-  // private, so the envelope cannot be changed once sent.
-  readonly #request: Req;
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
+  /** Always `"$gen_cast"`. */
+  readonly type: "$gen_cast" = "$gen_cast";
+  /** The request. */
+  readonly request: Req;
   /** @internal */
   constructor(request: Req) {
-    this.#request = request;
-  }
-
-  /** Always `"$gen_cast"`. */
-  get type(): "$gen_cast" {
-    return "$gen_cast";
-  }
-
-  /** The request. */
-  get request(): Req {
-    return this.#request;
-  }
-
-  /**
-   * The envelope as plain data, `{ type: "$gen_cast", request }`: what `JSON.stringify`,
-   * `formatReason` and reports show.
-   *
-   * @example
-   * ```ts
-   * import { CastRequest, setMessageHandler } from "@trellis/core";
-   * setMessageHandler((msg) => {
-   *   if (msg instanceof CastRequest) console.log(JSON.stringify(msg)); // {"type":"$gen_cast","request":…}
-   * });
-   * ```
-   */
-  toJSON(): {
-    /** Always `"$gen_cast"`. */
-    type: "$gen_cast";
-    /** The request. */
-    request: Req;
-  } {
-    return { type: "$gen_cast", request: this.#request };
+    this.request = request;
   }
 
   /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is CastRequest {
-    return typeof value === "object" && value !== null && #request in value;
+    return typeof value === "object" && value !== null && #own in value;
   }
 
   static {
-    isCastBrand = (value) => #request in value;
-    // util.inspect (console.log, the REPL) shows the envelope's data, not an empty object.
-    Object.defineProperty(CastRequest.prototype, Symbol.for("nodejs.util.inspect.custom"), {
-      value(
-        this: CastRequest,
-        _depth: number,
-        options: object,
-        inspect: (v: unknown, o: object) => string,
-      ) {
-        return `CastRequest ${inspect(this.toJSON(), options)}`;
-      },
-    });
+    isCastBrand = (value) => #own in value;
   }
 }
 
