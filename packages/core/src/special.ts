@@ -400,47 +400,27 @@ export function call<R = unknown>(
   }
   const timeout = options.timeout === undefined ? 5000 : validTimeout("call", options.timeout);
   // The operation object ({ module, function, args }) is made only if an error or a
-  // telemetry handler needs it (OpSpec): a call that succeeds allocates none.
+  // telemetry handler needs it (PendingCall.op): a call that succeeds allocates none.
   return request$(
     dest,
     timeout,
-    new OpSpec(module ?? "gen", fn ?? "call", dest, request, timeout),
+    undefined,
+    module ?? "gen",
+    fn ?? "call",
     undefined,
     request,
   ) as Promise<R>;
 }
 
-/**
- * A call's operation, `{ module, function, args: [dest, request, timeout] }`, made when first
- * asked for: errors and telemetry name it, a call that succeeds never looks.
- */
-class OpSpec {
-  readonly module: string;
-  readonly fn: string;
-  readonly dest: Dest;
-  readonly request: unknown;
-  readonly timeout: number;
-  #op: CallOperation | undefined = undefined;
-  constructor(module: string, fn: string, dest: Dest, request: unknown, timeout: number) {
-    this.module = module;
-    this.fn = fn;
-    this.dest = dest;
-    this.request = request;
-    this.timeout = timeout;
-  }
-  get op(): CallOperation {
-    this.#op ??= {
-      module: this.module,
-      function: this.fn,
-      args: [this.dest, this.request, this.timeout],
-    };
-    return this.#op;
-  }
-}
-
-/** The operation of a call, from its object or its spec. */
-function opOf(op: CallOperation | OpSpec): CallOperation {
-  return op instanceof OpSpec ? op.op : op;
+/** A call's operation, as errors and telemetry name it. */
+function operation(
+  module: string,
+  fn: string,
+  dest: Dest,
+  request: unknown,
+  timeout: number,
+): CallOperation {
+  return { module, function: fn, args: [dest, request, timeout] };
 }
 
 /**
@@ -476,7 +456,15 @@ export function request(
   }
   if (typeof wrap !== "function")
     throw new BadArgumentError(`request: wrap must be a function, got ${formatReason(wrap)}`);
-  return request$(dest, validTimeout(operation.function, timeout), operation, wrap, undefined);
+  return request$(
+    dest,
+    validTimeout(operation.function, timeout),
+    operation,
+    operation.module,
+    operation.function,
+    wrap,
+    undefined,
+  );
 }
 
 /** The calls each process is waiting on, so that its death forgets them. */
@@ -522,8 +510,13 @@ class PendingCall implements DownSink, TimerSink {
   readonly caller: Proc | undefined;
   readonly target: Pid;
   readonly ref: Ref;
-  /** The operation, or what makes it when an error or telemetry asks (see {@link OpSpec}). */
-  readonly spec: CallOperation | OpSpec;
+  /** The operation, when given or once made (see {@link PendingCall.op}). */
+  #op: CallOperation | undefined;
+  readonly module: string;
+  readonly fn: string;
+  readonly dest: Dest;
+  readonly request: unknown;
+  readonly timeout: number;
   /** Dropped once the call has settled (settled), so a stale request holds no promise. */
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -539,7 +532,12 @@ class PendingCall implements DownSink, TimerSink {
     rt: Runtime,
     caller: Proc | undefined,
     target: Pid,
-    spec: CallOperation | OpSpec,
+    op: CallOperation | undefined,
+    module: string,
+    fn: string,
+    dest: Dest,
+    request: unknown,
+    timeout: number,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ) {
@@ -547,11 +545,25 @@ class PendingCall implements DownSink, TimerSink {
     this.caller = caller;
     this.target = target;
     this.ref = rt.makeRef();
-    this.spec = spec;
+    this.#op = op;
+    this.module = module;
+    this.fn = fn;
+    this.dest = dest;
+    this.request = request;
+    this.timeout = timeout;
     this.resolve = resolve;
     this.reject = reject;
     this.remote = target.node !== rt.node;
     rt.callsInFlight++;
+  }
+
+  /**
+   * The call's operation, `{ module, function, args: [dest, request, timeout] }`: made when
+   * first asked for (errors and telemetry name it; a call that succeeds never looks).
+   */
+  get op(): CallOperation {
+    this.#op ??= operation(this.module, this.fn, this.dest, this.request, this.timeout);
+    return this.#op;
   }
 
   /**
@@ -607,7 +619,7 @@ class PendingCall implements DownSink, TimerSink {
       this.settled();
       return;
     }
-    const op = opOf(this.spec);
+    const op = this.op;
     if (reason === "noproc") this.reject(withoutStack(() => new NoProcessError(op)));
     // as gen:call, a lost connection is {nodedown, Node}
     else if (reason === "noconnection")
@@ -634,7 +646,7 @@ class PendingCall implements DownSink, TimerSink {
   fire(): void {
     this.timer = undefined;
     if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
-    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(opOf(this.spec))));
+    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(this.op)));
     this.settled();
   }
 }
@@ -653,20 +665,23 @@ const capture = (resolve: (value: unknown) => void, reject: (error: unknown) => 
 function request$(
   dest: Dest,
   timeout: number,
-  op: CallOperation | OpSpec,
+  op: CallOperation | undefined,
+  module: string,
+  fn: string,
   wrap: ((from: From) => unknown) | undefined,
   request: unknown,
 ): Promise<unknown> {
   const caller = currentProc();
-  if (caller !== undefined && !caller.alive) {
-    const o = opOf(op);
-    ensureAlive(caller, `${o.module}.${o.function}`);
-  }
+  if (caller !== undefined && !caller.alive) ensureAlive(caller, `${module}.${fn}`);
   const rt = runtimeOf(caller, dest);
   const target = dest instanceof Pid ? dest : rt.resolve(dest);
-  if (target === undefined) return Promise.reject(new NoProcessError(opOf(op)));
+  if (target === undefined) {
+    return Promise.reject(new NoProcessError(op ?? operation(module, fn, dest, request, timeout)));
+  }
   if (caller !== undefined && target === caller.pid) {
-    return Promise.reject(new CallingSelfError(opOf(op)));
+    return Promise.reject(
+      new CallingSelfError(op ?? operation(module, fn, dest, request, timeout)),
+    );
   }
   const promise = new Promise<unknown>(capture);
   const call = new PendingCall(
@@ -674,6 +689,11 @@ function request$(
     caller,
     target,
     op,
+    module,
+    fn,
+    dest,
+    request,
+    timeout,
     capturedResolve as (value: unknown) => void,
     capturedReject as (error: unknown) => void,
   );
@@ -711,7 +731,7 @@ function callStart(call: PendingCall, caller: Proc | undefined): void {
     !tel.listening(EV_CALL_EXCEPTION)
   )
     return;
-  const op = opOf(call.spec);
+  const op = call.op;
   const meta = {
     caller: caller?.pid,
     target: call.target,
@@ -1314,6 +1334,8 @@ async function sys(
     dest,
     validTimeout(`sys.${fn}`, timeout),
     op,
+    op.module,
+    op.function,
     (from) => new SystemRequest(from, cmd),
     undefined,
   )) as SysAnswer;
