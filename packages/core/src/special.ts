@@ -197,59 +197,24 @@ export class CallRequest<Req = unknown> {
  * @category Toolkit
  */
 export class CastRequest<Req = unknown> {
-  // One field per envelope: a cast is one small object (its type and the brand cost no
-  // slot), which matters when a mailbox holds a million of them (ADR 0004). The request is
-  // private, so the envelope cannot be changed once sent.
-  readonly #request: Req;
+  /** Brands instances of this class for a trap-free `instanceof`. */
+  readonly #own = true;
+  /** Always `"$gen_cast"`. */
+  readonly type: "$gen_cast" = "$gen_cast";
+  /** The request. */
+  readonly request: Req;
   /** @internal */
   constructor(request: Req) {
-    this.#request = request;
-  }
-
-  /** Always `"$gen_cast"`. */
-  get type(): "$gen_cast" {
-    return "$gen_cast";
-  }
-
-  /** The request. */
-  get request(): Req {
-    return this.#request;
-  }
-
-  /**
-   * The envelope as plain data, `{ type: "$gen_cast", request }`: what `JSON.stringify`,
-   * `formatReason` and reports show.
-   *
-   * @example
-   * ```ts
-   * import { CastRequest, setMessageHandler } from "@trellis/core";
-   * setMessageHandler((msg) => {
-   *   if (msg instanceof CastRequest) console.log(JSON.stringify(msg)); // {"type":"$gen_cast","request":…}
-   * });
-   * ```
-   */
-  toJSON(): { type: "$gen_cast"; request: Req } {
-    return { type: "$gen_cast", request: this.#request };
+    this.request = request;
   }
 
   /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is CastRequest {
-    return typeof value === "object" && value !== null && #request in value;
+    return typeof value === "object" && value !== null && #own in value;
   }
 
   static {
-    isCastBrand = (value) => #request in value;
-    // util.inspect (console.log, the REPL) shows the envelope's data, not an empty object.
-    Object.defineProperty(CastRequest.prototype, Symbol.for("nodejs.util.inspect.custom"), {
-      value(
-        this: CastRequest,
-        _depth: number,
-        options: object,
-        inspect: (v: unknown, o: object) => string,
-      ) {
-        return `CastRequest ${inspect(this.toJSON(), options)}`;
-      },
-    });
+    isCastBrand = (value) => #own in value;
   }
 }
 
@@ -449,53 +414,27 @@ export function call<R = unknown>(
   }
   const timeout = options.timeout === undefined ? 5000 : validTimeout("call", options.timeout);
   // The operation object ({ module, function, args }) is made only if an error or a
-  // telemetry handler needs it (OpSpec): a call that succeeds allocates none.
+  // telemetry handler needs it (PendingCall.op): a call that succeeds allocates none.
   return request$(
     dest,
     timeout,
-    new OpSpec(module ?? "gen", fn ?? "call", dest, request, timeout),
+    undefined,
+    module ?? "gen",
+    fn ?? "call",
     undefined,
     request,
   ) as Promise<R>;
 }
 
-/**
- * A call's operation, `{ module, function, args: [dest, request, timeout] }`, made when first
- * asked for: errors and telemetry name it, a call that succeeds never looks.
- */
-class OpSpec {
-  readonly module: string;
-  readonly fn: string;
-  readonly dest: Dest;
-  readonly request: unknown;
-  readonly timeout: number;
-  #op: CallOperation | undefined = undefined;
-  constructor(module: string, fn: string, dest: Dest, request: unknown, timeout: number) {
-    this.module = module;
-    this.fn = fn;
-    this.dest = dest;
-    this.request = request;
-    this.timeout = timeout;
-  }
-  get op(): CallOperation {
-    this.#op ??= {
-      module: this.module,
-      function: this.fn,
-      args: [this.dest, this.request, this.timeout],
-    };
-    return this.#op;
-  }
-}
-
-/** The operation of a call, from its object or its spec. */
-function opOf(op: CallOperation | OpSpec): CallOperation {
-  return op instanceof OpSpec ? op.op : op;
-}
-
-/** `"GenServer.call"`: what a bad destination's error names. */
-function opName(op: CallOperation | OpSpec): string {
-  const o = opOf(op);
-  return `${o.module}.${o.function}`;
+/** A call's operation, as errors and telemetry name it. */
+function operation(
+  module: string,
+  fn: string,
+  dest: Dest,
+  request: unknown,
+  timeout: number,
+): CallOperation {
+  return { module, function: fn, args: [dest, request, timeout] };
 }
 
 /**
@@ -531,7 +470,15 @@ export function request(
   }
   if (typeof wrap !== "function")
     throw new BadArgumentError(`request: wrap must be a function, got ${formatReason(wrap)}`);
-  return request$(dest, validTimeout(operation.function, timeout), operation, wrap, undefined);
+  return request$(
+    dest,
+    validTimeout(operation.function, timeout),
+    operation,
+    operation.module,
+    operation.function,
+    wrap,
+    undefined,
+  );
 }
 
 /** The calls each process is waiting on, so that its death forgets them. */
@@ -578,8 +525,13 @@ class PendingCall implements DownSink, TimerSink {
   /** The server: a pid, or `{ name, node }` for a name on another node. */
   readonly target: Pid | RemoteName;
   readonly ref: Ref;
-  /** The operation, or what makes it when an error or telemetry asks (see {@link OpSpec}). */
-  readonly spec: CallOperation | OpSpec;
+  /** The operation, when given or once made (see {@link PendingCall.op}). */
+  #op: CallOperation | undefined;
+  readonly module: string;
+  readonly fn: string;
+  readonly dest: Dest;
+  readonly request: unknown;
+  readonly timeout: number;
   /** Dropped once the call has settled (settled), so a stale request holds no promise. */
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -595,7 +547,12 @@ class PendingCall implements DownSink, TimerSink {
     rt: Runtime,
     caller: Proc | undefined,
     target: Pid | RemoteName,
-    spec: CallOperation | OpSpec,
+    op: CallOperation | undefined,
+    module: string,
+    fn: string,
+    dest: Dest,
+    request: unknown,
+    timeout: number,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ) {
@@ -603,11 +560,25 @@ class PendingCall implements DownSink, TimerSink {
     this.caller = caller;
     this.target = target;
     this.ref = rt.makeRef();
-    this.spec = spec;
+    this.#op = op;
+    this.module = module;
+    this.fn = fn;
+    this.dest = dest;
+    this.request = request;
+    this.timeout = timeout;
     this.resolve = resolve;
     this.reject = reject;
     this.remote = target.node !== rt.node;
     rt.callsInFlight++;
+  }
+
+  /**
+   * The call's operation, `{ module, function, args: [dest, request, timeout] }`: made when
+   * first asked for (errors and telemetry name it; a call that succeeds never looks).
+   */
+  get op(): CallOperation {
+    this.#op ??= operation(this.module, this.fn, this.dest, this.request, this.timeout);
+    return this.#op;
   }
 
   /**
@@ -663,7 +634,7 @@ class PendingCall implements DownSink, TimerSink {
       this.settled();
       return;
     }
-    const op = opOf(this.spec);
+    const op = this.op;
     if (reason === "noproc") this.reject(withoutStack(() => new NoProcessError(op)));
     // as gen:call, a lost connection is {nodedown, Node}
     else if (reason === "noconnection")
@@ -690,7 +661,7 @@ class PendingCall implements DownSink, TimerSink {
   fire(): void {
     this.timer = undefined;
     if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
-    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(opOf(this.spec))));
+    if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(this.op)));
     this.settled();
   }
 }
@@ -709,20 +680,23 @@ const capture = (resolve: (value: unknown) => void, reject: (error: unknown) => 
 function request$(
   dest: Dest,
   timeout: number,
-  op: CallOperation | OpSpec,
+  op: CallOperation | undefined,
+  module: string,
+  fn: string,
   wrap: ((from: From) => unknown) | undefined,
   request: unknown,
 ): Promise<unknown> {
   const caller = currentProc();
-  if (caller !== undefined && !caller.alive) {
-    const o = opOf(op);
-    ensureAlive(caller, `${o.module}.${o.function}`);
-  }
+  if (caller !== undefined && !caller.alive) ensureAlive(caller, `${module}.${fn}`);
   const rt = runtimeOf(caller, dest);
-  const target = dest instanceof Pid ? dest : names.target(rt, dest, opName(op));
-  if (target === undefined) return Promise.reject(new NoProcessError(opOf(op)));
+  const target = dest instanceof Pid ? dest : names.target(rt, dest, `${module}.${fn}`);
+  if (target === undefined) {
+    return Promise.reject(new NoProcessError(op ?? operation(module, fn, dest, request, timeout)));
+  }
   if (caller !== undefined && target === caller.pid) {
-    return Promise.reject(new CallingSelfError(opOf(op)));
+    return Promise.reject(
+      new CallingSelfError(op ?? operation(module, fn, dest, request, timeout)),
+    );
   }
   const promise = new Promise<unknown>(capture);
   const call = new PendingCall(
@@ -730,6 +704,11 @@ function request$(
     caller,
     target,
     op,
+    module,
+    fn,
+    dest,
+    request,
+    timeout,
     capturedResolve as (value: unknown) => void,
     capturedReject as (error: unknown) => void,
   );
@@ -770,7 +749,7 @@ function callStart(call: PendingCall, caller: Proc | undefined): void {
     !tel.listening(EV_CALL_EXCEPTION)
   )
     return;
-  const op = opOf(call.spec);
+  const op = call.op;
   const meta = {
     caller: caller?.pid,
     target: call.target,
@@ -1374,6 +1353,8 @@ async function sys(
     dest,
     validTimeout(`sys.${fn}`, timeout),
     op,
+    op.module,
+    op.function,
     (from) => new SystemRequest(from, cmd),
     undefined,
   )) as SysAnswer;

@@ -3,10 +3,12 @@ import {
   CallError,
   CallingSelfError,
   CallTimeoutError,
+  downFor,
   exit,
   type From,
   isAlive,
   isDown,
+  monitor,
   NoProcessError,
   type Pid,
   self,
@@ -202,6 +204,73 @@ describe("cast", () => {
       const kv = await GenServer.startLink(Kv);
       for (let i = 0; i < 100; i++) GenServer.cast(kv, { type: "put", key: "n", value: i });
       expect(await GenServer.call(kv, { type: "get", key: "n" })).toBe(99);
+    }));
+});
+
+describe("results the loop takes on its fast path", () => {
+  // A bare noreply (cast) or reply (call) skips the generic validation; anything else must
+  // still get it. Same outcomes either way.
+  const Results = GenServer.define({
+    init: () => ok(0),
+    handleCall: (request: GenServer.Request<string, unknown>, _from, n: number) => {
+      if (request === "plain") return reply(n, n);
+      if (request === "undefined actions") {
+        const r = {
+          type: "reply",
+          reply: n,
+          state: n + 1,
+          timeout: undefined,
+          hibernate: undefined,
+        };
+        return r as never;
+      }
+      if (request === "thenable") {
+        // a reply that is also a thenable is awaited, as any promise-like result is
+        return {
+          type: "reply",
+          reply: "not this",
+          state: n,
+          // biome-ignore lint/suspicious/noThenProperty: the point of the test
+          then: (resolve: (v: unknown) => void) => resolve(reply("awaited", n + 10)),
+        } as never;
+      }
+      return { type: "reply", reply: n, state: n, hibernate: "yes" } as never;
+    },
+    handleCast: (request: string, n: number) => {
+      if (request === "inc") return noreply(n + 1);
+      if (request === "undefined actions") {
+        const r = { type: "noreply", state: n + 1, timeout: undefined, hibernate: undefined };
+        return r as never;
+      }
+      return { type: "noreply", state: n, timeout: -1 } as never;
+    },
+  });
+
+  it("bare results set the state (and reply); undefined actions count as none", () =>
+    withRuntime(async () => {
+      const pid = await GenServer.startLink(Results);
+      GenServer.cast(pid, "inc");
+      GenServer.cast(pid, "undefined actions");
+      expect(await GenServer.call(pid, "plain")).toBe(2);
+      expect(await GenServer.call(pid, "undefined actions")).toBe(2);
+      expect(await GenServer.call(pid, "plain")).toBe(3);
+      expect(await GenServer.call(pid, "thenable")).toBe("awaited");
+      expect(await GenServer.call(pid, "plain")).toBe(13);
+    }));
+
+  it("a result with a bad action still crashes the server with bad_return_value", () =>
+    withRuntime(async () => {
+      const requests: ((pid: Pid) => void)[] = [
+        (pid) => GenServer.cast(pid, "bad timeout"),
+        (pid) => void GenServer.call(pid, "bad hibernate").catch(() => undefined),
+      ];
+      for (const ask of requests) {
+        const server = await GenServer.start(Results);
+        const ref = monitor(server);
+        ask(server);
+        const down = await assertReceive(downFor(ref));
+        expect(down.reason).toMatchObject({ bad_return_value: { type: expect.any(String) } });
+      }
     }));
 });
 

@@ -123,6 +123,14 @@ describe("restart types (items 13, 14)", () => {
       const progress = logs.filter((l) => l["report"] === "progress");
       expect(progress.map((l) => l["childPid"])).toEqual([c, c2]);
       expect(progress[1]?.kind).toBe("info");
+      // the message is written when read (a getter), the same text each time and in copies
+      expect(progress[1]?.message).toBe(`Supervisor sup (${sup}): started child "c" as ${c2}`);
+      expect({ ...progress[1] }.message).toBe(progress[1]?.message);
+      expect(JSON.parse(JSON.stringify({ message: terminated?.message })).message).toBe(
+        terminated?.message,
+      );
+      expect(progress[1]?.domain).toEqual(["otp", "sasl"]);
+      expect(terminated?.behaviour).toBe("Supervisor");
     }));
 });
 
