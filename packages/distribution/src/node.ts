@@ -9,6 +9,7 @@ import { createServer as createTlsServer } from "node:tls";
 import {
   BadArgumentError,
   CallError,
+  call as coreCall,
   type CallOperation,
   CallTimeoutError,
   exit,
@@ -147,6 +148,8 @@ export interface DistributionNode {
    * Node}, Request, Timeout)`), connecting first if needed: the server gets a
    * `CallRequest` (or Erlang's `{'$gen_call', From, Request}`), and the promise resolves
    * with its reply. Works inside and outside process code; the timeout runs on real time.
+   * A `node` that is this node's own name calls the local process, as
+   * `gen_server:call({Name, node()}, …)` does.
    *
    * Rejects with `NoProcessError` if nobody is registered under `name` there,
    * `CallError` with the server's exit reason if it dies first, `CallError` with
@@ -606,6 +609,17 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     });
   }
 
+  /**
+   * A call to `{ name, node }` where `node` is this node: core's local call, as
+   * `gen_server:call({Name, node()}, …)` is (from a fresh process outside process code).
+   */
+  function callLocal<R>(dest: RemoteName, request: unknown, timeout: number): Promise<R> {
+    const options = { timeout, module: "Distribution", function: "call" };
+    const local = { name: dest.name, node: name };
+    if (inProcess() && self().node === name) return coreCall<R>(local, request, options);
+    return rt.run(() => coreCall<R>(local, request, options));
+  }
+
   const distributionNode: DistributionNode = {
     name,
     port: listenPort,
@@ -647,6 +661,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
             `call: the timeout must be a non-negative number of ms or Infinity`,
           );
         }
+        if (dest.node === name) return callLocal<R>(dest, request, timeout);
         op = { module: "Distribution", function: "call", args: [dest, request, timeout] };
         caller = inProcess() ? self() : codec.nodePid;
       } catch (err) {

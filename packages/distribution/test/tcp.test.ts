@@ -338,6 +338,29 @@ describe("calls to { name, node } and monitorNode", () => {
     expect((unreachable as CallError).reason).toEqual({ nodedown: "zz@127.0.0.1" });
   });
 
+  it("a call to { name, node } naming this node calls the local process, as gen_server:call({Name, node()}, …)", async () => {
+    const a = await cluster.start("a");
+    await a.rt.run(() => GenServer.start(Counter, 3, { name: "counter" }));
+    const here = { name: "counter", node: "a@127.0.0.1" };
+    // outside process code, and inside a process
+    expect(await a.node.call(here, "get")).toBe(3);
+    expect(await a.rt.run(() => a.node.call(here, "get"))).toBe(3);
+    expect(a.node.nodes()).toEqual([]);
+    const missing = await a.node
+      .call({ name: "nobody", node: "a@127.0.0.1" }, "get")
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NoProcessError);
+    const slow = a.rt.spawn(() => new Promise(() => {}));
+    a.rt.register("silent", slow);
+    const late = await a.node
+      .call({ name: "silent", node: "a@127.0.0.1" }, "get", { timeout: 50 })
+      .catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(CallTimeoutError);
+    const crash = await a.node.call(here, "crash").catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(CallError);
+    expect((crash as CallError).reason).toBe("boom");
+  });
+
   it("a call in flight fails with nodedown when the connection drops", async () => {
     const a = await cluster.start("a");
     const b = await cluster.start("b");
