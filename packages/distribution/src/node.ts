@@ -9,9 +9,9 @@ import { createServer as createTlsServer } from "node:tls";
 import {
   BadArgumentError,
   CallError,
-  call as coreCall,
   type CallOperation,
   CallTimeoutError,
+  call as coreCall,
   exit,
   formatReason,
   inProcess,
