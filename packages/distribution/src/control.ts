@@ -10,7 +10,16 @@ import type { Wire } from "./connection.js";
 import { type DecodeOptions, Decoder } from "./etf/decode.js";
 import { A, printableReason, reasonFromTerm, reasonToTerm } from "./mapping.js";
 import type { RuntimePort } from "./runtime-port.js";
-import { Atom, type ErlTerm, ImproperList, List } from "./terms.js";
+import {
+  Atom,
+  type ErlTerm,
+  holdRef,
+  ImproperList,
+  internRef,
+  List,
+  releaseRef,
+  releaseRefsOf,
+} from "./terms.js";
 
 /** @internal A control message that does not follow the protocol. */
 export class ProtocolError extends Error {}
@@ -80,6 +89,8 @@ export class PeerLink {
 
   /** One decoder for every packet of the connection (packets are handled one at a time). */
   private readonly decoder: Decoder;
+  /** Whether the control message being decoded is a MONITOR_P (its reference is held). */
+  private holding = false;
 
   constructor(
     readonly peer: string,
@@ -88,7 +99,15 @@ export class PeerLink {
     decodeOptions: DecodeOptions,
     private readonly system: SystemNames,
   ) {
-    this.decoder = new Decoder(EMPTY_PACKET, 0, decodeOptions);
+    const ref = decodeOptions.ref ?? internRef;
+    this.decoder = new Decoder(EMPTY_PACKET, 0, {
+      ...decodeOptions,
+      // a MONITOR_P's reference lives until its DEMONITOR_P or DOWN: held, not interned weakly
+      ref: (node, creation, words) =>
+        this.holding && node === this.peer
+          ? holdRef(node, creation, words)
+          : ref(node, creation, words),
+    });
     this.nodePid = new Pid(port.node, 0, 0, port.creation);
   }
 
@@ -140,6 +159,7 @@ export class PeerLink {
         // a server that dies with a call pending answers with the DOWN of the caller's
         // monitor, which gen:call makes with the call's own reference: no reply will come
         this.inboundCalls.delete(signal.ref);
+        releaseRef(signal.ref);
         // a monitor by name (MONITOR_P with an atom) ends with the name, as OTP's does
         const from = signal.from instanceof Pid ? signal.from : Atom.of(signal.from.name);
         this.sendReason(MONITOR_P_EXIT, from, signal.to, signal.ref, signal.reason);
@@ -205,6 +225,8 @@ export class PeerLink {
   lost(): void {
     const calls = [...this.nameCalls.values()];
     this.nameCalls.clear();
+    this.inboundCalls.clear();
+    releaseRefsOf(this.peer);
     for (const c of calls) c.down("noconnection");
   }
 
@@ -228,7 +250,10 @@ export class PeerLink {
   packetAt(buf: Uint8Array, start: number, end: number): void {
     const d = this.decoder;
     d.reset(buf, start + 1, end);
+    // {MONITOR_P, …} starts 131, SMALL_TUPLE, arity, SMALL_INTEGER, 19
+    this.holding = buf[start + 5] === MONITOR_P && buf[start + 4] === 97 && buf[start + 2] === 104;
     const control = d.versioned();
+    this.holding = false;
     let message: ErlTerm | typeof NO_MESSAGE = NO_MESSAGE;
     if (d.pos < end) {
       message = d.versioned();
@@ -391,7 +416,10 @@ export class PeerLink {
         const target = c[2];
         if (target instanceof Atom) {
           const name = target.name;
-          if (this.port.whereis(name) === undefined && this.system.handles(name)) return;
+          if (this.port.whereis(name) === undefined && this.system.handles(name)) {
+            releaseRef(ref);
+            return;
+          }
           // core resolves the name: a DOWN noproc if nobody holds it, else a DOWN by name
           const to = { name, node: this.port.node };
           this.port.signal(this.peer, { type: "monitor-named", from, to, ref });
@@ -406,6 +434,7 @@ export class PeerLink {
         const ref = refOf(c[3]);
         // the caller gave up on a call (gen:call demonitors with the call's own reference)
         this.inboundCalls.delete(ref);
+        releaseRef(ref);
         const target = c[2];
         if (target instanceof Atom) {
           const to = { name: target.name, node: this.port.node };
