@@ -8,6 +8,7 @@
 import { Pid, Ref, type Signal } from "@trellis/core";
 import type { Wire } from "./connection.js";
 import { type DecodeOptions, Decoder } from "./etf/decode.js";
+import { GenCall } from "./gen-call.js";
 import { A, printableReason, reasonFromTerm, reasonToTerm } from "./mapping.js";
 import type { RuntimePort } from "./runtime-port.js";
 import {
@@ -208,11 +209,7 @@ export class PeerLink {
     const target = Atom.of(name);
     this.nameCalls.set(ref, pending);
     this.wire.send([MONITOR_P, caller, target, ref], false);
-    this.regSend(caller, name, [
-      A.genCall,
-      [caller, new ImproperList([A.alias], ref)],
-      request as ErlTerm,
-    ]);
+    this.regSend(caller, name, new GenCall(caller, ref, request));
   }
 
   /** Gives up a name call (timeout): forget it and drop the monitor. */
