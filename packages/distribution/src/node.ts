@@ -209,6 +209,11 @@ function checkDest(what: string, dest: unknown): void {
   checkedNode = d.node;
 }
 
+/** The operation a failed call names (made only when a call fails). */
+function callOperation(dest: RemoteName, request: unknown, timeout: number): CallOperation {
+  return { module: "Distribution", function: "call", args: [dest, request, timeout] };
+}
+
 function peerAddress(socket: Socket): string {
   return `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`;
 }
@@ -566,7 +571,6 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     dest: RemoteName,
     request: unknown,
     timeout: number,
-    op: CallOperation,
     caller: Pid,
   ): Promise<R> {
     // the call's reference (its monitor and reply alias) is the distribution's alone
@@ -585,6 +589,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         down: (reason) => {
           timer?.cancel();
           codec.release(ref);
+          const op = callOperation(dest, request, timeout);
           if (reason === "noproc") reject(new NoProcessError(op));
           else if (reason === "noconnection") reject(new CallError({ nodedown: dest.node }, op));
           else reject(new CallError(reason, op));
@@ -594,7 +599,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         timer = callTimers.start(timeout, () => {
           live.link.cancelNameCall(caller, dest.name, ref);
           codec.release(ref);
-          reject(new CallTimeoutError(op));
+          reject(new CallTimeoutError(callOperation(dest, request, timeout)));
         });
       }
       try {
@@ -650,7 +655,6 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       });
     },
     call<R>(dest: RemoteName, request: unknown, options: RemoteCallOptions = {}): Promise<R> {
-      let op: CallOperation;
       let caller: Pid;
       let timeout: number;
       try {
@@ -662,18 +666,19 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
           );
         }
         if (dest.node === name) return callLocal<R>(dest, request, timeout);
-        op = { module: "Distribution", function: "call", args: [dest, request, timeout] };
         caller = inProcess() ? self() : codec.nodePid;
       } catch (err) {
         return Promise.reject(err);
       }
       const live = conns.get(dest.node);
       // connected (the common case): no detour through connect's promise
-      if (live !== undefined) return callOver<R>(live, dest, request, timeout, op, caller);
+      if (live !== undefined) return callOver<R>(live, dest, request, timeout, caller);
       return connect(dest.node).then((ok) => {
         const now = ok ? conns.get(dest.node) : undefined;
-        if (now === undefined) throw new CallError({ nodedown: dest.node }, op);
-        return callOver<R>(now, dest, request, timeout, op, caller);
+        if (now === undefined) {
+          throw new CallError({ nodedown: dest.node }, callOperation(dest, request, timeout));
+        }
+        return callOver<R>(now, dest, request, timeout, caller);
       });
     },
     monitorNode(node: string, flag = true): void {
