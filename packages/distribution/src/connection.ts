@@ -7,8 +7,12 @@
  * @module
  */
 import type { Socket } from "node:net";
+import { Pid, Ref } from "@trellis/core";
 import { type EncodeOptions, Encoder } from "./etf/encode.js";
 import { Writer } from "./etf/writer.js";
+import { GenCall } from "./gen-call.js";
+import { A } from "./mapping.js";
+import { Atom } from "./terms.js";
 
 /** @internal */
 export interface WireOptions {
@@ -27,6 +31,31 @@ export interface WireOptions {
 }
 
 const PASS_THROUGH = 112;
+// control operations written field by field (erl_dist_protocol)
+const SEND = 2;
+const REG_SEND = 6;
+const MONITOR_P = 19;
+const DEMONITOR_P = 20;
+const ALIAS_SEND = 33;
+const SMALL_INTEGER = 97;
+const SMALL_TUPLE = 104;
+const LIST = 108;
+const SMALL_ATOM_UTF8 = 119;
+const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
+/** The atom `''` (SMALL_ATOM_UTF8, no bytes). */
+const EMPTY_ATOM = Uint8Array.of(SMALL_ATOM_UTF8, 0);
+/** `{'$gen_call', {` up to the caller's pid. */
+const GEN_CALL_HEAD = Uint8Array.of(
+  SMALL_TUPLE,
+  3,
+  SMALL_ATOM_UTF8,
+  9,
+  ...ascii("$gen_call"),
+  SMALL_TUPLE,
+  2,
+);
+/** `[alias | ` up to the reference. */
+const ALIAS_HEAD = Uint8Array.of(LIST, 0, 0, 0, 1, SMALL_ATOM_UTF8, 5, ...ascii("alias"));
 const INTENSITY = 4;
 const TICK = new Uint8Array(4);
 const RECEIVE_BUFFER = 64 * 1024;
@@ -39,6 +68,18 @@ function readU32(b: Uint8Array, at: number): number {
       (b[at + 3] as number)) >>>
     0
   );
+}
+
+/** Writes the start of a control tuple `{Op, …}` of `arity` elements. */
+function header(w: Writer, arity: number, op: number): void {
+  w.ensure(4);
+  const b = w.buf;
+  const p = w.pos;
+  b[p] = SMALL_TUPLE;
+  b[p + 1] = arity;
+  b[p + 2] = SMALL_INTEGER;
+  b[p + 3] = op;
+  w.pos = p + 4;
 }
 
 /** @internal */
@@ -150,13 +191,18 @@ export class Wire {
     const w = this.out;
     const start = w.pos;
     try {
-      w.u32(0);
-      w.u8(PASS_THROUGH);
-      w.u8(131);
-      this.enc.term(control);
+      w.ensure(8);
+      const b = w.buf;
+      const p = w.pos;
+      b[p] = b[p + 1] = b[p + 2] = b[p + 3] = 0;
+      b[p + 4] = PASS_THROUGH;
+      b[p + 5] = 131;
+      w.pos = p + 6;
+      this.control(control as readonly unknown[]);
       if (hasMessage) {
         w.u8(131);
-        this.enc.term(message);
+        if (message instanceof GenCall) this.genCall(message);
+        else this.enc.term(message);
       }
     } catch (err) {
       w.pos = start;
@@ -168,6 +214,78 @@ export class Wire {
       this.scheduled = true;
       setImmediate(this.flush);
     }
+  }
+
+  /**
+   * A control tuple: the common ones field by field (a header of constant bytes, then the
+   * pids, atoms and references straight to the encoder), any other one as a term.
+   */
+  private control(c: readonly unknown[]): void {
+    const enc = this.enc;
+    const w = this.out;
+    const op = c[0];
+    const n = c.length;
+    switch (op) {
+      case MONITOR_P:
+      case DEMONITOR_P: {
+        const from = c[1];
+        const to = c[2];
+        const ref = c[3];
+        if (n !== 4 || !(from instanceof Pid) || !(ref instanceof Ref)) break;
+        if (to instanceof Atom) {
+          header(w, 4, op);
+          enc.pid(from);
+          enc.atom(to.name);
+        } else if (to instanceof Pid) {
+          header(w, 4, op);
+          enc.pid(from);
+          enc.pid(to);
+        } else break;
+        enc.ref(ref);
+        return;
+      }
+      case REG_SEND: {
+        const from = c[1];
+        const name = c[3];
+        if (n !== 4 || !(from instanceof Pid) || c[2] !== A.empty || !(name instanceof Atom)) {
+          break;
+        }
+        header(w, 4, op);
+        enc.pid(from);
+        w.bytes(EMPTY_ATOM);
+        enc.atom(name.name);
+        return;
+      }
+      case SEND: {
+        const to = c[2];
+        if (n !== 3 || c[1] !== A.empty || !(to instanceof Pid)) break;
+        header(w, 3, op);
+        w.bytes(EMPTY_ATOM);
+        enc.pid(to);
+        return;
+      }
+      case ALIAS_SEND: {
+        const from = c[1];
+        const alias = c[2];
+        if (n !== 3 || !(from instanceof Pid) || !(alias instanceof Ref)) break;
+        header(w, 3, op);
+        enc.pid(from);
+        enc.ref(alias);
+        return;
+      }
+    }
+    enc.term(c);
+  }
+
+  /** `{'$gen_call', {Caller, [alias | Ref]}, Request}`, without building it. */
+  private genCall(m: GenCall): void {
+    const enc = this.enc;
+    const w = this.out;
+    w.bytes(GEN_CALL_HEAD);
+    enc.pid(m.caller);
+    w.bytes(ALIAS_HEAD);
+    enc.ref(m.ref);
+    enc.term(m.request);
   }
 
   private readonly flush = (): void => {

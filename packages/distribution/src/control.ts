@@ -8,9 +8,19 @@
 import { Pid, Ref, type Signal } from "@trellis/core";
 import type { Wire } from "./connection.js";
 import { type DecodeOptions, Decoder } from "./etf/decode.js";
+import { GenCall } from "./gen-call.js";
 import { A, printableReason, reasonFromTerm, reasonToTerm } from "./mapping.js";
 import type { RuntimePort } from "./runtime-port.js";
-import { Atom, type ErlTerm, ImproperList, List } from "./terms.js";
+import {
+  Atom,
+  type ErlTerm,
+  holdRef,
+  ImproperList,
+  internRef,
+  List,
+  releaseRef,
+  releaseRefsOf,
+} from "./terms.js";
 
 /** @internal A control message that does not follow the protocol. */
 export class ProtocolError extends Error {}
@@ -37,6 +47,14 @@ const SPAWN_REQUEST = 29;
 const SPAWN_REPLY = 31;
 const UNLINK_ID = 35;
 const UNLINK_ID_ACK = 36;
+
+/** The arity of the control tuples read field by field, by operation. */
+const FIELDS: (number | undefined)[] = [];
+FIELDS[SEND] = 3;
+FIELDS[REG_SEND] = 4;
+FIELDS[ALIAS_SEND] = 3;
+FIELDS[MONITOR_P] = 4;
+FIELDS[DEMONITOR_P] = 4;
 
 const NO_MESSAGE: unique symbol = Symbol("no message");
 const EMPTY_PACKET = new Uint8Array(0);
@@ -80,6 +98,8 @@ export class PeerLink {
 
   /** One decoder for every packet of the connection (packets are handled one at a time). */
   private readonly decoder: Decoder;
+  /** Whether the control message being decoded is a MONITOR_P (its reference is held). */
+  private holding = false;
 
   constructor(
     readonly peer: string,
@@ -88,7 +108,15 @@ export class PeerLink {
     decodeOptions: DecodeOptions,
     private readonly system: SystemNames,
   ) {
-    this.decoder = new Decoder(EMPTY_PACKET, 0, decodeOptions);
+    const ref = decodeOptions.ref ?? internRef;
+    this.decoder = new Decoder(EMPTY_PACKET, 0, {
+      ...decodeOptions,
+      // a MONITOR_P's reference lives until its DEMONITOR_P or DOWN: held, not interned weakly
+      ref: (node, creation, words) =>
+        this.holding && node === this.peer
+          ? holdRef(node, creation, words)
+          : ref(node, creation, words),
+    });
     this.nodePid = new Pid(port.node, 0, 0, port.creation);
   }
 
@@ -140,6 +168,7 @@ export class PeerLink {
         // a server that dies with a call pending answers with the DOWN of the caller's
         // monitor, which gen:call makes with the call's own reference: no reply will come
         this.inboundCalls.delete(signal.ref);
+        releaseRef(signal.ref);
         // a monitor by name (MONITOR_P with an atom) ends with the name, as OTP's does
         const from = signal.from instanceof Pid ? signal.from : Atom.of(signal.from.name);
         this.sendReason(MONITOR_P_EXIT, from, signal.to, signal.ref, signal.reason);
@@ -188,11 +217,7 @@ export class PeerLink {
     const target = Atom.of(name);
     this.nameCalls.set(ref, pending);
     this.wire.send([MONITOR_P, caller, target, ref], false);
-    this.regSend(caller, name, [
-      A.genCall,
-      [caller, new ImproperList([A.alias], ref)],
-      request as ErlTerm,
-    ]);
+    this.regSend(caller, name, new GenCall(caller, ref, request));
   }
 
   /** Gives up a name call (timeout): forget it and drop the monitor. */
@@ -205,6 +230,8 @@ export class PeerLink {
   lost(): void {
     const calls = [...this.nameCalls.values()];
     this.nameCalls.clear();
+    this.inboundCalls.clear();
+    releaseRefsOf(this.peer);
     for (const c of calls) c.down("noconnection");
   }
 
@@ -228,7 +255,52 @@ export class PeerLink {
   packetAt(buf: Uint8Array, start: number, end: number): void {
     const d = this.decoder;
     d.reset(buf, start + 1, end);
+    // A control tuple starts 131, SMALL_TUPLE, arity, SMALL_INTEGER, operation: the common
+    // ones are read field by field, without building the tuple
+    const op = buf[start + 5] as number;
+    const n = buf[start + 3];
+    if (
+      end - start > 6 &&
+      buf[start + 4] === 97 &&
+      buf[start + 2] === 104 &&
+      buf[start + 1] === 131 &&
+      FIELDS[op] === n
+    ) {
+      d.pos = start + 6;
+      this.holding = op === MONITOR_P;
+      const f1 = d.term();
+      const f2 = d.term();
+      const f3 = n === 4 ? d.term() : undefined;
+      this.holding = false;
+      let message: ErlTerm | typeof NO_MESSAGE = NO_MESSAGE;
+      if (d.pos < end) {
+        message = d.versioned();
+        if (d.pos !== end) throw new ProtocolError("bytes after the message");
+      }
+      this.op = op;
+      this.msg = message;
+      switch (op) {
+        case SEND:
+          this.message(this.local(f2), this.takeMessage());
+          return;
+        case REG_SEND:
+          this.onRegSend(f1, f3, this.takeMessage());
+          return;
+        case ALIAS_SEND:
+          this.onAliasSend(f2, this.takeMessage());
+          return;
+        case MONITOR_P:
+          this.onMonitor(f1, f2, f3);
+          return;
+        default:
+          this.onDemonitor(f1, f2, f3);
+          return;
+      }
+    }
+    // {MONITOR_P, …} starts 131, SMALL_TUPLE, arity, SMALL_INTEGER, 19
+    this.holding = op === MONITOR_P && buf[start + 4] === 97 && buf[start + 2] === 104;
     const control = d.versioned();
+    this.holding = false;
     let message: ErlTerm | typeof NO_MESSAGE = NO_MESSAGE;
     if (d.pos < end) {
       message = d.versioned();
@@ -270,44 +342,15 @@ export class PeerLink {
         this.message(this.local(c[2]), withMessage());
         return;
       case REG_SEND:
-      case REG_SEND_TT: {
+      case REG_SEND_TT:
         arity(c, op === REG_SEND ? 4 : 5);
-        const from = pid(c[1]);
-        const name = c[3];
-        if (!(name instanceof Atom))
-          throw new ProtocolError("REG_SEND to something other than an atom");
-        const m = withMessage();
-        const to = this.port.whereis(name.name);
-        if (to === undefined && this.system.handles(name.name)) {
-          this.system.message(name.name, from, m, this);
-          return;
-        }
-        // core resolves the name (and drops the message if nobody holds it, as in OTP)
-        const message = to === undefined ? m : this.envelope(to, m);
-        const dest = { name: name.name, node: this.port.node };
-        // the sender is informative only: core takes it only when it is the peer's
-        const sender = from.node === this.peer ? from : undefined;
-        this.port.signal(this.peer, { type: "send-named", from: sender, to: dest, message });
+        this.onRegSend(c[1], c[3], withMessage());
         return;
-      }
       case ALIAS_SEND:
-      case ALIAS_SEND_TT: {
+      case ALIAS_SEND_TT:
         arity(c, op === ALIAS_SEND ? 3 : 4);
-        const alias = c[2];
-        if (!(alias instanceof Ref))
-          throw new ProtocolError("ALIAS_SEND to something other than a reference");
-        const m = withMessage();
-        // A reply to one of our calls: {[alias | Ref], Value} (or {Ref, Value})
-        if (Array.isArray(m) && m.length === 2 && (aliasOf(m[0]) === alias || m[0] === alias)) {
-          const named = this.nameCalls.get(alias);
-          if (named !== undefined) {
-            this.nameCalls.delete(alias);
-            this.wire.send([DEMONITOR_P, named.caller, Atom.of(named.name), alias], false);
-            named.answer(m[1]);
-          } else this.port.signal(this.peer, { type: "reply", ref: alias, value: m[1] });
-        }
+        this.onAliasSend(c[2], withMessage());
         return;
-      }
       case EXIT:
       case EXIT2:
         arity(c, 4);
@@ -384,37 +427,14 @@ export class PeerLink {
         this.wire.send([SPAWN_REPLY, reqId, from, flags, result], false);
         return;
       }
-      case MONITOR_P: {
+      case MONITOR_P:
         arity(c, 4);
-        const from = pid(c[1]);
-        const ref = refOf(c[3]);
-        const target = c[2];
-        if (target instanceof Atom) {
-          const name = target.name;
-          if (this.port.whereis(name) === undefined && this.system.handles(name)) return;
-          // core resolves the name: a DOWN noproc if nobody holds it, else a DOWN by name
-          const to = { name, node: this.port.node };
-          this.port.signal(this.peer, { type: "monitor-named", from, to, ref });
-        } else {
-          this.port.signal(this.peer, { type: "monitor", from, to: this.local(target), ref });
-        }
+        this.onMonitor(c[1], c[2], c[3]);
         return;
-      }
-      case DEMONITOR_P: {
+      case DEMONITOR_P:
         arity(c, 4);
-        const from = pid(c[1]);
-        const ref = refOf(c[3]);
-        // the caller gave up on a call (gen:call demonitors with the call's own reference)
-        this.inboundCalls.delete(ref);
-        const target = c[2];
-        if (target instanceof Atom) {
-          const to = { name: target.name, node: this.port.node };
-          this.port.signal(this.peer, { type: "demonitor-named", from, to, ref });
-        } else {
-          this.port.signal(this.peer, { type: "demonitor", from, to: this.local(target), ref });
-        }
+        this.onDemonitor(c[1], c[2], c[3]);
         return;
-      }
       case MONITOR_P_EXIT: {
         arity(c, 5);
         const to = this.local(c[2]);
@@ -445,6 +465,72 @@ export class PeerLink {
       }
       default:
         throw new ProtocolError(`unsupported operation ${op}`);
+    }
+  }
+
+  private onRegSend(fromTerm: ErlTerm, nameTerm: ErlTerm, m: ErlTerm): void {
+    const from = pid(fromTerm);
+    if (!(nameTerm instanceof Atom)) {
+      throw new ProtocolError("REG_SEND to something other than an atom");
+    }
+    const name = nameTerm.name;
+    const to = this.port.whereis(name);
+    if (to === undefined && this.system.handles(name)) {
+      this.system.message(name, from, m, this);
+      return;
+    }
+    // core resolves the name (and drops the message if nobody holds it, as in OTP)
+    const message = to === undefined ? m : this.envelope(to, m);
+    const dest = { name, node: this.port.node };
+    // the sender is informative only: core takes it only when it is the peer's
+    const sender = from.node === this.peer ? from : undefined;
+    this.port.signal(this.peer, { type: "send-named", from: sender, to: dest, message });
+  }
+
+  private onAliasSend(aliasTerm: ErlTerm, m: ErlTerm): void {
+    if (!(aliasTerm instanceof Ref)) {
+      throw new ProtocolError("ALIAS_SEND to something other than a reference");
+    }
+    const alias = aliasTerm;
+    // A reply to one of our calls: {[alias | Ref], Value} (or {Ref, Value})
+    if (Array.isArray(m) && m.length === 2 && (aliasOf(m[0]) === alias || m[0] === alias)) {
+      const named = this.nameCalls.get(alias);
+      if (named !== undefined) {
+        this.nameCalls.delete(alias);
+        this.wire.send([DEMONITOR_P, named.caller, Atom.of(named.name), alias], false);
+        named.answer(m[1]);
+      } else this.port.signal(this.peer, { type: "reply", ref: alias, value: m[1] });
+    }
+  }
+
+  private onMonitor(fromTerm: ErlTerm, target: ErlTerm, refTerm: ErlTerm): void {
+    const from = pid(fromTerm);
+    const ref = refOf(refTerm);
+    if (target instanceof Atom) {
+      const name = target.name;
+      if (this.port.whereis(name) === undefined && this.system.handles(name)) {
+        releaseRef(ref);
+        return;
+      }
+      // core resolves the name: a DOWN noproc if nobody holds it, else a DOWN by name
+      const to = { name, node: this.port.node };
+      this.port.signal(this.peer, { type: "monitor-named", from, to, ref });
+    } else {
+      this.port.signal(this.peer, { type: "monitor", from, to: this.local(target), ref });
+    }
+  }
+
+  private onDemonitor(fromTerm: ErlTerm, target: ErlTerm, refTerm: ErlTerm): void {
+    const from = pid(fromTerm);
+    const ref = refOf(refTerm);
+    // the caller gave up on a call (gen:call demonitors with the call's own reference)
+    this.inboundCalls.delete(ref);
+    releaseRef(ref);
+    if (target instanceof Atom) {
+      const to = { name: target.name, node: this.port.node };
+      this.port.signal(this.peer, { type: "demonitor-named", from, to, ref });
+    } else {
+      this.port.signal(this.peer, { type: "demonitor", from, to: this.local(target), ref });
     }
   }
 

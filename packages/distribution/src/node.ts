@@ -11,6 +11,7 @@ import {
   CallError,
   type CallOperation,
   CallTimeoutError,
+  call as coreCall,
   exit,
   formatReason,
   inProcess,
@@ -147,6 +148,8 @@ export interface DistributionNode {
    * Node}, Request, Timeout)`), connecting first if needed: the server gets a
    * `CallRequest` (or Erlang's `{'$gen_call', From, Request}`), and the promise resolves
    * with its reply. Works inside and outside process code; the timeout runs on real time.
+   * A `node` that is this node's own name calls the local process, as
+   * `gen_server:call({Name, node()}, …)` does.
    *
    * Rejects with `NoProcessError` if nobody is registered under `name` there,
    * `CallError` with the server's exit reason if it dies first, `CallError` with
@@ -204,6 +207,11 @@ function checkDest(what: string, dest: unknown): void {
     );
   }
   checkedNode = d.node;
+}
+
+/** The operation a failed call names (made only when a call fails). */
+function callOperation(dest: RemoteName, request: unknown, timeout: number): CallOperation {
+  return { module: "Distribution", function: "call", args: [dest, request, timeout] };
 }
 
 function peerAddress(socket: Socket): string {
@@ -563,7 +571,6 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     dest: RemoteName,
     request: unknown,
     timeout: number,
-    op: CallOperation,
     caller: Pid,
   ): Promise<R> {
     // the call's reference (its monitor and reply alias) is the distribution's alone
@@ -582,6 +589,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         down: (reason) => {
           timer?.cancel();
           codec.release(ref);
+          const op = callOperation(dest, request, timeout);
           if (reason === "noproc") reject(new NoProcessError(op));
           else if (reason === "noconnection") reject(new CallError({ nodedown: dest.node }, op));
           else reject(new CallError(reason, op));
@@ -591,7 +599,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         timer = callTimers.start(timeout, () => {
           live.link.cancelNameCall(caller, dest.name, ref);
           codec.release(ref);
-          reject(new CallTimeoutError(op));
+          reject(new CallTimeoutError(callOperation(dest, request, timeout)));
         });
       }
       try {
@@ -604,6 +612,17 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         reject(err);
       }
     });
+  }
+
+  /**
+   * A call to `{ name, node }` where `node` is this node: core's local call, as
+   * `gen_server:call({Name, node()}, …)` is (from a fresh process outside process code).
+   */
+  function callLocal<R>(dest: RemoteName, request: unknown, timeout: number): Promise<R> {
+    const options = { timeout, module: "Distribution", function: "call" };
+    const local = { name: dest.name, node: name };
+    if (inProcess() && self().node === name) return coreCall<R>(local, request, options);
+    return rt.run(() => coreCall<R>(local, request, options));
   }
 
   const distributionNode: DistributionNode = {
@@ -636,7 +655,6 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
       });
     },
     call<R>(dest: RemoteName, request: unknown, options: RemoteCallOptions = {}): Promise<R> {
-      let op: CallOperation;
       let caller: Pid;
       let timeout: number;
       try {
@@ -647,18 +665,20 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
             `call: the timeout must be a non-negative number of ms or Infinity`,
           );
         }
-        op = { module: "Distribution", function: "call", args: [dest, request, timeout] };
+        if (dest.node === name) return callLocal<R>(dest, request, timeout);
         caller = inProcess() ? self() : codec.nodePid;
       } catch (err) {
         return Promise.reject(err);
       }
       const live = conns.get(dest.node);
       // connected (the common case): no detour through connect's promise
-      if (live !== undefined) return callOver<R>(live, dest, request, timeout, op, caller);
+      if (live !== undefined) return callOver<R>(live, dest, request, timeout, caller);
       return connect(dest.node).then((ok) => {
         const now = ok ? conns.get(dest.node) : undefined;
-        if (now === undefined) throw new CallError({ nodedown: dest.node }, op);
-        return callOver<R>(now, dest, request, timeout, op, caller);
+        if (now === undefined) {
+          throw new CallError({ nodedown: dest.node }, callOperation(dest, request, timeout));
+        }
+        return callOver<R>(now, dest, request, timeout, caller);
       });
     },
     monitorNode(node: string, flag = true): void {

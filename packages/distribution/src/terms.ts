@@ -444,6 +444,11 @@ export class WeakTable<T extends object, K extends string | number = string> {
   private readonly table = new Map<K, WeakRef<T>>();
   private sweepAt = 1024;
 
+  /** How many entries (live or not) the table has. */
+  get size(): number {
+    return this.table.size;
+  }
+
   get(key: K): T | undefined {
     return this.table.get(key)?.deref();
   }
@@ -540,6 +545,13 @@ export function internRef(node: string, creation: number, words: readonly number
   if (recent !== undefined && recent.creation === creation && recent.node === node) {
     if (sameWords(recent.words, words)) return recent;
   }
+  if (heldRefs.size > 0) {
+    const held = heldRefs.get(heldKey(words));
+    if (held !== undefined && sameRef(held, node, creation, words)) {
+      recentRefs[slot] = held;
+      return held;
+    }
+  }
   const key = `${node}\u0000${creation}\u0000${words.join(",")}`;
   let ref = refTable.get(key);
   if (ref === undefined) {
@@ -548,4 +560,64 @@ export function internRef(node: string, creation: number, words: readonly number
   }
   recentRefs[slot] = ref;
   return ref;
+}
+
+// References held strongly for a protocol lifetime the node layer knows (a peer's monitor,
+// hence its gen calls: MONITOR_P to DEMONITOR_P or DOWN), so they need no weak reference
+// (V8 clears those only in full collections: a WeakRef per call filled the table on Node 24).
+// Keyed by their first two words; a key taken by another reference falls back to interning.
+const heldRefs = new Map<number, ErlRef>();
+
+function heldKey(words: readonly number[]): number {
+  return words.length === 3
+    ? (words[0] as number) + ((words[1] as number) % 0x100000) * 0x100000000
+    : -1;
+}
+
+function sameRef(r: ErlRef, node: string, creation: number, words: readonly number[]): boolean {
+  return r.creation === creation && r.node === node && sameWords(r.words, words);
+}
+
+/**
+ * @internal The one {@link ErlRef} for a reference of another node, held strongly (without a
+ * weak reference) until {@link releaseRef}: for references whose end the protocol announces.
+ */
+export function holdRef(node: string, creation: number, words: readonly number[]): ErlRef {
+  const key = heldKey(words);
+  const held = key < 0 ? undefined : heldRefs.get(key);
+  if (key < 0 || held !== undefined) {
+    if (held !== undefined && sameRef(held, node, creation, words)) return held;
+    return internRef(node, creation, words);
+  }
+  const slot = (Math.imul(words[0] ?? 0, 0x9e3779b1) ^ (words[1] ?? 0) ^ creation) & RECENT_MASK;
+  const recent = recentRefs[slot];
+  let ref: ErlRef | undefined =
+    recent !== undefined && sameRef(recent, node, creation, words) ? recent : undefined;
+  if (ref === undefined && refTable.size > 0) {
+    ref = refTable.get(`${node}\u0000${creation}\u0000${words.join(",")}`);
+  }
+  ref ??= new ErlRef(node, creation, words);
+  heldRefs.set(key, ref);
+  recentRefs[slot] = ref;
+  return ref;
+}
+
+/**
+ * @internal Ends {@link holdRef}: a later copy of the reference decodes to the same object
+ * only while the object is still in the interning caches.
+ */
+export function releaseRef(ref: Ref): void {
+  if (!(ref instanceof ErlRef)) return;
+  const key = heldKey(ref.words);
+  if (key >= 0 && heldRefs.get(key) === ref) heldRefs.delete(key);
+}
+
+/** @internal Ends {@link holdRef} for every reference of `node` (its connection is gone). */
+export function releaseRefsOf(node: string): void {
+  for (const [key, ref] of heldRefs) if (ref.node === node) heldRefs.delete(key);
+}
+
+/** @internal How many references are held (tests). */
+export function heldRefCount(): number {
+  return heldRefs.size;
 }

@@ -8,6 +8,7 @@ import {
   DownMessage,
   ExitMessage,
   exit,
+  type From,
   link,
   monitor,
   NoProcessError,
@@ -24,6 +25,8 @@ import { OURS } from "../src/flags.js";
 import { initiate } from "../src/handshake.js";
 import { internPid, type PortMapper, startPg, startPortMapper } from "../src/index.js";
 import { connectSocket, SocketReader } from "../src/net/reader.js";
+import { peerLinkOf } from "../src/node.js";
+import { heldRefCount } from "../src/terms.js";
 import { Cluster, type TestNode, until } from "./support/nodes.js";
 
 const { ok, reply, noreply, stop } = GenServer.Result;
@@ -338,18 +341,85 @@ describe("calls to { name, node } and monitorNode", () => {
     expect((unreachable as CallError).reason).toEqual({ nodedown: "zz@127.0.0.1" });
   });
 
+  it("a call to { name, node } naming this node calls the local process, as gen_server:call({Name, node()}, …)", async () => {
+    const a = await cluster.start("a");
+    await a.rt.run(() => GenServer.start(Counter, 3, { name: "counter" }));
+    const here = { name: "counter", node: "a@127.0.0.1" };
+    // outside process code, and inside a process
+    expect(await a.node.call(here, "get")).toBe(3);
+    expect(await a.rt.run(() => a.node.call(here, "get"))).toBe(3);
+    expect(a.node.nodes()).toEqual([]);
+    const missing = await a.node
+      .call({ name: "nobody", node: "a@127.0.0.1" }, "get")
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NoProcessError);
+    const slow = a.rt.spawn(() => new Promise(() => {}));
+    a.rt.register("silent", slow);
+    const late = await a.node
+      .call({ name: "silent", node: "a@127.0.0.1" }, "get", { timeout: 50 })
+      .catch((e: unknown) => e);
+    expect(late).toBeInstanceOf(CallTimeoutError);
+    const crash = await a.node.call(here, "crash").catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(CallError);
+    expect((crash as CallError).reason).toBe("boom");
+  });
+
+  it("a server that keeps a remote call's From replies later; the call's reference is held only while the call lives", async () => {
+    const a = await cluster.start("a");
+    const b = await cluster.start("b");
+    type DeferCall = GenServer.Request<number, number> | GenServer.Request<"count", number>;
+    type Waiting = { waiting: [From, number][]; done: From[] };
+    const Defer = GenServer.define({
+      init: () => ok({ waiting: [] as [From, number][], done: [] as From[] }),
+      handleCall: (n: DeferCall, from, s: { waiting: [From, number][]; done: From[] }) =>
+        n === "count"
+          ? reply(s.waiting.length, s)
+          : noreply<Waiting>({ ...s, waiting: [...s.waiting, [from, n as number]] }),
+      handleCast: (_: "flush", s: { waiting: [From, number][]; done: From[] }) => {
+        // answer the last caller first, and keep the From objects after answering
+        for (const [from, n] of [...s.waiting].reverse()) GenServer.reply(from, n * 10);
+        return noreply({ waiting: [], done: s.waiting.map(([from]) => from) });
+      },
+      handleInfo: (_: "again", s: { waiting: [From, number][]; done: From[] }) => {
+        // a second reply to a kept From is dropped, as in OTP (the caller's alias is gone)
+        for (const from of s.done) GenServer.reply(from, -1);
+        return noreply(s);
+      },
+    });
+    const server = await b.rt.run(() => GenServer.start(Defer, undefined, { name: "defer" }));
+    const dest = { name: "defer", node: "b@127.0.0.1" };
+    const held = heldRefCount();
+    const calls = [1, 2, 3].map((n) => a.node.call<number>(dest, n));
+    await until(() => peerLinkOf(b.node, "a@127.0.0.1")?.pendingInboundCalls === 3);
+    // each pending call's reference (its monitor's) is held on the server, without a weak reference
+    expect(heldRefCount()).toBe(held + 3);
+    expect(await b.rt.run(() => GenServer.call(server, "count"))).toBe(3);
+    b.rt.run(() => GenServer.cast(server, "flush"));
+    expect(await Promise.all(calls)).toEqual([10, 20, 30]);
+    // the caller demonitors after the reply: nothing is held any more
+    await until(() => heldRefCount() === held, 2000, "the held references released");
+    expect(peerLinkOf(b.node, "a@127.0.0.1")?.pendingInboundCalls).toBe(0);
+    b.rt.send(server, "again");
+    expect(await a.node.call(dest, "count")).toBe(0);
+    await until(() => heldRefCount() === held, 2000, "the last call's reference released");
+  });
+
   it("a call in flight fails with nodedown when the connection drops", async () => {
     const a = await cluster.start("a");
     const b = await cluster.start("b");
     const slow = b.rt.spawn(() => new Promise(() => {}));
     b.rt.register("silent", slow);
+    const held = heldRefCount();
     const pending = a.node.call({ name: "silent", node: "b@127.0.0.1" }, "get", {
       timeout: Number.POSITIVE_INFINITY,
     });
     const failure = pending.catch((e: unknown) => e);
     await until(() => b.rt.processInfo(slow)?.monitoredBy.length === 1, 5000, "the call's monitor");
+    expect(heldRefCount()).toBe(held + 1);
     await b.node.stop();
     expect(((await failure) as CallError).reason).toEqual({ nodedown: "b@127.0.0.1" });
+    // the server let go of the reference of the call that lost its connection
+    expect(heldRefCount()).toBe(held);
   });
 
   it("monitorNode delivers { nodedown } when the connection goes, or at once if it cannot be made", async () => {

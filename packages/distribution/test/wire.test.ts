@@ -3,10 +3,21 @@
 // into one socket write per event-loop turn.
 import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
+import { Pid, Ref } from "@trellis/core";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { Wire } from "../src/connection.js";
-import { atom, decodeAt } from "../src/index.js";
+import { GenCall } from "../src/gen-call.js";
+import {
+  atom,
+  decodeAt,
+  type ErlTerm,
+  encode,
+  ImproperList,
+  internPid,
+  internRef,
+  list,
+} from "../src/index.js";
 
 /** The parts of a socket the wire uses; `written` keeps every write. */
 class FakeSocket extends EventEmitter {
@@ -164,5 +175,47 @@ describe("Wire (writing)", () => {
     const control = decodeAt(out, 5);
     expect(control.term).toEqual([2, atom(""), atom("a")]);
     expect(decodeAt(out, control.end)).toEqual({ term: "ok", end: out.length });
+  });
+});
+
+describe("Wire (control messages written field by field)", () => {
+  it("writes the common control messages and the call envelope byte for byte as the generic encoder does", async () => {
+    const { socket, wire } = open();
+    const me = new Pid("a@127.0.0.1", 81, 2, 7);
+    const them = internPid("b@127.0.0.1", 90, 0, 3);
+    const ref = new Ref("a@127.0.0.1", 2 ** 40 + 5, 7);
+    const theirs = internRef("b@127.0.0.1", 3, [1, 2, 3]);
+    const name = atom("counter");
+    const cases: [unknown[], unknown, ErlTerm | undefined][] = [
+      [[19, me, name, ref], undefined, undefined],
+      [[19, me, them, theirs], undefined, undefined],
+      [[20, me, name, ref], undefined, undefined],
+      [[20, me, them, ref], undefined, undefined],
+      [
+        [6, me, atom(""), name],
+        new GenCall(me, ref, [atom("inc"), 1]),
+        [atom("$gen_call"), [me, new ImproperList([atom("alias")], ref)], [atom("inc"), 1]],
+      ],
+      [[6, me, atom(""), name], "hello", "hello"],
+      [[2, atom(""), them], list(1, 2), list(1, 2)],
+      [
+        [33, me, theirs],
+        [new ImproperList([atom("alias")], theirs), 5],
+        [new ImproperList([atom("alias")], theirs), 5],
+      ],
+      // shapes the fast paths do not take go through the generic encoder
+      [[19, me, "not an atom", ref], undefined, undefined],
+      [[6, me, atom("x"), name], 1, 1],
+    ];
+    const expected: number[] = [];
+    for (const [control, message, term] of cases) {
+      wire.send(control, message !== undefined, message);
+      const body = [...encode(control as ErlTerm)];
+      if (term !== undefined) body.push(...encode(term));
+      expected.push(...frame(body));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(socket.written.length).toBe(1);
+    expect(Array.from(socket.written[0] as Uint8Array)).toEqual(expected);
   });
 });

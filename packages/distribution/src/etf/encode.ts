@@ -151,32 +151,11 @@ export class Encoder {
       return;
     }
     if (v instanceof Pid) {
-      this.opts.seen?.(v);
-      w.u8(T.NEW_PID);
-      this.atom(v.node);
-      w.u32(v.id);
-      w.u32(v.serial);
-      w.u32(v.creation);
+      this.pid(v);
       return;
     }
     if (v instanceof Ref) {
-      this.opts.seen?.(v);
-      w.u8(T.NEWER_REFERENCE);
-      if (v instanceof ErlRef) {
-        const words = v.words;
-        w.u16(words.length);
-        this.atom(v.node);
-        w.u32(v.creation);
-        for (const word of words) w.u32(word);
-      } else {
-        // a reference core made: its number in the first two of three words
-        w.u16(3);
-        this.atom(v.node);
-        w.u32(v.creation);
-        w.u32(v.id % 0x100000000);
-        w.u32(Math.floor(v.id / 0x100000000) % 0x100000000);
-        w.u32(0);
-      }
+      this.ref(v);
       return;
     }
     if (v instanceof Map) {
@@ -278,6 +257,56 @@ export class Encoder {
     for (let i = 0; i < n; i++) this.term(items[i]);
     if (tail === PROPER) w.u8(T.NIL);
     else this.term(tail);
+  }
+
+  /** A pid (NEW_PID_EXT). */
+  pid(v: Pid): void {
+    this.opts.seen?.(v);
+    const w = this.w;
+    w.u8(T.NEW_PID);
+    this.nodeAtom(v.node);
+    w.ensure(12);
+    w.u32(v.id);
+    w.u32(v.serial);
+    w.u32(v.creation);
+  }
+
+  /** A reference (NEWER_REFERENCE_EXT). */
+  ref(v: Ref): void {
+    this.opts.seen?.(v);
+    const w = this.w;
+    w.u8(T.NEWER_REFERENCE);
+    if (v instanceof ErlRef) {
+      const words = v.words;
+      w.u16(words.length);
+      this.nodeAtom(v.node);
+      w.u32(v.creation);
+      for (const word of words) w.u32(word);
+    } else {
+      // a reference core made: its number in the first two of three words
+      w.u16(3);
+      this.nodeAtom(v.node);
+      w.u32(v.creation);
+      w.u32(v.id % 0x100000000);
+      w.u32(Math.floor(v.id / 0x100000000) % 0x100000000);
+      w.u32(0);
+    }
+  }
+
+  /** The node name of a pid or reference: mostly the same one, remembered without a lookup. */
+  private lastNode = "";
+  private lastNodeExt: Uint8Array | undefined;
+  private nodeAtom(node: string): void {
+    if (node === this.lastNode && this.lastNodeExt !== undefined) {
+      this.w.bytes(this.lastNodeExt);
+      return;
+    }
+    this.atom(node);
+    const ext = atomCache.get(node);
+    if (ext !== undefined) {
+      this.lastNode = node;
+      this.lastNodeExt = ext;
+    }
   }
 
   atom(name: string): void {
