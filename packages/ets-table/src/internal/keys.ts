@@ -89,6 +89,9 @@ export function keyEquals(a: unknown, b: unknown): boolean {
     }
     return true;
   }
+  // A pid or a ref equals only itself (core's `equals` compares them by identity), and
+  // `a !== b` here: a bag's rows of many processes under one key compare quickly.
+  if (Pid.is(a) || Ref.is(a)) return false;
   return equals(a as Term, b as Term);
 }
 
