@@ -177,6 +177,19 @@ export class Carrier implements Transport {
     }
   }
 
+  /** Writes a call request's From (interned for the reply's way back) and its request. */
+  private callRequest(m: CallRequest): void {
+    const from = m.from;
+    const fr = from.ref;
+    this.ctx.interner.fromOut(
+      from,
+      fr.node === this.here ? this.hereRefs : fr.node === this.peer ? this.peerRefs : undefined,
+    );
+    this.optPid(from.pid);
+    this.ref(fr, false);
+    this.value(m.request, "request", true);
+  }
+
   deliver(signal: Signal): void {
     if (this.closed) return;
     const out = this.out;
@@ -190,19 +203,7 @@ export class Carrier implements Transport {
             // Throws UncloneableError to the caller before anything is queued.
             out.num(CALL);
             this.pid(signal.to);
-            const from = m.from;
-            const fr = from.ref;
-            this.ctx.interner.fromOut(
-              from,
-              fr.node === this.here
-                ? this.hereRefs
-                : fr.node === this.peer
-                  ? this.peerRefs
-                  : undefined,
-            );
-            this.optPid(from.pid);
-            this.ref(fr, false);
-            this.value(m.request, "request", true);
+            this.callRequest(m);
           } else if (m instanceof CastRequest) {
             out.num(CAST);
             this.pid(signal.to);
@@ -261,19 +262,7 @@ export class Carrier implements Transport {
           if (m instanceof CallRequest) {
             out.num(CALL_NAMED);
             out.obj(signal.to.name);
-            const from = m.from;
-            const fr = from.ref;
-            this.ctx.interner.fromOut(
-              from,
-              fr.node === this.here
-                ? this.hereRefs
-                : fr.node === this.peer
-                  ? this.peerRefs
-                  : undefined,
-            );
-            this.optPid(from.pid);
-            this.ref(fr, false);
-            this.value(m.request, "request", true);
+            this.callRequest(m);
           } else {
             out.num(SEND_NAMED);
             out.obj(signal.to.name);
