@@ -320,9 +320,17 @@ function registry(rt: Runtime): Map<string, TableState> {
   return m;
 }
 
-/** The calling process, or `undefined` outside process code (or in a dead one). */
+/**
+ * The calling process, or `undefined` outside process code (or in a dead one). One lookup of
+ * the current process (`self()`), not two (`inProcess()` then `self()`): `self()` throws only
+ * where there is no live caller, which is the path where the access check fails anyway.
+ */
 function caller(): Pid | undefined {
-  return inProcess() ? self() : undefined;
+  try {
+    return self();
+  } catch {
+    return undefined;
+  }
 }
 
 /** @internal The live state behind a table or a name; throws if there is none. */

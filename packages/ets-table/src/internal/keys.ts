@@ -72,7 +72,7 @@ export function hashKey(k: unknown): number {
   return hash(k as Term);
 }
 
-/** `equals` for validated terms, with fast paths for numbers, strings and short arrays. */
+/** `equals` for validated terms, with fast paths for numbers, strings, pids, refs and short arrays. */
 export function keyEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   const ta = typeof a;
@@ -89,6 +89,8 @@ export function keyEquals(a: unknown, b: unknown): boolean {
     }
     return true;
   }
+  // Pids and refs are equal only when identical (core's `equals`), which `a === b` settled.
+  if (Pid.is(a) || Ref.is(a)) return false;
   return equals(a as Term, b as Term);
 }
 
