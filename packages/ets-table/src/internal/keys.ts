@@ -121,7 +121,7 @@ function isPrimitiveTerm(v: unknown): boolean {
  * Whether `v` is a term, cheaply for the usual shapes (primitives, short arrays of
  * primitives); the rest goes to core's checks (cycles, plain objects, pids, refs).
  */
-function quickTerm(v: unknown, depth: number): boolean {
+export function quickTerm(v: unknown, depth: number): boolean {
   if (isPrimitiveTerm(v)) return true;
   if (typeof v !== "object") return false;
   if (Array.isArray(v)) {
