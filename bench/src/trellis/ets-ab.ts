@@ -82,6 +82,16 @@ function workloads(E: Ets): Record<string, number> {
     }
   });
   E.deleteTable(o);
+  // A duplicate registry's exit cleanup: rows under one shared key, each process's row
+  // deleted by a pattern naming its ref (pids compare the same way), one after another.
+  const REFS = 5_000;
+  const refs = Array.from({ length: REFS }, () => Core.makeRef());
+  const d = E.create<[string, Core.Ref, null]>("d", { type: "duplicate_bag", access: "public" });
+  for (const r of refs) E.insert(d, ["k", r, null]);
+  out["dup_cleanup_5k"] = timed(() => {
+    for (const r of refs) E.matchDelete(d, ["k", r, E._]);
+  });
+  E.deleteTable(d);
   return out;
 }
 
