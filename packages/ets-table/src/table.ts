@@ -18,7 +18,7 @@ import {
 import { AccessError, type AccessNeeded, NoTableError } from "./errors.js";
 import { BTree } from "./internal/btree.js";
 import { HashStore } from "./internal/hash-store.js";
-import { checkTerm, show } from "./internal/keys.js";
+import { checkTerm, quickTerm, show } from "./internal/keys.js";
 import { END, MISSING, type Obj, type Store } from "./internal/store.js";
 import { TransferMessage } from "./messages.js";
 
@@ -320,9 +320,17 @@ function registry(rt: Runtime): Map<string, TableState> {
   return m;
 }
 
-/** The calling process, or `undefined` outside process code (or in a dead one). */
+/**
+ * The calling process, or `undefined` outside process code (or in a dead one). One lookup of
+ * the current process (`self()`), not two (`inProcess()` then `self()`): `self()` throws only
+ * where there is no live caller, which is the path where the access check fails anyway.
+ */
 function caller(): Pid | undefined {
-  return inProcess() ? self() : undefined;
+  try {
+    return self();
+  } catch {
+    return undefined;
+  }
 }
 
 /** @internal The live state behind a table or a name; throws if there is none. */
@@ -393,7 +401,9 @@ export function checkRow(s: TableState, row: unknown, op: string, what = "the ro
     const v: unknown = row[i];
     const ty = typeof v;
     if (ty === "number" || ty === "string" || ty === "boolean") continue;
-    checkTerm(v, `Ets.${op}: element ${i} of ${what}`);
+    // The message is built only for a value the quick check does not accept at once: a
+    // tuple key or element costs no string per operation.
+    if (!quickTerm(v, 0)) checkTerm(v, `Ets.${op}: element ${i} of ${what}`);
   }
   return row[kp];
 }
@@ -402,7 +412,7 @@ export function checkRow(s: TableState, row: unknown, op: string, what = "the ro
 export function checkKey(key: unknown, op: string): void {
   const ty = typeof key;
   if (ty === "number" || ty === "string") return;
-  checkTerm(key, `Ets.${op}: the key`);
+  if (!quickTerm(key, 0)) checkTerm(key, `Ets.${op}: the key`);
 }
 
 /** Replaces the object under an existing key of a set or ordered_set, keeping the key. */

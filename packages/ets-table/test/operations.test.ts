@@ -1,4 +1,13 @@
-import { BadArgumentError, makeRef, self } from "@trellis/core";
+import {
+  BadArgumentError,
+  makeRef,
+  type Pid,
+  type Ref,
+  receive,
+  self,
+  send,
+  spawn,
+} from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import * as Ets from "@trellis/ets-table";
 import { describe, expect, it } from "vitest";
@@ -101,6 +110,25 @@ describe("key equality (item 4)", () => {
         expect(Ets.lookup(t, ref)).toEqual([[ref, "ref"]]);
         expect(Ets.lookup(t, self())).toEqual([[self(), "pid"]]);
       }
+    }));
+});
+
+describe("pid and ref elements compare by identity", () => {
+  it("a bag tells rows apart by their pids and refs; deleteObject and matchDelete remove only the matching ones", () =>
+    withRuntime(async () => {
+      const others = [spawn(() => receive()), spawn(() => receive())] as const;
+      const me = self();
+      const ref = makeRef();
+      const t = Ets.create<[string, Pid, Ref]>("t", { type: "bag" });
+      for (const pid of [me, ...others]) Ets.insert(t, ["k", pid, ref]);
+      Ets.insert(t, ["k", me, ref]); // identical: stored once
+      Ets.insert(t, ["k", me, makeRef()]); // another ref: another object
+      expect(Ets.lookup(t, "k")).toHaveLength(4);
+      Ets.deleteObject(t, ["k", others[0], ref]);
+      expect(Ets.lookup(t, "k").map((r) => r[1])).toEqual([me, others[1], me]);
+      expect(Ets.matchDelete(t, ["k", me, Ets._])).toBe(true);
+      expect(Ets.lookup(t, "k")).toEqual([["k", others[1], ref]]);
+      for (const pid of others) send(pid, "stop");
     }));
 });
 

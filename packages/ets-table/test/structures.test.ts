@@ -1,5 +1,6 @@
 // The data structures behind the tables, driven through large deterministic workloads that
 // make them grow, split, merge and shrink, checked against plain maps.
+import { compare, type Term } from "@trellis/core";
 import { describe, expect, it } from "vitest";
 
 /** These tests do hundreds of thousands of operations: give them time on a busy machine. */
@@ -69,6 +70,41 @@ describe("BTree", () => {
     expect(t.size).toBe(0);
     expect(t.first()).toBe(END);
     expect(t.last()).toBe(END);
+  });
+
+  it("orders number keys among keys of other kinds (NaN, -0, bigints, strings, tuples) as compare does", () => {
+    const rnd = prng(11);
+    const t = new BTree();
+    const kinds: (() => unknown)[] = [
+      () => rnd(1000),
+      () => rnd(1000) + 0.5,
+      () => BigInt(rnd(1000)),
+      () => `s${rnd(1000)}`,
+      () => [rnd(10), rnd(10)],
+      () => Number.NaN,
+      () => -0,
+      () => -rnd(1000),
+    ];
+    const inserted: unknown[] = [];
+    for (let j = 0; j < 4000; j++) {
+      const k = (kinds[rnd(kinds.length)] as () => unknown)();
+      t.insert(k, [k, j]);
+      inserted.push(k);
+    }
+    const unique: unknown[] = [];
+    for (const k of [...inserted].sort((a, b) => compare(a as Term, b as Term))) {
+      const last = unique[unique.length - 1];
+      if (unique.length === 0 || compare(last as Term, k as Term) !== 0) unique.push(k);
+    }
+    const walked = walk(t);
+    expect(walked).toHaveLength(unique.length);
+    for (let i = 0; i < unique.length; i++) {
+      expect(compare(walked[i] as Term, unique[i] as Term)).toBe(0);
+    }
+    // Every kind of key is found, including NaN, and 0 finds the row inserted under -0 or 0.
+    for (const k of [...inserted, 0, Number.NaN]) expect(t.get(k)).toBeDefined();
+    expect(t.get(0.25)).toBeUndefined();
+    expect(t.next(0.25)).toBe(walked.find((k) => compare(k as Term, 0.25) > 0));
   });
 
   it("cursors carry on after the tree changes under them", () => {

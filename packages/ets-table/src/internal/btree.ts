@@ -50,6 +50,18 @@ type Node = Leaf | Inner;
 function upperIndex(keys: readonly unknown[], key: unknown): number {
   let lo = 0;
   let hi = keys.length;
+  if (typeof key === "number") {
+    // Numbers inline (the common ordered_set key); any other key (or NaN) goes to keyCompare.
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const k = keys[mid];
+      if (typeof k === "number" && k <= key) lo = mid + 1;
+      else if (typeof k === "number" && k > key) hi = mid;
+      else if (keyCompare(k, key) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (keyCompare(keys[mid], key) <= 0) lo = mid + 1;
@@ -62,6 +74,17 @@ function upperIndex(keys: readonly unknown[], key: unknown): number {
 function lowerIndex(keys: readonly unknown[], key: unknown): number {
   let lo = 0;
   let hi = keys.length;
+  if (typeof key === "number") {
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const k = keys[mid];
+      if (typeof k === "number" && k < key) lo = mid + 1;
+      else if (typeof k === "number" && k >= key) hi = mid;
+      else if (keyCompare(k, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (keyCompare(keys[mid], key) < 0) lo = mid + 1;

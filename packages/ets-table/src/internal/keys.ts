@@ -72,7 +72,7 @@ export function hashKey(k: unknown): number {
   return hash(k as Term);
 }
 
-/** `equals` for validated terms, with fast paths for numbers, strings and short arrays. */
+/** `equals` for validated terms, with fast paths for numbers, strings, pids, refs and short arrays. */
 export function keyEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   const ta = typeof a;
@@ -122,7 +122,7 @@ function isPrimitiveTerm(v: unknown): boolean {
  * Whether `v` is a term, cheaply for the usual shapes (primitives, short arrays of
  * primitives); the rest goes to core's checks (cycles, plain objects, pids, refs).
  */
-function quickTerm(v: unknown, depth: number): boolean {
+export function quickTerm(v: unknown, depth: number): boolean {
   if (isPrimitiveTerm(v)) return true;
   if (typeof v !== "object") return false;
   if (Array.isArray(v)) {

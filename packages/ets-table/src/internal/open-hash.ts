@@ -11,12 +11,20 @@
  * @internal
  * @module
  */
-import { hashKey, keyEquals } from "./keys.js";
+import { hashKey as fullHash, keyEquals } from "./keys.js";
 import { type Cursor, END, MISSING, type Obj, type Store } from "./store.js";
+
+/**
+ * The key's hash cut to 30 bits: a small integer (Smi) to V8, so storing it in the slots
+ * array and comparing it never allocates a heap number (a full 32-bit hash would, half the
+ * time). The table's capacity never needs more bits.
+ */
+function hashKey(key: unknown): number {
+  return fullHash(key) & 0x3fffffff;
+}
 
 // Free slots hold `undefined`, deleted ones `null` (literals, not constants: V8 compares
 // with a literal without loading anything).
-
 const MIN_CAP = 16;
 
 export type HashKind = "set" | "bag" | "duplicate_bag";
