@@ -2,32 +2,11 @@
 // runtimes connected in memory, under one virtual clock. In memory, functions cross by
 // reference.
 import * as Agent from "@trellis/agent";
-import {
-  CallError,
-  connectInMemory,
-  createRuntime,
-  NoProcessError,
-  type Runtime,
-  VirtualClock,
-} from "@trellis/core";
-import { assertNoLeaks } from "@trellis/core/testing";
+import { CallError, NoProcessError } from "@trellis/core";
 import { describe, expect, it } from "vitest";
+import { withTwoNodes } from "../../core/test/support/two-nodes.js";
 
-async function withNodes(body: (a: Runtime, b: Runtime) => Promise<void>): Promise<void> {
-  const clock = new VirtualClock();
-  const a = createRuntime({ clock, node: "a@host" });
-  const b = createRuntime({ clock, node: "b@host" });
-  connectInMemory(a, b);
-  try {
-    await body(a, b);
-    await clock.settle();
-    assertNoLeaks(a);
-    assertNoLeaks(b);
-  } finally {
-    await a.shutdown();
-    await b.shutdown();
-  }
-}
+const withNodes = withTwoNodes;
 
 const cache = { name: "cache", node: "b@host" };
 

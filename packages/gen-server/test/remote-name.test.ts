@@ -1,19 +1,10 @@
 // GenServer.call / cast / stop to `{ name, node }` (Elixir's `GenServer.call({name, node}, …)`)
 // between two runtimes connected in memory, under one virtual clock.
-import {
-  CallError,
-  CallTimeoutError,
-  connectInMemory,
-  createRuntime,
-  downFor,
-  monitor,
-  NoProcessError,
-  type Runtime,
-  VirtualClock,
-} from "@trellis/core";
-import { assertNoLeaks, assertReceive } from "@trellis/core/testing";
+import { CallError, CallTimeoutError, downFor, monitor, NoProcessError } from "@trellis/core";
+import { assertReceive } from "@trellis/core/testing";
 import * as GenServer from "@trellis/gen-server";
 import { describe, expect, it } from "vitest";
+import { withTwoNodes } from "../../core/test/support/two-nodes.js";
 
 const { ok, reply, noreply } = GenServer.Result;
 
@@ -27,25 +18,9 @@ const Counter = GenServer.define({
   handleCast: (by: number, n: number) => noreply(n + by),
 });
 
-async function withNodes(
-  body: (a: Runtime, b: Runtime, disconnect: () => void) => Promise<void>,
-): Promise<void> {
-  const clock = new VirtualClock();
-  // the crash test's reports are expected: keep them off the console
-  const logger = { log: () => {} };
-  const a = createRuntime({ clock, node: "a@host", logger });
-  const b = createRuntime({ clock, node: "b@host", logger });
-  const connection = connectInMemory(a, b);
-  try {
-    await body(a, b, () => connection.disconnect());
-    await clock.settle();
-    assertNoLeaks(a);
-    assertNoLeaks(b);
-  } finally {
-    await a.shutdown();
-    await b.shutdown();
-  }
-}
+// the crash test's reports are expected: keep them off the console
+const withNodes = (body: Parameters<typeof withTwoNodes>[0]) =>
+  withTwoNodes(body, { logger: { log: () => {} } });
 
 const counter = { name: "counter", node: "b@host" };
 

@@ -1,16 +1,9 @@
 // GenStateMachine.call / cast to `{ name, node }` (Erlang's `gen_statem:call({Name, Node}, …)`)
 // between two runtimes connected in memory, under one virtual clock.
-import {
-  CallError,
-  connectInMemory,
-  createRuntime,
-  NoProcessError,
-  type Runtime,
-  VirtualClock,
-} from "@trellis/core";
-import { assertNoLeaks } from "@trellis/core/testing";
+import { CallError, NoProcessError } from "@trellis/core";
 import * as GenStateMachine from "@trellis/gen-statemachine";
 import { describe, expect, it } from "vitest";
+import { withTwoNodes } from "../../core/test/support/two-nodes.js";
 
 const { ok, nextState, keepStateAndData } = GenStateMachine.Result;
 const { reply } = GenStateMachine.Action;
@@ -39,23 +32,7 @@ const Door = GenStateMachine.define({
   },
 });
 
-async function withNodes(
-  body: (a: Runtime, b: Runtime, disconnect: () => void) => Promise<void>,
-): Promise<void> {
-  const clock = new VirtualClock();
-  const a = createRuntime({ clock, node: "a@host" });
-  const b = createRuntime({ clock, node: "b@host" });
-  const connection = connectInMemory(a, b);
-  try {
-    await body(a, b, () => connection.disconnect());
-    await clock.settle();
-    assertNoLeaks(a);
-    assertNoLeaks(b);
-  } finally {
-    await a.shutdown();
-    await b.shutdown();
-  }
-}
+const withNodes = withTwoNodes;
 
 const door = { name: "door", node: "b@host" };
 
