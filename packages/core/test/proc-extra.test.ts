@@ -11,6 +11,7 @@ import {
   self,
   send,
   spawn,
+  TIMEOUT,
   trapExit,
 } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
@@ -94,4 +95,32 @@ it("processInfo shows links, name, trapExit and process data kept in the side ob
     trapExit(true);
     send(worker, "stop");
     await receive(undefined, { timeout: 10 });
+  }));
+
+it("a process is its own waiter while it receives, and only then", () =>
+  withRuntime(async () => {
+    const main = self();
+    const got: unknown[] = [];
+    const worker = spawn(async () => {
+      got.push(await receive((m) => m === "a", { timeout: 50 }));
+      got.push(await receive((m) => m === "b"));
+      send(main, "done");
+      await receive((m) => m === "stop");
+    });
+    await receive(undefined, { timeout: 1 });
+    const p = procOf(worker) as Proc;
+    expect(p.waiter).toBe(p);
+    await receive(undefined, { timeout: 60 }); // virtual time passes the worker's 50 ms
+    // the first receive timed out; the second waits with no timeout and no match yet
+    expect(got).toEqual([TIMEOUT]);
+    expect(p.waiter).toBe(p);
+    expect(p.timer).toBeUndefined();
+    send(worker, "x");
+    send(worker, "b");
+    await receive((m) => m === "done");
+    expect(got[1]).toBe("b");
+    expect(p.match).not.toBeUndefined();
+    send(worker, "stop");
+    await receive(undefined, { timeout: 1 });
+    expect(p.waiter).toBeUndefined();
   }));

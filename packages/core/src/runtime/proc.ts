@@ -9,7 +9,7 @@ import { Queue } from "../internal/queue.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import type { MonitorTable } from "./monitor-table.js";
-import type { Waiter } from "./receive.js";
+import { receiveTimedOut, type Waiter } from "./receive.js";
 import type { TimerEntry } from "./timers.js";
 import type { RemoteName } from "./types.js";
 
@@ -59,12 +59,14 @@ export class ProcExtra {
   data: Map<string, unknown> | undefined = undefined;
 }
 
+function ignore(_: unknown): void {}
+
 /**
  * @internal One process. It is its own mailbox: the queue's three fields live in the process
  * object instead of a queue object of their own (an empty mailbox shares one empty buffer),
  * which saves an object per process (ADR 0004, second round). Read it as `p.mailbox`.
  */
-export class Proc extends Queue<unknown> {
+export class Proc extends Queue<unknown> implements TimerSink {
   readonly pid: Pid;
   readonly rt: Runtime;
   alive = true;
@@ -72,9 +74,21 @@ export class Proc extends Queue<unknown> {
   busy = false;
   start: ((self: Pid) => unknown) | undefined = undefined;
   handler: ((msg: unknown) => unknown) | undefined = undefined;
+  /**
+   * The pending receive: the process itself while it waits in one (a process is its own
+   * `Waiter`, see receive.ts: the fields below), undefined otherwise.
+   */
   waiter: Waiter | undefined = undefined;
-  /** The waiter object every receive of this process reuses (made on its first receive). */
-  spare: Waiter | undefined = undefined;
+  /** The pending receive's match (undefined: any message). */
+  match: ((msg: unknown) => unknown) | undefined = undefined;
+  /** Resolves the pending receive's promise. */
+  resolve: (msg: unknown) => void = ignore;
+  /** The pending receive's timeout. */
+  timer: TimerEntry | undefined = undefined;
+  /** How many messages of the mailbox the pending receive has already looked at. */
+  scanned = 0;
+  /** A `timeout: 0` receive that was sent through the scheduler: no match means TIMEOUT. */
+  zero = false;
   /** Monitors this process holds (see MonitorTable: one inline entry, a Map beyond). */
   monitors: MonitorTable | undefined = undefined;
   /** Monitors on this process. */
@@ -95,6 +109,33 @@ export class Proc extends Queue<unknown> {
     super();
     this.rt = rt;
     this.pid = pid;
+  }
+
+  /** Sets up the pending receive (the caller then sets `waiter`). */
+  arm(
+    match: ((msg: unknown) => unknown) | undefined,
+    resolve: (msg: unknown) => void,
+    scanned: number,
+  ): this {
+    this.match = match;
+    this.resolve = resolve;
+    this.scanned = scanned;
+    this.timer = undefined;
+    this.zero = false;
+    return this;
+  }
+
+  /** Resolves the receive (it is no longer pending) and lets go of its closures. */
+  settleReceive(value: unknown): void {
+    const resolve = this.resolve;
+    this.match = undefined;
+    this.resolve = ignore;
+    resolve(value);
+  }
+
+  /** The pending receive's timeout fired (the process is the sink of its receive timers). */
+  fire(): void {
+    receiveTimedOut(this);
   }
 
   /** The process's mailbox (the process itself: see the class). */
