@@ -41,7 +41,6 @@ it("every rare field reads back what was written, and clearing one on a fresh pr
     const pid = self();
     const fresh = (): Proc => new Proc((procOf(pid) as Proc).rt, pid);
     const values: Record<string, unknown> = {
-      reason: "normal",
       trap: true,
       reportsExits: true,
       links: new Set([pid]),

@@ -45,7 +45,6 @@ export interface Monitor {
  * idle process carries one pointer for them instead of a dozen (ADR 0004, second round).
  */
 export class ProcExtra {
-  reason: unknown = undefined;
   trap = false;
   reportsExits = false;
   links: Set<Pid> | undefined = undefined;
@@ -70,6 +69,8 @@ export class Proc extends Queue<unknown> implements TimerSink {
   readonly pid: Pid;
   readonly rt: Runtime;
   alive = true;
+  /** The exit reason, once the process has exited (a field: every process gets one). */
+  reason: unknown = undefined;
   queued = false;
   busy = false;
   start: ((self: Pid) => unknown) | undefined = undefined;
@@ -153,13 +154,6 @@ export class Proc extends Queue<unknown> implements TimerSink {
     return x;
   }
 
-  /** The exit reason, once the process has exited. */
-  get reason(): unknown {
-    return this.x?.reason;
-  }
-  set reason(v: unknown) {
-    if (v !== undefined || this.x !== undefined) this.extra().reason = v;
-  }
   /** Whether exit signals arrive as messages (trapExit). */
   get trap(): boolean {
     return this.x?.trap === true;
