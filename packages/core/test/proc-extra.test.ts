@@ -42,15 +42,11 @@ it("every rare field reads back what was written, and clearing one on a fresh pr
     const fresh = (): Proc => new Proc((procOf(pid) as Proc).rt, pid);
     const values: Record<string, unknown> = {
       trap: true,
-      reportsExits: true,
-      links: new Set([pid]),
       timers: new Set(),
       name: "n",
       abortCtl: new AbortController(),
       exitHooks: [() => {}],
       settle: () => {},
-      parent: pid,
-      behaviour: "GenServer",
       data: new Map([["k", 1]]),
     };
     for (const [key, value] of Object.entries(values)) {

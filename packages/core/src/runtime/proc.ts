@@ -40,21 +40,18 @@ export interface Monitor {
 }
 
 /**
- * @internal The fields of a process that most processes never set (links, a name, timers,
- * process data, exit hooks, …): kept in a side object made on the first write of one, so an
- * idle process carries one pointer for them instead of a dozen (ADR 0004, second round).
+ * @internal The fields of a process that most processes never set (a name, timers, process
+ * data, exit hooks, trap-exit, …; a supervised behaviour sets none of them): kept in a side
+ * object made on the first write of one, so an idle process carries one pointer for them
+ * instead of seven (ADR 0004, second round).
  */
 export class ProcExtra {
   trap = false;
-  reportsExits = false;
-  links: Set<Pid> | undefined = undefined;
   timers: Set<TimerEntry> | undefined = undefined;
   name: string | undefined = undefined;
   abortCtl: AbortController | undefined = undefined;
   exitHooks: ((reason: unknown) => void)[] | undefined = undefined;
   settle: ((ok: boolean, value: unknown) => void) | undefined = undefined;
-  parent: Pid | undefined = undefined;
-  behaviour: string | undefined = undefined;
   data: Map<string, unknown> | undefined = undefined;
 }
 
@@ -71,6 +68,17 @@ export class Proc extends Queue<unknown> implements TimerSink {
   alive = true;
   /** The exit reason, once the process has exited (a field: every process gets one). */
   reason: unknown = undefined;
+  /** Its links (every supervised process has one). */
+  links: Set<Pid> | undefined = undefined;
+  /** The process that started it linked (behaviours). */
+  parent: Pid | undefined = undefined;
+  /** The behaviour it runs, if any. */
+  behaviour: string | undefined = undefined;
+  /**
+   * Whether an uncaught exit (an `ExitError`) is crash-reported, as proc_lib does for
+   * special processes; a plain process reports only errors and throws, as in OTP.
+   */
+  reportsExits = false;
   queued = false;
   busy = false;
   start: ((self: Pid) => unknown) | undefined = undefined;
@@ -161,22 +169,6 @@ export class Proc extends Queue<unknown> implements TimerSink {
   set trap(v: boolean) {
     if (v || this.x !== undefined) this.extra().trap = v;
   }
-  /**
-   * Whether an uncaught exit (an `ExitError`) is crash-reported, as proc_lib does for
-   * special processes; a plain process reports only errors and throws, as in OTP.
-   */
-  get reportsExits(): boolean {
-    return this.x?.reportsExits === true;
-  }
-  set reportsExits(v: boolean) {
-    if (v || this.x !== undefined) this.extra().reportsExits = v;
-  }
-  get links(): Set<Pid> | undefined {
-    return this.x?.links;
-  }
-  set links(v: Set<Pid> | undefined) {
-    if (v !== undefined || this.x !== undefined) this.extra().links = v;
-  }
   get timers(): Set<TimerEntry> | undefined {
     return this.x?.timers;
   }
@@ -206,18 +198,6 @@ export class Proc extends Queue<unknown> implements TimerSink {
   }
   set settle(v: ((ok: boolean, value: unknown) => void) | undefined) {
     if (v !== undefined || this.x !== undefined) this.extra().settle = v;
-  }
-  get parent(): Pid | undefined {
-    return this.x?.parent;
-  }
-  set parent(v: Pid | undefined) {
-    if (v !== undefined || this.x !== undefined) this.extra().parent = v;
-  }
-  get behaviour(): string | undefined {
-    return this.x?.behaviour;
-  }
-  set behaviour(v: string | undefined) {
-    if (v !== undefined || this.x !== undefined) this.extra().behaviour = v;
   }
   get data(): Map<string, unknown> | undefined {
     return this.x?.data;
