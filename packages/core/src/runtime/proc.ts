@@ -9,7 +9,7 @@ import { Queue } from "../internal/queue.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import type { MonitorTable } from "./monitor-table.js";
-import type { Waiter } from "./receive.js";
+import { receiveTimedOut, type Waiter } from "./receive.js";
 import type { TimerEntry } from "./timers.js";
 import type { RemoteName } from "./types.js";
 
@@ -39,40 +39,70 @@ export interface Monitor {
   readonly callback: DownSink | undefined;
 }
 
-/** @internal One process. */
-export class Proc {
-  readonly pid: Pid;
-  readonly rt: Runtime;
-  readonly mailbox: Queue<unknown> = new Queue();
-  alive = true;
+/**
+ * @internal The fields of a process that most processes never set (a name, timers, process
+ * data, exit hooks, trap-exit, …; a supervised behaviour sets none of them): kept in a side
+ * object made on the first write of one, so an idle process carries one pointer for them
+ * instead of seven (ADR 0004, second round).
+ */
+export class ProcExtra {
   trap = false;
-  queued = false;
-  busy = false;
-  reason: unknown = undefined;
-  start: ((self: Pid) => unknown) | undefined = undefined;
-  handler: ((msg: unknown) => unknown) | undefined = undefined;
-  waiter: Waiter | undefined = undefined;
-  /** The waiter object every receive of this process reuses (made on its first receive). */
-  spare: Waiter | undefined = undefined;
-  links: Set<Pid> | undefined = undefined;
-  /** Monitors this process holds (see MonitorTable: one inline entry, a Map beyond). */
-  monitors: MonitorTable | undefined = undefined;
-  /** Monitors on this process. */
-  watchers: MonitorTable | undefined = undefined;
   timers: Set<TimerEntry> | undefined = undefined;
   name: string | undefined = undefined;
   abortCtl: AbortController | undefined = undefined;
   exitHooks: ((reason: unknown) => void)[] | undefined = undefined;
   settle: ((ok: boolean, value: unknown) => void) | undefined = undefined;
-  parent: Pid | undefined = undefined;
-  behaviour: string | undefined = undefined;
   data: Map<string, unknown> | undefined = undefined;
-  reductions = 0;
+}
+
+function ignore(_: unknown): void {}
+
+/**
+ * @internal One process. It is its own mailbox: the queue's three fields live in the process
+ * object instead of a queue object of their own (an empty mailbox shares one empty buffer),
+ * which saves an object per process (ADR 0004, second round). Read it as `p.mailbox`.
+ */
+export class Proc extends Queue<unknown> implements TimerSink {
+  readonly pid: Pid;
+  readonly rt: Runtime;
+  alive = true;
+  /** The exit reason, once the process has exited (a field: every process gets one). */
+  reason: unknown = undefined;
+  /** Its links (every supervised process has one). */
+  links: Set<Pid> | undefined = undefined;
+  /** The process that started it linked (behaviours). */
+  parent: Pid | undefined = undefined;
+  /** The behaviour it runs, if any. */
+  behaviour: string | undefined = undefined;
   /**
    * Whether an uncaught exit (an `ExitError`) is crash-reported, as proc_lib does for
    * special processes; a plain process reports only errors and throws, as in OTP.
    */
   reportsExits = false;
+  queued = false;
+  busy = false;
+  start: ((self: Pid) => unknown) | undefined = undefined;
+  handler: ((msg: unknown) => unknown) | undefined = undefined;
+  /**
+   * The pending receive: the process itself while it waits in one (a process is its own
+   * `Waiter`, see receive.ts: the fields below), undefined otherwise.
+   */
+  waiter: Waiter | undefined = undefined;
+  /** The pending receive's match (undefined: any message). */
+  match: ((msg: unknown) => unknown) | undefined = undefined;
+  /** Resolves the pending receive's promise. */
+  resolve: (msg: unknown) => void = ignore;
+  /** The pending receive's timeout. */
+  timer: TimerEntry | undefined = undefined;
+  /** How many messages of the mailbox the pending receive has already looked at. */
+  scanned = 0;
+  /** A `timeout: 0` receive that was sent through the scheduler: no match means TIMEOUT. */
+  zero = false;
+  /** Monitors this process holds (see MonitorTable: one inline entry, a Map beyond). */
+  monitors: MonitorTable | undefined = undefined;
+  /** Monitors on this process. */
+  watchers: MonitorTable | undefined = undefined;
+  reductions = 0;
   /** Receives resolved at once since the scheduler last woke this process (fairness). */
   hits = 0;
   /**
@@ -81,10 +111,99 @@ export class Proc {
    * `run` builds two context frames per call (ADR 0004).
    */
   ctx: AsyncResource | undefined = undefined;
+  /** The rarely set fields (see ProcExtra), read and written through the accessors below. */
+  x: ProcExtra | undefined = undefined;
 
   constructor(rt: Runtime, pid: Pid) {
+    super();
     this.rt = rt;
     this.pid = pid;
+  }
+
+  /** Sets up the pending receive (the caller then sets `waiter`). */
+  arm(
+    match: ((msg: unknown) => unknown) | undefined,
+    resolve: (msg: unknown) => void,
+    scanned: number,
+  ): this {
+    this.match = match;
+    this.resolve = resolve;
+    this.scanned = scanned;
+    this.timer = undefined;
+    this.zero = false;
+    return this;
+  }
+
+  /** Resolves the receive (it is no longer pending) and lets go of its closures. */
+  settleReceive(value: unknown): void {
+    const resolve = this.resolve;
+    this.match = undefined;
+    this.resolve = ignore;
+    resolve(value);
+  }
+
+  /** The pending receive's timeout fired (the process is the sink of its receive timers). */
+  fire(): void {
+    receiveTimedOut(this);
+  }
+
+  /** The process's mailbox (the process itself: see the class). */
+  get mailbox(): Queue<unknown> {
+    return this;
+  }
+
+  /** The side object, made on first use. */
+  private extra(): ProcExtra {
+    let x = this.x;
+    if (x === undefined) {
+      x = new ProcExtra();
+      this.x = x;
+    }
+    return x;
+  }
+
+  /** Whether exit signals arrive as messages (trapExit). */
+  get trap(): boolean {
+    return this.x?.trap === true;
+  }
+  set trap(v: boolean) {
+    if (v || this.x !== undefined) this.extra().trap = v;
+  }
+  get timers(): Set<TimerEntry> | undefined {
+    return this.x?.timers;
+  }
+  set timers(v: Set<TimerEntry> | undefined) {
+    if (v !== undefined || this.x !== undefined) this.extra().timers = v;
+  }
+  get name(): string | undefined {
+    return this.x?.name;
+  }
+  set name(v: string | undefined) {
+    if (v !== undefined || this.x !== undefined) this.extra().name = v;
+  }
+  get abortCtl(): AbortController | undefined {
+    return this.x?.abortCtl;
+  }
+  set abortCtl(v: AbortController | undefined) {
+    if (v !== undefined || this.x !== undefined) this.extra().abortCtl = v;
+  }
+  get exitHooks(): ((reason: unknown) => void)[] | undefined {
+    return this.x?.exitHooks;
+  }
+  set exitHooks(v: ((reason: unknown) => void)[] | undefined) {
+    if (v !== undefined || this.x !== undefined) this.extra().exitHooks = v;
+  }
+  get settle(): ((ok: boolean, value: unknown) => void) | undefined {
+    return this.x?.settle;
+  }
+  set settle(v: ((ok: boolean, value: unknown) => void) | undefined) {
+    if (v !== undefined || this.x !== undefined) this.extra().settle = v;
+  }
+  get data(): Map<string, unknown> | undefined {
+    return this.x?.data;
+  }
+  set data(v: Map<string, unknown> | undefined) {
+    if (v !== undefined || this.x !== undefined) this.extra().data = v;
   }
 }
 

@@ -6,80 +6,38 @@
  */
 import { BadArgumentError } from "../errors.js";
 import type { Runtime } from "../runtime.js";
-import type { Proc, TimerSink } from "./proc.js";
+import type { Proc } from "./proc.js";
 import { crash, enqueue } from "./scheduler.js";
-import { addTimer, cancelEntry, T_CALLBACK, type TimerEntry } from "./timers.js";
+import { addTimer, cancelEntry, T_CALLBACK } from "./timers.js";
 import { TIMEOUT } from "./types.js";
 
 /**
- * @internal A pending selective receive; also the sink of its timeout. One per process,
- * reused by each receive (`Proc.spare`): a receive allocates only its promise. Reuse is safe
- * because its timer is always cancelled (removed, or marked dead with its sink dropped)
- * before the waiter is resolved, and `fire` checks that it is still the process's waiter.
+ * @internal A pending selective receive: the process itself (`Proc.waiter === p` while it
+ * waits; the receive's fields are `Proc`'s `match`, `resolve`, `timer`, `scanned`, `zero`),
+ * also the sink of the receive's timeout. Folding it into the process saves an object per
+ * process that has ever received (ADR 0004, second round). Reusing the same fields for every
+ * receive is safe because a receive's timer is always cancelled (removed, or marked dead with
+ * its sink dropped) before the receive is resolved, and `receiveTimedOut` checks that the
+ * process still waits.
  */
-export class Waiter implements TimerSink {
-  readonly p: Proc;
-  match: ((msg: unknown) => unknown) | undefined = undefined;
-  resolve: (msg: unknown) => void = ignore;
-  timer: TimerEntry | undefined = undefined;
-  scanned = 0;
-  /** A `timeout: 0` receive that was sent through the scheduler: no match means TIMEOUT. */
-  zero = false;
+export type Waiter = Proc;
 
-  constructor(p: Proc) {
-    this.p = p;
+/** A receive's timeout fired (the timer's sink is the process). */
+export function receiveTimedOut(p: Proc): void {
+  if (p.waiter !== p) return;
+  p.timer = undefined;
+  // A message may have arrived that the process has not been scheduled to look at yet
+  // (e.g. a timer due at the same instant): it wins over the timeout.
+  if (p.mailbox.length > p.scanned) {
+    tryReceive(p.rt, p);
+    if (p.waiter !== p) return;
   }
-
-  /** Sets it up for a new receive. */
-  arm(
-    match: ((msg: unknown) => unknown) | undefined,
-    resolve: (msg: unknown) => void,
-    scanned: number,
-  ): this {
-    this.match = match;
-    this.resolve = resolve;
-    this.scanned = scanned;
-    this.timer = undefined;
-    this.zero = false;
-    return this;
-  }
-
-  /** Resolves it (it is no longer the process's waiter) and lets go of the receive's closures. */
-  settle(value: unknown): void {
-    const resolve = this.resolve;
-    this.match = undefined;
-    this.resolve = ignore;
-    resolve(value);
-  }
-
-  fire(): void {
-    const p = this.p;
-    if (p.waiter !== this) return;
-    this.timer = undefined;
-    // A message may have arrived that the process has not been scheduled to look at yet
-    // (e.g. a timer due at the same instant): it wins over the timeout.
-    if (p.mailbox.length > this.scanned) {
-      tryReceive(p.rt, p);
-      if (p.waiter !== this) return;
-    }
-    p.waiter = undefined;
-    p.hits = 0;
-    this.settle(TIMEOUT);
-  }
+  p.waiter = undefined;
+  p.hits = 0;
+  p.settleReceive(TIMEOUT);
 }
 
 const NEVER = (): boolean => false;
-function ignore(_: unknown): void {}
-
-/** The process's waiter, made on its first receive and reused by the next ones. */
-function waiterOf(p: Proc): Waiter {
-  let w = p.spare;
-  if (w === undefined) {
-    w = new Waiter(p);
-    p.spare = w;
-  }
-  return w;
-}
 
 let captured: ((value: unknown) => void) | undefined;
 const captureResolve = (resolve: (value: unknown) => void): void => {
@@ -124,7 +82,7 @@ export function receive(
   const promise = new Promise<unknown>(captureResolve);
   const resolve = captured as (value: unknown) => void;
   captured = undefined;
-  const w = waiterOf(p).arm(match, resolve, yielding ? 0 : n);
+  const w = p.arm(match, resolve, yielding ? 0 : n);
   if (yielding) {
     w.zero = timeout === 0;
     if (!p.queued) enqueue(rt, p);
@@ -145,7 +103,7 @@ export function yieldProc(rt: Runtime, p: Proc): Promise<unknown> {
   const resolve = captured as (value: unknown) => void;
   captured = undefined;
   // Matches nothing and has seen the whole mailbox: the next scan resolves it with TIMEOUT.
-  const w = waiterOf(p).arm(NEVER, resolve, p.mailbox.length);
+  const w = p.arm(NEVER, resolve, p.mailbox.length);
   w.zero = true;
   p.waiter = w;
   if (!p.queued) enqueue(rt, p);
@@ -175,7 +133,7 @@ export function tryReceive(rt: Runtime, p: Proc): void {
       p.hits = 0;
       if (w.timer !== undefined) cancelEntry(rt, w.timer);
       rt.wakes++;
-      w.settle(msg);
+      w.settleReceive(msg);
       return;
     }
   }
@@ -184,6 +142,6 @@ export function tryReceive(rt: Runtime, p: Proc): void {
     p.waiter = undefined;
     p.hits = 0;
     rt.wakes++;
-    w.settle(TIMEOUT);
+    w.settleReceive(TIMEOUT);
   }
 }
