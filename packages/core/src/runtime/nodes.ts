@@ -8,11 +8,13 @@
 import { BadArgumentError, formatReason } from "../errors.js";
 import { inboundProblem } from "../guards.js";
 import { DownMessage } from "../messages.js";
+import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import { MonitorTable } from "./monitor-table.js";
 import { downObject } from "./monitors.js";
+import type { Proc } from "./proc.js";
 import { deliver, drain, exitSignal, flushDeferred, sendPid } from "./signals.js";
-import type { Inbound, Signal, Transport } from "./types.js";
+import type { Inbound, RemoteName, Signal, Transport } from "./types.js";
 
 /** Connects to `node` through `transport` and returns the inbound end (see `Runtime.connect`). */
 export function connect(rt: Runtime, node: string, transport: Transport): Inbound {
@@ -133,28 +135,9 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
     case "exit":
       exitSignal(rt, signal.to, signal.from, signal.reason, signal.link);
       return;
-    case "monitor": {
-      const t = rt.lookup(signal.to);
-      if (t === undefined) {
-        route(rt, {
-          type: "down",
-          from: signal.to,
-          to: signal.from,
-          ref: signal.ref,
-          reason: "noproc",
-        });
-      } else {
-        (t.watchers ??= new MonitorTable()).set(signal.ref, {
-          ref: signal.ref,
-          watcher: undefined,
-          watcherPid: signal.from,
-          target: signal.to,
-          name: undefined,
-          callback: undefined,
-        });
-      }
+    case "monitor":
+      watchForPeer(rt, rt.lookup(signal.to), signal.to, signal.from, signal.ref, undefined);
       return;
-    }
     case "demonitor":
       rt.lookup(signal.to)?.watchers?.delete(signal.ref);
       return;
@@ -180,29 +163,39 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
     }
     case "monitor-named": {
       const name = signal.to.name;
-      const t = rt.names.get(name);
-      if (t === undefined) {
-        route(rt, {
-          type: "down",
-          from: { name, node: rt.node },
-          to: signal.from,
-          ref: signal.ref,
-          reason: "noproc",
-        });
-      } else {
-        (t.watchers ??= new MonitorTable()).set(signal.ref, {
-          ref: signal.ref,
-          watcher: undefined,
-          watcherPid: signal.from,
-          target: t.pid,
-          name,
-          callback: undefined,
-        });
-      }
+      const object = { name, node: rt.node };
+      watchForPeer(rt, rt.names.get(name), object, signal.from, signal.ref, name);
       return;
     }
     case "demonitor-named":
       rt.names.get(signal.to.name)?.watchers?.delete(signal.ref);
       return;
   }
+}
+
+/**
+ * A peer's process starts watching `t` (a MONITOR_P by pid or by name): its DOWN at once with
+ * `noproc` when there is no such process, else a watcher entry. `object` is what the DOWN
+ * names: the pid, or `{ name, node }` for a monitor by name.
+ */
+function watchForPeer(
+  rt: Runtime,
+  t: Proc | undefined,
+  object: Pid | RemoteName,
+  from: Pid,
+  ref: Ref,
+  name: string | undefined,
+): void {
+  if (t === undefined) {
+    route(rt, { type: "down", from: object, to: from, ref, reason: "noproc" });
+    return;
+  }
+  (t.watchers ??= new MonitorTable()).set(ref, {
+    ref,
+    watcher: undefined,
+    watcherPid: from,
+    target: t.pid,
+    name,
+    callback: undefined,
+  });
 }
