@@ -4,7 +4,9 @@
 // timeouts, every wait bounded.
 import {
   createRuntime,
+  downFor,
   type LogReport,
+  monitor,
   type Pid,
   receive,
   self,
@@ -17,12 +19,13 @@ import { expect, it } from "vitest";
 /** The runtime's heap size, dead entries included (internal). */
 const heapSize = (rt: object): number => (rt as { heap: { size: number } }).heap.size;
 
-/** A worker that answers each message after waiting for it with a receive timeout of `ms`. */
+/** A worker that answers each message, waiting for each with a receive timeout of `ms`. */
 function echo(ms: number): () => Promise<void> {
   return async () => {
     for (;;) {
       const m = await receive<{ from: Pid; n: number } | "stop">(undefined, { timeout: ms });
-      if (m === "stop" || m === TIMEOUT) return;
+      if (m === "stop") return;
+      if (m === TIMEOUT) continue; // a slow machine: a wait may expire before its message
       send(m.from, m.n);
     }
   };
@@ -43,8 +46,11 @@ it("answered receive timeouts leave a bounded heap and never fire", async () => 
     }
     // exactly the sleeper's and the worker's current waits are live
     expect(rt.pendingTimers()).toBe(2);
+    // wait for both to end: rt.run settles when this body does, not when they do
+    const downs = [monitor(worker), monitor(sleeper)];
     send(worker, "stop");
     send(sleeper, "wake");
+    for (const ref of downs) await receive(downFor(ref), { timeout: 5000 });
   });
   // dead entries did pile up, and compaction kept them within twice its threshold
   expect(Math.max(...sizes)).toBeGreaterThan(1000);
@@ -72,17 +78,19 @@ it("a live timeout behind many cancelled earlier ones fires, once, not before it
       send(worker, { from: self(), n });
       expect(await receive((m) => m === n)).toBe(n);
     }
+    const down = monitor(worker);
     send(worker, "stop");
-    return receive((m) => typeof m === "object" && m !== null && "late" in m, {
+    const late = await receive((m) => typeof m === "object" && m !== null && "late" in m, {
       timeout: 5_000, // bounded: a regression fails instead of hanging
     });
+    await receive(downFor(down), { timeout: 5_000 });
+    return late;
   });
   expect(result).not.toBe(TIMEOUT);
   const { late, waited } = result as { late: unknown; waited: number };
   expect(late).toBe(TIMEOUT);
   expect(waited).toBeGreaterThanOrEqual(39);
   // the dead entries were dropped on the way; none fired into a process (which would crash)
-  await new Promise((resolve) => setTimeout(resolve, 20));
   expect(rt.pendingTimers()).toBe(0);
   expect(logs).toEqual([]);
   await rt.shutdown();
