@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { BadArgumentError, formatReason } from "./errors.js";
 import type { Pid } from "./pid.js";
 
 /**
@@ -82,4 +83,66 @@ export interface ChildSpec {
   readonly significant?: boolean;
   /** Names of the code the child runs, for tooling (Erlang's `modules`). */
   readonly modules?: readonly string[];
+}
+
+/**
+ * Checks the child options a behaviour takes for its child spec (`restart`, `shutdown`):
+ * throws a `BadArgumentError` naming `what` when `options` is not an object, `restart` is
+ * not a {@link RestartType} or `shutdown` is not a {@link Shutdown}. Both may be absent.
+ * For authors of behaviours, so that every `childSpec` rejects the same mistakes with the
+ * same words.
+ *
+ * @example
+ * ```ts
+ * import { checkChildOptions } from "@trellis/core";
+ * checkChildOptions("MyBehaviour.childSpec", { restart: "transient", shutdown: 5000 }); // fine
+ * try {
+ *   checkChildOptions("MyBehaviour.childSpec", { restart: "sometimes" });
+ * } catch (e) {
+ *   console.log((e as Error).message); // MyBehaviour.childSpec: restart must be "permanent", …
+ * }
+ * ```
+ * @throws {BadArgumentError} as described
+ * @since 0.1.0
+ * @category Supervision
+ */
+export function checkChildOptions(
+  what: string,
+  options: { readonly restart?: unknown; readonly shutdown?: unknown } | undefined,
+): void {
+  if (typeof what !== "string") {
+    throw new BadArgumentError(
+      `checkChildOptions: what must be a string naming the caller, got ${formatReason(what)}`,
+    );
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new BadArgumentError(`${what}: options must be an object, got ${formatReason(options)}`);
+  }
+  let restart: unknown;
+  let shutdown: unknown;
+  try {
+    ({ restart, shutdown } = options);
+  } catch (e) {
+    // a hostile object (a revoked proxy, a throwing getter): its own error is not ours to throw
+    throw new BadArgumentError(`${what}: options could not be read: ${formatReason(e)}`);
+  }
+  if (
+    restart !== undefined &&
+    restart !== "permanent" &&
+    restart !== "transient" &&
+    restart !== "temporary"
+  ) {
+    throw new BadArgumentError(
+      `${what}: restart must be "permanent", "transient" or "temporary", got ${formatReason(restart)}`,
+    );
+  }
+  if (
+    shutdown !== undefined &&
+    shutdown !== "brutal_kill" &&
+    !(typeof shutdown === "number" && shutdown >= 0)
+  ) {
+    throw new BadArgumentError(
+      `${what}: shutdown must be a number of milliseconds >= 0, Infinity or "brutal_kill", got ${formatReason(shutdown)}`,
+    );
+  }
 }

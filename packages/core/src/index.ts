@@ -6,7 +6,13 @@
  * @packageDocumentation
  */
 export { isInstanceOf } from "./brand.js";
-export type { ChildSpec, ChildStartResult, RestartType, Shutdown } from "./child-spec.js";
+export {
+  type ChildSpec,
+  type ChildStartResult,
+  checkChildOptions,
+  type RestartType,
+  type Shutdown,
+} from "./child-spec.js";
 export {
   type Clock,
   type ClockHost,

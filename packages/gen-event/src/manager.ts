@@ -8,6 +8,7 @@ import type { ChildSpec, RestartType, Shutdown } from "@trellis/core";
 import {
   BadArgumentError,
   type CallOperation,
+  checkChildOptions,
   formatReason,
   isProcessName,
   type Pid,
@@ -235,25 +236,7 @@ export interface ChildSpecOptions extends StartOptions {
 export function childSpec(options: ChildSpecOptions = {}): ChildSpec {
   const opts = checkOptions("GenEvent.childSpec", options) as ChildSpecOptions;
   const { id, restart, shutdown, ...startOptions } = opts;
-  if (
-    restart !== undefined &&
-    restart !== "permanent" &&
-    restart !== "transient" &&
-    restart !== "temporary"
-  ) {
-    throw new BadArgumentError(
-      `GenEvent.childSpec: restart must be "permanent", "transient" or "temporary", got ${formatReason(restart)}`,
-    );
-  }
-  if (
-    shutdown !== undefined &&
-    shutdown !== "brutal_kill" &&
-    !(typeof shutdown === "number" && shutdown >= 0)
-  ) {
-    throw new BadArgumentError(
-      `GenEvent.childSpec: shutdown must be a number of milliseconds >= 0, Infinity or "brutal_kill", got ${formatReason(shutdown)}`,
-    );
-  }
+  checkChildOptions("GenEvent.childSpec", opts);
   return {
     id: id ?? (typeof opts.name === "string" ? opts.name : "GenEvent"),
     start: () => startLink(startOptions),

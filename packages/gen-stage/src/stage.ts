@@ -6,6 +6,7 @@
 import {
   BadArgumentError,
   type ChildSpec,
+  checkChildOptions,
   formatReason,
   isProcessName,
   type Pid,
@@ -114,35 +115,6 @@ export function define<
   const def = { callbacks, options: { ...options } };
   Object.defineProperty(def, DEFINITION, { value: true });
   return Object.freeze(def);
-}
-
-function checkChildOptions(
-  what: string,
-  options: { restart?: unknown; shutdown?: unknown } | undefined,
-): void {
-  if (typeof options !== "object" || options === null) {
-    throw new BadArgumentError(`${what}: options must be an object, got ${formatReason(options)}`);
-  }
-  const { restart, shutdown } = options;
-  if (
-    restart !== undefined &&
-    restart !== "permanent" &&
-    restart !== "transient" &&
-    restart !== "temporary"
-  ) {
-    throw new BadArgumentError(
-      `${what}: restart must be "permanent", "transient" or "temporary", got ${formatReason(restart)}`,
-    );
-  }
-  if (
-    shutdown !== undefined &&
-    shutdown !== "brutal_kill" &&
-    !(typeof shutdown === "number" && shutdown >= 0)
-  ) {
-    throw new BadArgumentError(
-      `${what}: shutdown must be a number of milliseconds >= 0, Infinity or "brutal_kill", got ${formatReason(shutdown)}`,
-    );
-  }
 }
 
 function checkDefinition(what: string, def: unknown): LooseCallbacks {

@@ -5,6 +5,7 @@
  */
 import {
   BadArgumentError,
+  checkChildOptions,
   equals,
   formatReason,
   isProcessName,
@@ -475,37 +476,6 @@ const specs = new WeakMap<object, Spec>();
 
 function fail(what: string, message: string): never {
   throw new BadArgumentError(`${what}: ${message}`);
-}
-
-function checkChildOptions(
-  what: string,
-  options: { restart?: unknown; shutdown?: unknown } | undefined,
-): void {
-  if (typeof options !== "object" || options === null) {
-    fail(what, `options must be an object, got ${formatReason(options)}`);
-  }
-  const { restart, shutdown } = options;
-  if (
-    restart !== undefined &&
-    restart !== "permanent" &&
-    restart !== "transient" &&
-    restart !== "temporary"
-  ) {
-    fail(
-      what,
-      `restart must be "permanent", "transient" or "temporary", got ${formatReason(restart)}`,
-    );
-  }
-  if (
-    shutdown !== undefined &&
-    shutdown !== "brutal_kill" &&
-    !(typeof shutdown === "number" && shutdown >= 0)
-  ) {
-    fail(
-      what,
-      `shutdown must be a number of milliseconds >= 0, Infinity or "brutal_kill", got ${formatReason(shutdown)}`,
-    );
-  }
 }
 
 function checkFunction(what: string, name: string, f: unknown, required: boolean): void {
