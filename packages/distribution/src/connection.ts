@@ -12,6 +12,7 @@ import { type EncodeOptions, Encoder } from "./etf/encode.js";
 import { Writer } from "./etf/writer.js";
 import { GenCall } from "./gen-call.js";
 import { A } from "./mapping.js";
+import type { Inlet } from "./net/raw.js";
 import { Atom } from "./terms.js";
 
 /** @internal */
@@ -98,19 +99,25 @@ export class Wire {
   private readonly timer: NodeJS.Timeout;
   closed = false;
 
+  /**
+   * Frames `socket`'s reads: its `data` events, or, for a socket read below the stream
+   * layer, its `inlet`'s reads. `leftover`: bytes the handshake read past its end.
+   */
   constructor(
     private readonly socket: Socket,
     leftover: Uint8Array,
     private readonly opts: WireOptions,
+    inlet?: Inlet,
   ) {
     this.enc = new Encoder(this.out, opts.encode);
     socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.data(chunk));
+    if (inlet === undefined) socket.on("data", (chunk: Buffer) => this.data(chunk, chunk.length));
+    else inlet.drainTo((buf, n) => this.data(buf, n));
     socket.on("error", (err) => this.close(`socket error: ${err.message}`));
     socket.on("close", () => this.close("the peer closed the connection"));
     this.timer = setInterval(() => this.tick(), Math.max(1, Math.floor(opts.tickTime / INTENSITY)));
     this.timer.unref();
-    if (leftover.length > 0) queueMicrotask(() => this.data(leftover));
+    if (leftover.length > 0) queueMicrotask(() => this.data(leftover, leftover.length));
   }
 
   private tick(): void {
@@ -125,14 +132,15 @@ export class Wire {
     this.wroteSinceTick = false;
   }
 
-  private data(chunk: Uint8Array): void {
+  /** `chunk[0, count)` was read; the bytes are only valid during the call. */
+  private data(chunk: Uint8Array, count: number): void {
     if (this.closed) return;
     this.readSinceTick = true;
     let buf = chunk;
-    let end = chunk.length;
+    let end = count;
     if (this.held > 0) {
       // the start of a packet is waiting: add to it, without copying more than once
-      this.hold(chunk, 0);
+      this.hold(chunk, 0, count);
       buf = this.rbuf;
       end = this.held;
       if (end < this.awaited) return;
@@ -161,7 +169,7 @@ export class Wire {
       this.held = end - at;
     } else {
       this.held = 0;
-      if (at < end) this.hold(buf, at);
+      if (at < end) this.hold(buf, at, end);
     }
     this.awaited = this.held >= 4 ? 4 + readU32(this.rbuf, 0) : 4;
     // a large packet's buffer is not kept once it has been handled
@@ -170,9 +178,9 @@ export class Wire {
     }
   }
 
-  /** Appends `chunk[from..]` to the bytes held back. */
-  private hold(chunk: Uint8Array, from: number): void {
-    const need = this.held + chunk.length - from;
+  /** Appends `chunk[from, to)` to the bytes held back. */
+  private hold(chunk: Uint8Array, from: number, to: number): void {
+    const need = this.held + to - from;
     if (need > this.rbuf.length) {
       // double (amortised linear copying), but not past the packet being read: memory grows
       // with the bytes that arrived, never with what a length field announces
@@ -181,7 +189,7 @@ export class Wire {
       next.set(this.rbuf.subarray(0, this.held));
       this.rbuf = next;
     }
-    this.rbuf.set(from === 0 ? chunk : chunk.subarray(from), this.held);
+    this.rbuf.set(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to), this.held);
     this.held = need;
   }
 

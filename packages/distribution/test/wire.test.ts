@@ -18,6 +18,7 @@ import {
   internRef,
   list,
 } from "../src/index.js";
+import { Inlet } from "../src/net/raw.js";
 
 /** The parts of a socket the wire uses; `written` keeps every write. */
 class FakeSocket extends EventEmitter {
@@ -95,6 +96,49 @@ describe("Wire (reading)", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("reads through an inlet's one buffer, which every read overwrites, the same packets", () => {
+    fc.assert(
+      fc.property(
+        fc.array(packetArb, { maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 20 }),
+        (items, cuts) => {
+          const bytes = items.flatMap((b) => frame(b));
+          const socket = new FakeSocket();
+          const inlet = new Inlet();
+          const packets: number[][] = [];
+          const wire = new Wire(
+            socket as unknown as Socket,
+            new Uint8Array(0),
+            {
+              tickTime: 60_000,
+              maxPacket: 1 << 20,
+              encode: {},
+              onPacket: (buf, start, end) => packets.push(Array.from(buf.subarray(start, end))),
+              onClose: () => {},
+            },
+            inlet,
+          );
+          wires.push(wire);
+          const { buffer, callback } = inlet.onread as {
+            buffer: Uint8Array;
+            callback: (n: number, buf: Uint8Array) => boolean;
+          };
+          let at = 0;
+          for (let i = 0; at < bytes.length; i++) {
+            const n = Math.min(cuts[i % cuts.length] as number, bytes.length - at);
+            buffer.set(bytes.slice(at, at + n));
+            expect(callback(n, buffer)).toBe(true);
+            // the next read overwrites the buffer: nothing may still point into it
+            buffer.fill(0xee);
+            at += n;
+          }
+          expect(packets).toEqual(items.map((b) => [112, ...b]));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
