@@ -10,7 +10,7 @@ import type { Socket } from "node:net";
 import { Pid, Ref } from "@trellis/core";
 import { type EncodeOptions, Encoder } from "./etf/encode.js";
 import { Writer } from "./etf/writer.js";
-import { GenCall } from "./gen-call.js";
+import { ALIAS_HEAD, GEN_CALL_HEAD, GenCall, GenReply, REPLY_HEAD } from "./gen-call.js";
 import { A } from "./mapping.js";
 import type { Inlet } from "./net/raw.js";
 import { Atom } from "./terms.js";
@@ -40,23 +40,9 @@ const DEMONITOR_P = 20;
 const ALIAS_SEND = 33;
 const SMALL_INTEGER = 97;
 const SMALL_TUPLE = 104;
-const LIST = 108;
 const SMALL_ATOM_UTF8 = 119;
-const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
 /** The atom `''` (SMALL_ATOM_UTF8, no bytes). */
 const EMPTY_ATOM = Uint8Array.of(SMALL_ATOM_UTF8, 0);
-/** `{'$gen_call', {` up to the caller's pid. */
-const GEN_CALL_HEAD = Uint8Array.of(
-  SMALL_TUPLE,
-  3,
-  SMALL_ATOM_UTF8,
-  9,
-  ...ascii("$gen_call"),
-  SMALL_TUPLE,
-  2,
-);
-/** `[alias | ` up to the reference. */
-const ALIAS_HEAD = Uint8Array.of(LIST, 0, 0, 0, 1, SMALL_ATOM_UTF8, 5, ...ascii("alias"));
 const INTENSITY = 4;
 const TICK = new Uint8Array(4);
 const RECEIVE_BUFFER = 64 * 1024;
@@ -210,6 +196,7 @@ export class Wire {
       if (hasMessage) {
         w.u8(131);
         if (message instanceof GenCall) this.genCall(message);
+        else if (message instanceof GenReply) this.genReply(message);
         else this.enc.term(message);
       }
     } catch (err) {
@@ -294,6 +281,13 @@ export class Wire {
     w.bytes(ALIAS_HEAD);
     enc.ref(m.ref);
     enc.term(m.request);
+  }
+
+  /** `{[alias | Ref], Value}`, without building it. */
+  private genReply(m: GenReply): void {
+    this.out.bytes(REPLY_HEAD);
+    this.enc.ref(m.ref);
+    this.enc.term(m.value);
   }
 
   private readonly flush = (): void => {

@@ -18,7 +18,7 @@ import {
 } from "@trellis/core";
 import type { DecodeOptions } from "./etf/decode.js";
 import type { EncodeOptions } from "./etf/encode.js";
-import { GenCall } from "./gen-call.js";
+import { GenCall, GenReply } from "./gen-call.js";
 import {
   Atom,
   atom,
@@ -175,6 +175,7 @@ export class NodeCodec {
     if (v instanceof GenCall) {
       return [A.genCall, [v.caller, new ImproperList([A.alias], v.ref)], v.request as ErlTerm];
     }
+    if (v instanceof GenReply) return [new ImproperList([A.alias], v.ref), v.value as ErlTerm];
     if (v instanceof ExitMessage) return [A.exit, v.from, reasonToTerm(v.reason)];
     if (v instanceof DownMessage) {
       const object = v.pid instanceof Pid ? v.pid : [atom(v.pid.name), atom(v.pid.node)];

@@ -7,7 +7,7 @@ import { Pid, Ref } from "@trellis/core";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { Wire } from "../src/connection.js";
-import { GenCall } from "../src/gen-call.js";
+import { GenCall, GenReply } from "../src/gen-call.js";
 import {
   atom,
   decodeAt,
@@ -246,6 +246,11 @@ describe("Wire (control messages written field by field)", () => {
         [33, me, theirs],
         [new ImproperList([atom("alias")], theirs), 5],
         [new ImproperList([atom("alias")], theirs), 5],
+      ],
+      [
+        [33, me, theirs],
+        new GenReply(theirs, list(1, 2)),
+        [new ImproperList([atom("alias")], theirs), list(1, 2)],
       ],
       // shapes the fast paths do not take go through the generic encoder
       [[19, me, "not an atom", ref], undefined, undefined],
