@@ -292,13 +292,14 @@ export class Wire {
 
   private readonly flush = (): void => {
     this.scheduled = false;
-    if (this.closed || this.out.pos === 0) return;
-    // one copy of what this turn wrote (from Node's buffer pool when small); the encoding
-    // buffer itself is reused
-    const bytes = Buffer.allocUnsafe(this.out.pos);
-    bytes.set(this.out.buf.subarray(0, this.out.pos));
-    this.out.pos = 0;
-    this.socket.write(bytes);
+    const w = this.out;
+    const n = w.pos;
+    if (this.closed || n === 0) return;
+    w.pos = 0;
+    // what this turn wrote, without a copy; a write the kernel took at once (the usual case)
+    // leaves the buffer free for the next turn, one still pending keeps it
+    this.socket.write(Buffer.from(w.buf.buffer, w.buf.byteOffset, n));
+    if (this.socket.writableLength > 0) w.replace();
   };
 
   close(reason: string): void {

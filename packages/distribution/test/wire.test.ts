@@ -24,11 +24,13 @@ import { Inlet } from "../src/net/raw.js";
 class FakeSocket extends EventEmitter {
   readonly written: Uint8Array[] = [];
   ended = false;
+  /** Bytes not yet taken by the kernel: then a write keeps (not copies) its buffer. */
+  writableLength = 0;
   setNoDelay(): this {
     return this;
   }
   write(bytes: Uint8Array): boolean {
-    this.written.push(Uint8Array.from(bytes));
+    this.written.push(this.writableLength > 0 ? bytes : Uint8Array.from(bytes));
     return true;
   }
   end(): this {
@@ -206,6 +208,20 @@ describe("Wire (writing)", () => {
     expect(socket.written.length).toBe(2);
     expect(Array.from(socket.written[1] as Uint8Array)).toEqual([
       0, 0, 0, 9, 112, 131, 104, 2, 97, 19, 119, 1, 100,
+    ]);
+  });
+
+  it("writes from its buffer without a copy, and leaves a buffer still being written alone", async () => {
+    const { socket, wire } = open();
+    socket.writableLength = 100; // the kernel has not taken the writes yet
+    wire.send([19, atom("a")], false);
+    await new Promise((resolve) => setImmediate(resolve));
+    wire.send([19, atom("b")], false);
+    await new Promise((resolve) => setImmediate(resolve));
+    // the first write's bytes were not overwritten by the second turn's encoding
+    expect(socket.written.map((b) => decodeAt(b, 5).term)).toEqual([
+      [19, atom("a")],
+      [19, atom("b")],
     ]);
   });
 
