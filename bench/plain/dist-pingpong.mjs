@@ -7,7 +7,8 @@
 // `onread` (below the stream layer: each side reads into one static buffer through the
 // socket's `onread` option and writes with `socket.write`, as the distribution does once
 // its handshake is over). Besides round trips per second it prints the CPU time (user +
-// system) of both processes per round trip.
+// system) of both processes per round trip. PINGPONG_IN_PROCESS=1 runs both ends in this one
+// process, as `src/trellis/dist-cpu.ts` runs its two nodes, for a CPU floor comparable to it.
 import { fork } from "node:child_process";
 import net from "node:net";
 import { cpuUsage } from "node:process";
@@ -19,6 +20,7 @@ const MODE = process.env.PINGPONG ?? "stream";
 if (MODE !== "stream" && MODE !== "onread") throw new Error(`PINGPONG=${MODE}?`);
 const onread = MODE === "onread";
 const FRAME = 32;
+const IN_PROCESS = process.env.PINGPONG_IN_PROCESS === "1";
 
 /** Counts bytes read into frames of FRAME bytes (a read may hold several, or a part). */
 function frames(onFrame) {
@@ -46,7 +48,8 @@ function withOnread(accepted, callback) {
   });
 }
 
-if (process.argv[2] === "server") {
+/** The echo server: answers each read with as many bytes; `onPort` gets its port. */
+function listen(onPort) {
   const server = net.createServer({ pauseOnConnect: onread }, (accepted) => {
     let socket = accepted;
     const echo = (n) => {
@@ -58,21 +61,35 @@ if (process.argv[2] === "server") {
     socket.setNoDelay(true);
     socket.on("error", () => socket.destroy());
   });
-  server.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }));
+  server.listen(0, "127.0.0.1", () => onPort(server.address().port));
+  return server;
+}
+
+if (process.argv[2] === "server") {
+  listen((port) => process.send({ port }));
   process.on("message", () => {
     const c = cpuUsage();
     process.send({ cpu: c.user + c.system });
   });
   process.on("disconnect", () => process.exit(0));
 } else {
-  const child = fork(fileURLToPath(import.meta.url), ["server"]);
+  let server;
+  let child;
+  let port;
+  if (IN_PROCESS) {
+    port = await new Promise((resolve) => {
+      server = listen(resolve);
+    });
+  } else {
+    child = fork(fileURLToPath(import.meta.url), ["server"]);
+  }
   const watchdog = setTimeout(() => {
     console.error("dist-pingpong: no answer within 60 s");
-    child.kill();
+    child?.kill();
     process.exit(1);
   }, 60_000);
   const fromChild = () => new Promise((resolve) => child.once("message", resolve));
-  const { port } = await fromChild();
+  if (!IN_PROCESS) ({ port } = await fromChild());
   let onFrame = () => {};
   const count = frames(() => onFrame());
   const socket = onread
@@ -96,6 +113,7 @@ if (process.argv[2] === "server") {
       socket.write(frame);
     });
   const childCpu = async () => {
+    if (IN_PROCESS) return 0; // this process's CPU already counts both ends
     const answer = fromChild();
     child.send("cpu");
     return (await answer).cpu;
@@ -106,9 +124,11 @@ if (process.argv[2] === "server") {
   const perSecond = await rate(N, () => trips(N));
   const c = cpuUsage(c0);
   const s = (await childCpu()) - s0;
-  report(`dist_pingpong_plain_${MODE}`, perSecond, "round-trips/s");
-  report(`dist_pingpong_plain_${MODE}_cpu`, (c.user + c.system + s) / N, "us/round-trip");
+  const name = `dist_pingpong_plain_${MODE}${IN_PROCESS ? "_in_process" : ""}`;
+  report(name, perSecond, "round-trips/s");
+  report(`${name}_cpu`, (c.user + c.system + s) / N, "us/round-trip");
   socket.destroy();
   clearTimeout(watchdog);
-  child.disconnect();
+  if (IN_PROCESS) server.close();
+  else child.disconnect();
 }
