@@ -11,6 +11,7 @@ import { type DecodeOptions, Decoder } from "./etf/decode.js";
 import { GEN_CALL_HEAD, GenCall, GenReply, REPLY_HEAD, startsWith } from "./gen-call.js";
 import { A, printableReason, reasonFromTerm, reasonToTerm } from "./mapping.js";
 import type { RuntimePort } from "./runtime-port.js";
+import { SlotMap } from "./slot-map.js";
 import {
   Atom,
   type ErlTerm,
@@ -92,12 +93,12 @@ export class PeerLink {
   /** The sender of a REG_SEND from outside process code: the node itself. */
   private readonly nodePid: Pid;
   /** Calls this node made to `{name, node}` on the peer, by their monitor/alias reference. */
-  private readonly nameCalls = new Map<Ref, NameCall>();
+  private readonly nameCalls = new SlotMap<Ref, NameCall>();
   /**
    * Calls from the peer waiting for a local server's reply, by the call's reference; the tag
    * `undefined` stands for `[alias | Ref]`.
    */
-  private readonly inboundCalls = new Map<
+  private readonly inboundCalls = new SlotMap<
     Ref,
     { caller: Pid; tag: ErlTerm | undefined; to: Pid }
   >();
@@ -240,7 +241,7 @@ export class PeerLink {
 
   /** The connection is gone: every name call in flight fails. */
   lost(): void {
-    const calls = [...this.nameCalls.values()];
+    const calls = this.nameCalls.values();
     this.nameCalls.clear();
     this.inboundCalls.clear();
     releaseRefsOf(this.peer);

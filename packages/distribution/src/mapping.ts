@@ -19,6 +19,7 @@ import {
 import type { DecodeOptions } from "./etf/decode.js";
 import type { EncodeOptions } from "./etf/encode.js";
 import { GenCall, GenReply } from "./gen-call.js";
+import { SlotMap } from "./slot-map.js";
 import {
   Atom,
   atom,
@@ -89,7 +90,7 @@ export class NodeCodec {
    * then, so they need no weak reference (a `WeakRef` per call made the garbage collector
    * a quarter of a call's cost on Node 24).
    */
-  private readonly held = new Map<number, Ref>();
+  private readonly held = new SlotMap<number, Ref>();
   readonly encodeOptions: EncodeOptions;
   readonly decodeOptions: DecodeOptions;
   /** The pid used as the sender when there is no sending process. */
