@@ -8,7 +8,14 @@
 import { Pid, Ref, type Signal } from "@trellis/core";
 import type { Wire } from "./connection.js";
 import { type DecodeOptions, Decoder } from "./etf/decode.js";
-import { GEN_CALL_HEAD, GenCall, GenReply, REPLY_HEAD, startsWith } from "./gen-call.js";
+import {
+  ALIAS_HEAD,
+  GEN_CALL_HEAD,
+  GenCall,
+  GenReply,
+  REPLY_HEAD,
+  startsWith,
+} from "./gen-call.js";
 import { A, printableReason, reasonFromTerm, reasonToTerm } from "./mapping.js";
 import type { RuntimePort } from "./runtime-port.js";
 import { SlotMap } from "./slot-map.js";
@@ -352,8 +359,8 @@ export class PeerLink {
     if (buf[at] !== 131 || !startsWith(buf, at + 1, end, GEN_CALL_HEAD)) return false;
     d.pos = at + 1 + GEN_CALL_HEAD.length;
     const caller = d.term();
-    if (caller instanceof Pid && startsWith(buf, d.pos, end, REPLY_HEAD.subarray(2))) {
-      d.pos += REPLY_HEAD.length - 2;
+    if (caller instanceof Pid && startsWith(buf, d.pos, end, ALIAS_HEAD)) {
+      d.pos += ALIAS_HEAD.length;
       const ref = d.term();
       if (ref instanceof Ref) {
         const request = d.term();
