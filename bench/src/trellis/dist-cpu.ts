@@ -3,14 +3,16 @@
 // (user + system, from process.cpuUsage) per remote GenServer call by {name, node} and per
 // one-way send. On a shared machine this moves far less than the calls/s of dist.ts, whose
 // round trips also wait for the scheduler to wake the other process.
+// DIST_CPU=call (or send) runs only that part, for a profile of it (`--cpu-prof`).
 import { cpuUsage } from "node:process";
 import { createRuntime, type Pid, receive, register, self, send } from "@trellis/core";
 import { atom, startNode, startPortMapper } from "@trellis/distribution";
 import * as GenServer from "@trellis/gen-server";
 import { report, size, tick } from "./common.js";
 
-const CALLS = size(20_000);
-const SENDS = size(200_000);
+const ONLY = process.env.DIST_CPU;
+const CALLS = ONLY === "send" ? 0 : size(20_000);
+const SENDS = ONLY === "call" ? 0 : size(200_000);
 const mapper = await startPortMapper({ port: 0 });
 const cookie = `bench-${process.pid}`;
 const COUNT = atom("count");
@@ -39,12 +41,12 @@ const sink = { name: "bench_sink", node: srt.node };
 const inc = atom("inc");
 const msg = atom("msg");
 
-/** CPU microseconds per operation while `fn` runs `ops` operations. */
-async function cpuPer(ops: number, fn: () => Promise<void>): Promise<number> {
+/** CPU microseconds per operation while `fn` runs `ops` operations: in all, in the kernel. */
+async function cpuPer(ops: number, fn: () => Promise<void>): Promise<[number, number]> {
   const c0 = cpuUsage();
   await fn();
   const c = cpuUsage(c0);
-  return (c.user + c.system) / ops;
+  return [(c.user + c.system) / ops, c.system / ops];
 }
 
 const [call, oneWay] = await rt.run(async () => {
@@ -72,8 +74,15 @@ const [call, oneWay] = await rt.run(async () => {
   await sends(Math.ceil(SENDS / 10));
   return [call, await cpuPer(SENDS, () => sends(SENDS))];
 });
-report("dist_cpu_call", call, "us/call");
-report("dist_cpu_send", oneWay, "us/msg");
+// the kernel's share (loopback writes and reads, polling) separately
+if (CALLS > 0) {
+  report("dist_cpu_call", call[0], "us/call");
+  report("dist_cpu_call_kernel", call[1], "us/call");
+}
+if (SENDS > 0) {
+  report("dist_cpu_send", oneWay[0], "us/msg");
+  report("dist_cpu_send_kernel", oneWay[1], "us/msg");
+}
 
 await client.stop();
 await server.stop();

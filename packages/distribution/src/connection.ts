@@ -10,8 +10,9 @@ import type { Socket } from "node:net";
 import { Pid, Ref } from "@trellis/core";
 import { type EncodeOptions, Encoder } from "./etf/encode.js";
 import { Writer } from "./etf/writer.js";
-import { GenCall } from "./gen-call.js";
+import { ALIAS_HEAD, GEN_CALL_HEAD, GenCall, GenReply, REPLY_HEAD } from "./gen-call.js";
 import { A } from "./mapping.js";
+import type { Inlet } from "./net/raw.js";
 import { Atom } from "./terms.js";
 
 /** @internal */
@@ -39,23 +40,9 @@ const DEMONITOR_P = 20;
 const ALIAS_SEND = 33;
 const SMALL_INTEGER = 97;
 const SMALL_TUPLE = 104;
-const LIST = 108;
 const SMALL_ATOM_UTF8 = 119;
-const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
 /** The atom `''` (SMALL_ATOM_UTF8, no bytes). */
 const EMPTY_ATOM = Uint8Array.of(SMALL_ATOM_UTF8, 0);
-/** `{'$gen_call', {` up to the caller's pid. */
-const GEN_CALL_HEAD = Uint8Array.of(
-  SMALL_TUPLE,
-  3,
-  SMALL_ATOM_UTF8,
-  9,
-  ...ascii("$gen_call"),
-  SMALL_TUPLE,
-  2,
-);
-/** `[alias | ` up to the reference. */
-const ALIAS_HEAD = Uint8Array.of(LIST, 0, 0, 0, 1, SMALL_ATOM_UTF8, 5, ...ascii("alias"));
 const INTENSITY = 4;
 const TICK = new Uint8Array(4);
 const RECEIVE_BUFFER = 64 * 1024;
@@ -98,19 +85,25 @@ export class Wire {
   private readonly timer: NodeJS.Timeout;
   closed = false;
 
+  /**
+   * Frames `socket`'s reads: its `data` events, or, for a socket read below the stream
+   * layer, its `inlet`'s reads. `leftover`: bytes the handshake read past its end.
+   */
   constructor(
     private readonly socket: Socket,
     leftover: Uint8Array,
     private readonly opts: WireOptions,
+    inlet?: Inlet,
   ) {
     this.enc = new Encoder(this.out, opts.encode);
     socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.data(chunk));
+    if (inlet === undefined) socket.on("data", (chunk: Buffer) => this.data(chunk, chunk.length));
+    else inlet.drainTo((buf, n) => this.data(buf, n));
     socket.on("error", (err) => this.close(`socket error: ${err.message}`));
     socket.on("close", () => this.close("the peer closed the connection"));
     this.timer = setInterval(() => this.tick(), Math.max(1, Math.floor(opts.tickTime / INTENSITY)));
     this.timer.unref();
-    if (leftover.length > 0) queueMicrotask(() => this.data(leftover));
+    if (leftover.length > 0) queueMicrotask(() => this.data(leftover, leftover.length));
   }
 
   private tick(): void {
@@ -125,14 +118,15 @@ export class Wire {
     this.wroteSinceTick = false;
   }
 
-  private data(chunk: Uint8Array): void {
+  /** `chunk[0, count)` was read; the bytes are only valid during the call. */
+  private data(chunk: Uint8Array, count: number): void {
     if (this.closed) return;
     this.readSinceTick = true;
     let buf = chunk;
-    let end = chunk.length;
+    let end = count;
     if (this.held > 0) {
       // the start of a packet is waiting: add to it, without copying more than once
-      this.hold(chunk, 0);
+      this.hold(chunk, 0, count);
       buf = this.rbuf;
       end = this.held;
       if (end < this.awaited) return;
@@ -161,7 +155,7 @@ export class Wire {
       this.held = end - at;
     } else {
       this.held = 0;
-      if (at < end) this.hold(buf, at);
+      if (at < end) this.hold(buf, at, end);
     }
     this.awaited = this.held >= 4 ? 4 + readU32(this.rbuf, 0) : 4;
     // a large packet's buffer is not kept once it has been handled
@@ -170,9 +164,9 @@ export class Wire {
     }
   }
 
-  /** Appends `chunk[from..]` to the bytes held back. */
-  private hold(chunk: Uint8Array, from: number): void {
-    const need = this.held + chunk.length - from;
+  /** Appends `chunk[from, to)` to the bytes held back. */
+  private hold(chunk: Uint8Array, from: number, to: number): void {
+    const need = this.held + to - from;
     if (need > this.rbuf.length) {
       // double (amortised linear copying), but not past the packet being read: memory grows
       // with the bytes that arrived, never with what a length field announces
@@ -181,7 +175,7 @@ export class Wire {
       next.set(this.rbuf.subarray(0, this.held));
       this.rbuf = next;
     }
-    this.rbuf.set(from === 0 ? chunk : chunk.subarray(from), this.held);
+    this.rbuf.set(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to), this.held);
     this.held = need;
   }
 
@@ -202,6 +196,7 @@ export class Wire {
       if (hasMessage) {
         w.u8(131);
         if (message instanceof GenCall) this.genCall(message);
+        else if (message instanceof GenReply) this.genReply(message);
         else this.enc.term(message);
       }
     } catch (err) {
@@ -288,15 +283,23 @@ export class Wire {
     enc.term(m.request);
   }
 
+  /** `{[alias | Ref], Value}`, without building it. */
+  private genReply(m: GenReply): void {
+    this.out.bytes(REPLY_HEAD);
+    this.enc.ref(m.ref);
+    this.enc.term(m.value);
+  }
+
   private readonly flush = (): void => {
     this.scheduled = false;
-    if (this.closed || this.out.pos === 0) return;
-    // one copy of what this turn wrote (from Node's buffer pool when small); the encoding
-    // buffer itself is reused
-    const bytes = Buffer.allocUnsafe(this.out.pos);
-    bytes.set(this.out.buf.subarray(0, this.out.pos));
-    this.out.pos = 0;
-    this.socket.write(bytes);
+    const w = this.out;
+    const n = w.pos;
+    if (this.closed || n === 0) return;
+    w.pos = 0;
+    // what this turn wrote, without a copy; a write the kernel took at once (the usual case)
+    // leaves the buffer free for the next turn, one still pending keeps it
+    this.socket.write(Buffer.from(w.buf.buffer, w.buf.byteOffset, n));
+    if (this.socket.writableLength > 0) w.replace();
   };
 
   close(reason: string): void {

@@ -8,9 +8,17 @@
 import { Pid, Ref, type Signal } from "@trellis/core";
 import type { Wire } from "./connection.js";
 import { type DecodeOptions, Decoder } from "./etf/decode.js";
-import { GenCall } from "./gen-call.js";
+import {
+  ALIAS_HEAD,
+  GEN_CALL_HEAD,
+  GenCall,
+  GenReply,
+  REPLY_HEAD,
+  startsWith,
+} from "./gen-call.js";
 import { A, printableReason, reasonFromTerm, reasonToTerm } from "./mapping.js";
 import type { RuntimePort } from "./runtime-port.js";
+import { SlotMap } from "./slot-map.js";
 import {
   Atom,
   type ErlTerm,
@@ -92,9 +100,15 @@ export class PeerLink {
   /** The sender of a REG_SEND from outside process code: the node itself. */
   private readonly nodePid: Pid;
   /** Calls this node made to `{name, node}` on the peer, by their monitor/alias reference. */
-  private readonly nameCalls = new Map<Ref, NameCall>();
-  /** Calls from the peer waiting for a local server's reply, by the call's reference. */
-  private readonly inboundCalls = new Map<Ref, { caller: Pid; tag: ErlTerm; to: Pid }>();
+  private readonly nameCalls = new SlotMap<Ref, NameCall>();
+  /**
+   * Calls from the peer waiting for a local server's reply, by the call's reference; the tag
+   * `undefined` stands for `[alias | Ref]`.
+   */
+  private readonly inboundCalls = new SlotMap<
+    Ref,
+    { caller: Pid; tag: ErlTerm | undefined; to: Pid }
+  >();
 
   /** One decoder for every packet of the connection (packets are handled one at a time). */
   private readonly decoder: Decoder;
@@ -179,7 +193,13 @@ export class PeerLink {
         const call = this.inboundCalls.get(signal.ref);
         if (call === undefined) return;
         this.inboundCalls.delete(signal.ref);
-        this.reply(call.caller, call.tag, signal.value, call.to);
+        if (call.tag === undefined) {
+          this.wire.send(
+            [ALIAS_SEND, call.to, signal.ref],
+            true,
+            new GenReply(signal.ref, signal.value),
+          );
+        } else this.reply(call.caller, call.tag, signal.value, call.to);
         return;
       }
     }
@@ -228,7 +248,7 @@ export class PeerLink {
 
   /** The connection is gone: every name call in flight fails. */
   lost(): void {
-    const calls = [...this.nameCalls.values()];
+    const calls = this.nameCalls.values();
     this.nameCalls.clear();
     this.inboundCalls.clear();
     releaseRefsOf(this.peer);
@@ -272,6 +292,15 @@ export class PeerLink {
       const f2 = d.term();
       const f3 = n === 4 ? d.term() : undefined;
       this.holding = false;
+      // a call and its reply, read field by field too
+      if (op === REG_SEND && this.genCallAt(buf, end)) {
+        this.onRegSendCall(f1, f3);
+        return;
+      }
+      if (op === ALIAS_SEND && this.replyAt(buf, end)) {
+        this.onAliasReply(f2);
+        return;
+      }
       let message: ErlTerm | typeof NO_MESSAGE = NO_MESSAGE;
       if (d.pos < end) {
         message = d.versioned();
@@ -310,6 +339,58 @@ export class PeerLink {
       throw new ProtocolError("a control message must be a tuple starting with an operation");
     }
     this.control(control, message);
+  }
+
+  /** The fields of the call or reply {@link genCallAt} or {@link replyAt} read. */
+  private readonly gen: { caller: Pid | undefined; ref: Ref | undefined; value: ErlTerm } = {
+    caller: undefined,
+    ref: undefined,
+    value: undefined,
+  };
+
+  /**
+   * Whether the message at the decoder is `{'$gen_call', {Pid, [alias | Ref]}, Request}`:
+   * then its fields are in {@link gen} and the decoder is at `end`; else the decoder is where
+   * it was. Every field goes through the decoder, so hostile bytes fail as in a whole term.
+   */
+  private genCallAt(buf: Uint8Array, end: number): boolean {
+    const d = this.decoder;
+    const at = d.pos;
+    if (buf[at] !== 131 || !startsWith(buf, at + 1, end, GEN_CALL_HEAD)) return false;
+    d.pos = at + 1 + GEN_CALL_HEAD.length;
+    const caller = d.term();
+    if (caller instanceof Pid && startsWith(buf, d.pos, end, ALIAS_HEAD)) {
+      d.pos += ALIAS_HEAD.length;
+      const ref = d.term();
+      if (ref instanceof Ref) {
+        const request = d.term();
+        if (d.pos !== end) throw new ProtocolError("bytes after the message");
+        this.gen.caller = caller;
+        this.gen.ref = ref;
+        this.gen.value = request;
+        return true;
+      }
+    }
+    d.pos = at;
+    return false;
+  }
+
+  /** As {@link genCallAt}, for a reply `{[alias | Ref], Value}`. */
+  private replyAt(buf: Uint8Array, end: number): boolean {
+    const d = this.decoder;
+    const at = d.pos;
+    if (buf[at] !== 131 || !startsWith(buf, at + 1, end, REPLY_HEAD)) return false;
+    d.pos = at + 1 + REPLY_HEAD.length;
+    const ref = d.term();
+    if (ref instanceof Ref) {
+      const value = d.term();
+      if (d.pos !== end) throw new ProtocolError("bytes after the message");
+      this.gen.ref = ref;
+      this.gen.value = value;
+      return true;
+    }
+    d.pos = at;
+    return false;
   }
 
   /** The message part of the packet being handled (no closure per packet). */
@@ -487,6 +568,51 @@ export class PeerLink {
     this.port.signal(this.peer, { type: "send-named", from: sender, to: dest, message });
   }
 
+  /** A REG_SEND of a call {@link genCallAt} read: as {@link onRegSend}, without the tuple. */
+  private onRegSendCall(fromTerm: ErlTerm, nameTerm: ErlTerm): void {
+    const gen = this.gen;
+    const caller = gen.caller as Pid;
+    const ref = gen.ref as Ref;
+    const request = gen.value;
+    gen.caller = gen.ref = gen.value = undefined;
+    const to = nameTerm instanceof Atom ? this.port.whereis(nameTerm.name) : undefined;
+    if (to === undefined) {
+      // nobody holds the name (or it is not an atom): the generic path, with the whole tuple
+      const call = [A.genCall, [caller, new ImproperList([A.alias], ref)], request];
+      this.onRegSend(fromTerm, nameTerm, call);
+      return;
+    }
+    const from = pid(fromTerm);
+    const name = (nameTerm as Atom).name;
+    this.inboundCalls.set(ref, { caller, tag: undefined, to });
+    const message = this.port.callRequest(caller, ref, request);
+    const sender = from.node === this.peer ? from : undefined;
+    const dest = { name, node: this.port.node };
+    this.port.signal(this.peer, { type: "send-named", from: sender, to: dest, message });
+  }
+
+  /** An ALIAS_SEND of a reply {@link replyAt} read: as {@link onAliasSend}. */
+  private onAliasReply(aliasTerm: ErlTerm): void {
+    const gen = this.gen;
+    const tag = gen.ref as Ref;
+    const value = gen.value;
+    gen.ref = gen.value = undefined;
+    if (!(aliasTerm instanceof Ref)) {
+      throw new ProtocolError("ALIAS_SEND to something other than a reference");
+    }
+    if (tag === aliasTerm) this.aliasReply(aliasTerm, value);
+  }
+
+  /** A reply to one of our calls, by its alias. */
+  private aliasReply(alias: Ref, value: ErlTerm): void {
+    const named = this.nameCalls.get(alias);
+    if (named !== undefined) {
+      this.nameCalls.delete(alias);
+      this.wire.send([DEMONITOR_P, named.caller, Atom.of(named.name), alias], false);
+      named.answer(value);
+    } else this.port.signal(this.peer, { type: "reply", ref: alias, value });
+  }
+
   private onAliasSend(aliasTerm: ErlTerm, m: ErlTerm): void {
     if (!(aliasTerm instanceof Ref)) {
       throw new ProtocolError("ALIAS_SEND to something other than a reference");
@@ -494,12 +620,7 @@ export class PeerLink {
     const alias = aliasTerm;
     // A reply to one of our calls: {[alias | Ref], Value} (or {Ref, Value})
     if (Array.isArray(m) && m.length === 2 && (aliasOf(m[0]) === alias || m[0] === alias)) {
-      const named = this.nameCalls.get(alias);
-      if (named !== undefined) {
-        this.nameCalls.delete(alias);
-        this.wire.send([DEMONITOR_P, named.caller, Atom.of(named.name), alias], false);
-        named.answer(m[1]);
-      } else this.port.signal(this.peer, { type: "reply", ref: alias, value: m[1] });
+      this.aliasReply(alias, m[1]);
     }
   }
 

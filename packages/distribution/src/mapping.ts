@@ -18,7 +18,8 @@ import {
 } from "@trellis/core";
 import type { DecodeOptions } from "./etf/decode.js";
 import type { EncodeOptions } from "./etf/encode.js";
-import { GenCall } from "./gen-call.js";
+import { GenCall, GenReply } from "./gen-call.js";
+import { SlotMap } from "./slot-map.js";
 import {
   Atom,
   atom,
@@ -89,7 +90,7 @@ export class NodeCodec {
    * then, so they need no weak reference (a `WeakRef` per call made the garbage collector
    * a quarter of a call's cost on Node 24).
    */
-  private readonly held = new Map<number, Ref>();
+  private readonly held = new SlotMap<number, Ref>();
   readonly encodeOptions: EncodeOptions;
   readonly decodeOptions: DecodeOptions;
   /** The pid used as the sender when there is no sending process. */
@@ -175,6 +176,7 @@ export class NodeCodec {
     if (v instanceof GenCall) {
       return [A.genCall, [v.caller, new ImproperList([A.alias], v.ref)], v.request as ErlTerm];
     }
+    if (v instanceof GenReply) return [new ImproperList([A.alias], v.ref), v.value as ErlTerm];
     if (v instanceof ExitMessage) return [A.exit, v.from, reasonToTerm(v.reason)];
     if (v instanceof DownMessage) {
       const object = v.pid instanceof Pid ? v.pid : [atom(v.pid.name), atom(v.pid.node)];

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import {
   BadArgumentError,
@@ -41,7 +41,8 @@ import {
   type Status,
 } from "./handshake.js";
 import { A, NodeCodec } from "./mapping.js";
-import { connectSocket, SocketReader } from "./net/reader.js";
+import { adoptAccepted, connectRaw, type Inlet } from "./net/raw.js";
+import { SocketReader } from "./net/reader.js";
 import { connectTls, type DistributionTlsOptions, tlsSides } from "./net/tls.js";
 import { RuntimePort } from "./runtime-port.js";
 import { Atom, atom, type ErlTerm, List, list } from "./terms.js";
@@ -343,32 +344,37 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     },
   };
 
-  function up(socket: Socket, leftover: Uint8Array, peer: Peer): void {
+  function up(socket: Socket, inlet: Inlet | undefined, leftover: Uint8Array, peer: Peer): void {
     let link: PeerLink | undefined;
-    const wire = new Wire(socket, leftover, {
-      tickTime,
-      maxPacket,
-      encode: codec.encodeOptions,
-      onPacket: (buf, start, end) => {
-        try {
-          link?.packetAt(buf, start, end);
-        } catch (err) {
-          wire.close(`a malformed packet from ${peer.name}: ${(err as Error).message}`);
-        }
+    const wire = new Wire(
+      socket,
+      leftover,
+      {
+        tickTime,
+        maxPacket,
+        encode: codec.encodeOptions,
+        onPacket: (buf, start, end) => {
+          try {
+            link?.packetAt(buf, start, end);
+          } catch (err) {
+            wire.close(`a malformed packet from ${peer.name}: ${(err as Error).message}`);
+          }
+        },
+        onClose: (reason) => {
+          sockets.delete(socket);
+          if (conns.get(peer.name)?.wire === wire) conns.delete(peer.name);
+          // as net_kernel, an orderly close (ours or the peer's) is silent: only a dropped
+          // connection (tick timeout, hostile input, socket error) is reported
+          if (!ORDERLY_CLOSE.has(reason)) {
+            log("warning", `connection to ${peer.name} closed: ${reason}`);
+          }
+          port.detach(peer.name);
+          link?.lost();
+          nodeDown(peer.name);
+        },
       },
-      onClose: (reason) => {
-        sockets.delete(socket);
-        if (conns.get(peer.name)?.wire === wire) conns.delete(peer.name);
-        // as net_kernel, an orderly close (ours or the peer's) is silent: only a dropped
-        // connection (tick timeout, hostile input, socket error) is reported
-        if (!ORDERLY_CLOSE.has(reason)) {
-          log("warning", `connection to ${peer.name} closed: ${reason}`);
-        }
-        port.detach(peer.name);
-        link?.lost();
-        nodeDown(peer.name);
-      },
-    });
+      inlet,
+    );
     link = new PeerLink(peer.name, port, wire, codec.decodeOptions, system);
     conns.set(peer.name, { wire, link });
     const woken = losers.get(peer.name);
@@ -400,10 +406,11 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     return "ok";
   }
 
-  const onConnection = (socket: Socket): void => {
+  /** A new connection: a TLS socket, or a TCP socket read through `inlet`. */
+  const onConnection = (socket: Socket, inlet?: Inlet): void => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    const reader = new SocketReader(socket);
+    const reader = new SocketReader(socket, inlet);
     accept(socket, reader, config, decide).then(
       (peer) => {
         if (stopped) {
@@ -416,7 +423,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
           port.detach(peer.name);
           old.wire.close("replaced by a new connection");
         }
-        up(socket, reader.detach(), peer);
+        up(socket, inlet, reader.detach(), peer);
       },
       (err: unknown) => {
         log("warning", `refused a connection: ${(err as Error).message}`);
@@ -426,7 +433,12 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   };
   let server: Server;
   if (tls === undefined) {
-    server = createServer(onConnection);
+    // accepted paused, so that the socket can be read below the stream layer from its first
+    // byte
+    server = createServer({ pauseOnConnect: true }, (accepted) => {
+      const raw = adoptAccepted(accepted);
+      onConnection(raw.socket, raw.inlet);
+    });
   } else {
     const sides = tls;
     server = createTlsServer({ handshakeTimeout: setupTime, ...tls.server }, (socket) => {
@@ -505,24 +517,26 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
 
   async function attempt(node: string): Promise<boolean> {
     let socket: Socket | undefined;
+    let inlet: Inlet | undefined;
     try {
       const where = await address$(node);
       if (where === undefined) {
         log("warning", `cannot connect to ${node}: no port known (not registered with EPMD?)`);
         return false;
       }
-      socket =
-        tls === undefined
-          ? await connectSocket(where.host, where.port, setupTime, createConnection)
-          : await connectTls(where.host, where.port, setupTime, tls.client);
+      if (tls === undefined) {
+        ({ socket, inlet } = await connectRaw(where.host, where.port, setupTime));
+      } else {
+        socket = await connectTls(where.host, where.port, setupTime, tls.client);
+      }
       sockets.add(socket);
-      const reader = new SocketReader(socket);
+      const reader = new SocketReader(socket, inlet);
       const peer = await initiate(socket, reader, config, node);
       if (stopped || conns.has(node)) {
         socket.destroy();
         return conns.has(node);
       }
-      up(socket, reader.detach(), peer);
+      up(socket, inlet, reader.detach(), peer);
       return true;
     } catch (err) {
       if (socket !== undefined) {

@@ -27,6 +27,7 @@
  * @module
  */
 import { Pid, Ref } from "@trellis/core";
+import { SlotMap } from "./slot-map.js";
 
 const ATOM_BRAND = Symbol.for("trellis.distribution.atom");
 const atoms = new Map<string, Atom>();
@@ -566,7 +567,7 @@ export function internRef(node: string, creation: number, words: readonly number
 // hence its gen calls: MONITOR_P to DEMONITOR_P or DOWN), so they need no weak reference
 // (V8 clears those only in full collections: a WeakRef per call filled the table on Node 24).
 // Keyed by their first two words; a key taken by another reference falls back to interning.
-const heldRefs = new Map<number, ErlRef>();
+const heldRefs = new SlotMap<number, ErlRef>();
 
 function heldKey(words: readonly number[]): number {
   return words.length === 3
@@ -614,7 +615,7 @@ export function releaseRef(ref: Ref): void {
 
 /** @internal Ends {@link holdRef} for every reference of `node` (its connection is gone). */
 export function releaseRefsOf(node: string): void {
-  for (const [key, ref] of heldRefs) if (ref.node === node) heldRefs.delete(key);
+  for (const [key, ref] of heldRefs.entries()) if (ref.node === node) heldRefs.delete(key);
 }
 
 /** @internal How many references are held (tests). */

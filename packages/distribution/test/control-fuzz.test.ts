@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Wire } from "../src/connection.js";
 import { PeerLink, ProtocolError, type SystemNames } from "../src/control.js";
 import { encode } from "../src/etf/encode.js";
+import { GenCall, GenReply } from "../src/gen-call.js";
 import { atom, DecodeError, type ErlTerm, internPid, internRef, list } from "../src/index.js";
 import { NodeCodec } from "../src/mapping.js";
 import { RuntimePort } from "../src/runtime-port.js";
@@ -123,6 +124,70 @@ describe("control messages from a hostile peer", () => {
       expect(r.kind).toBe("warning");
       expect(r.message).toMatch(/^dropped a signal from peer@127\.0\.0\.1: /);
     }
+    await rt.shutdown();
+  });
+
+  it("a call and a reply, read field by field, damaged at any byte: applied or a typed error", async () => {
+    const logs: LogReport[] = [];
+    const rt = createRuntime({
+      node: "me@127.0.0.1",
+      clock: "virtual",
+      logger: { log: (r) => void logs.push(r) },
+    });
+    const sent: unknown[] = [];
+    const wire = { send: (c: unknown) => void sent.push(c), close: () => {} } as unknown as Wire;
+    const port = new RuntimePort(rt);
+    port.attach("peer@127.0.0.1", { deliver: (_s: Signal) => {} });
+    const codec = new NodeCodec(rt.node, rt.creation);
+    const system: SystemNames = {
+      handles: () => false,
+      message: () => {},
+      spawn: () => atom("notsup"),
+    };
+    const link = new PeerLink("peer@127.0.0.1", port, wire, codec.decodeOptions, system);
+    const got: unknown[] = [];
+    const { receive } = await import("@trellis/core");
+    const server = rt.spawn(async () => {
+      for (;;) got.push(await receive());
+    });
+    rt.register("server", server);
+    encode(server, codec.encodeOptions);
+    const remote = internPid("peer@127.0.0.1", 5, 0, 1);
+    const ref = internRef("peer@127.0.0.1", 1, [1, 2, 3]);
+    const packetOf = (control: ErlTerm, message: unknown): Uint8Array => {
+      const c = encode(control, codec.encodeOptions);
+      const m = encode(message as ErlTerm, codec.encodeOptions);
+      return Uint8Array.from([112, ...c, ...m]);
+    };
+    const call = packetOf(
+      [6, remote, atom(""), atom("server")],
+      new GenCall(remote, ref, [1, "x"]),
+    );
+    const reply = packetOf([33, remote, ref], new GenReply(ref, list(1, 2)));
+    // intact, a call reaches the server as core's call request
+    link.packet(call);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(got.length).toBe(1);
+    expect((got[0] as { request: unknown }).request).toEqual([1, "x"]);
+    const damaged = fc.tuple(
+      fc.constantFrom(call, reply),
+      fc.nat(),
+      fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 255 })),
+    );
+    fc.assert(
+      fc.property(damaged, ([packet, at, byte]) => {
+        const i = 1 + (at % (packet.length - 1));
+        // -1: cut at i; else the byte at i replaced
+        const bytes = byte === -1 ? packet.slice(0, i) : Uint8Array.from(packet);
+        if (byte !== -1) bytes[i] = byte;
+        try {
+          link.packet(bytes);
+        } catch (err) {
+          if (!(err instanceof ProtocolError) && !(err instanceof DecodeError)) throw err;
+        }
+      }),
+      { numRuns: 3000 },
+    );
     await rt.shutdown();
   });
 });

@@ -20,10 +20,11 @@ import {
   trapExit,
 } from "@trellis/core";
 import * as GenServer from "@trellis/gen-server";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { OURS } from "../src/flags.js";
 import { initiate } from "../src/handshake.js";
-import { internPid, type PortMapper, startPg, startPortMapper } from "../src/index.js";
+import { atom, internPid, type PortMapper, startPg, startPortMapper } from "../src/index.js";
+import { Inlet, rawReads } from "../src/net/raw.js";
 import { connectSocket, SocketReader } from "../src/net/reader.js";
 import { peerLinkOf } from "../src/node.js";
 import { heldRefCount } from "../src/terms.js";
@@ -300,6 +301,42 @@ describe("Trellis ↔ Trellis over TCP", () => {
     expect(took).toBeLessThan(tick * 1000 * 1.25 + 300);
     // b ticks and so stays connected, though no process said anything
     expect(a.node.nodes()).toEqual(["b@127.0.0.1"]);
+  });
+});
+
+describe("reading below the stream layer", () => {
+  const Echo = GenServer.define({
+    init: () => ok(0),
+    handleCall: (req: unknown, _from, n: number) => reply(req, n + 1),
+  });
+
+  afterEach(() => {
+    rawReads.enabled = true;
+    vi.restoreAllMocks();
+  });
+
+  it("both ends of a TCP connection read through an inlet, and the stream path gives the same results", async () => {
+    const drains = vi.spyOn(Inlet.prototype, "drainTo");
+    for (const raw of [true, false]) {
+      rawReads.enabled = raw;
+      drains.mockClear();
+      const a = await cluster.start(raw ? "ra" : "sa");
+      const b = await cluster.start(raw ? "rb" : "sb");
+      await b.rt.run(() => GenServer.start(Echo, undefined, { name: "echo" }));
+      const echo = { name: "echo", node: b.rt.node };
+      // small requests many to a read, and ones bigger than a read buffer, split across reads
+      const requests: unknown[] = [];
+      for (let i = 0; i < 200; i++) {
+        requests.push(i % 50 === 7 ? String(i).repeat(50_000 + i) : [atom("n"), i]);
+      }
+      const replies = await a.rt.run(() =>
+        Promise.all(requests.map((r) => GenServer.call(echo, r, 10_000))),
+      );
+      expect(replies).toEqual(requests);
+      // each side's handshake reader, then its connection, drain the inlet
+      expect(drains).toHaveBeenCalledTimes(raw ? 4 : 0);
+      expect(a.logs.concat(b.logs).filter((l) => l.kind === "warning")).toEqual([]);
+    }
   });
 });
 

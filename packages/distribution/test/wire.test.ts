@@ -7,7 +7,7 @@ import { Pid, Ref } from "@trellis/core";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { Wire } from "../src/connection.js";
-import { GenCall } from "../src/gen-call.js";
+import { GenCall, GenReply } from "../src/gen-call.js";
 import {
   atom,
   decodeAt,
@@ -18,16 +18,19 @@ import {
   internRef,
   list,
 } from "../src/index.js";
+import { Inlet } from "../src/net/raw.js";
 
 /** The parts of a socket the wire uses; `written` keeps every write. */
 class FakeSocket extends EventEmitter {
   readonly written: Uint8Array[] = [];
   ended = false;
+  /** Bytes not yet taken by the kernel: then a write keeps (not copies) its buffer. */
+  writableLength = 0;
   setNoDelay(): this {
     return this;
   }
   write(bytes: Uint8Array): boolean {
-    this.written.push(Uint8Array.from(bytes));
+    this.written.push(this.writableLength > 0 ? bytes : Uint8Array.from(bytes));
     return true;
   }
   end(): this {
@@ -98,6 +101,49 @@ describe("Wire (reading)", () => {
     );
   });
 
+  it("reads through an inlet's one buffer, which every read overwrites, the same packets", () => {
+    fc.assert(
+      fc.property(
+        fc.array(packetArb, { maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 20 }),
+        (items, cuts) => {
+          const bytes = items.flatMap((b) => frame(b));
+          const socket = new FakeSocket();
+          const inlet = new Inlet();
+          const packets: number[][] = [];
+          const wire = new Wire(
+            socket as unknown as Socket,
+            new Uint8Array(0),
+            {
+              tickTime: 60_000,
+              maxPacket: 1 << 20,
+              encode: {},
+              onPacket: (buf, start, end) => packets.push(Array.from(buf.subarray(start, end))),
+              onClose: () => {},
+            },
+            inlet,
+          );
+          wires.push(wire);
+          const { buffer, callback } = inlet.onread as {
+            buffer: Uint8Array;
+            callback: (n: number, buf: Uint8Array) => boolean;
+          };
+          let at = 0;
+          for (let i = 0; at < bytes.length; i++) {
+            const n = Math.min(cuts[i % cuts.length] as number, bytes.length - at);
+            buffer.set(bytes.slice(at, at + n));
+            expect(callback(n, buffer)).toBe(true);
+            // the next read overwrites the buffer: nothing may still point into it
+            buffer.fill(0xee);
+            at += n;
+          }
+          expect(packets).toEqual(items.map((b) => [112, ...b]));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("takes a big packet in many small reads, then goes on with small ones", () => {
     const big = Array.from({ length: 300_000 }, (_, i) => i & 0xff);
     const bytes = [...frame(big), ...frame([1, 2, 3])];
@@ -165,6 +211,20 @@ describe("Wire (writing)", () => {
     ]);
   });
 
+  it("writes from its buffer without a copy, and leaves a buffer still being written alone", async () => {
+    const { socket, wire } = open();
+    socket.writableLength = 100; // the kernel has not taken the writes yet
+    wire.send([19, atom("a")], false);
+    await new Promise((resolve) => setImmediate(resolve));
+    wire.send([19, atom("b")], false);
+    await new Promise((resolve) => setImmediate(resolve));
+    // the first write's bytes were not overwritten by the second turn's encoding
+    expect(socket.written.map((b) => decodeAt(b, 5).term)).toEqual([
+      [19, atom("a")],
+      [19, atom("b")],
+    ]);
+  });
+
   it("leaves the buffer as it was when a term cannot be encoded", async () => {
     const { socket, wire } = open();
     wire.send([2, atom(""), atom("a")], true, "ok");
@@ -202,6 +262,11 @@ describe("Wire (control messages written field by field)", () => {
         [33, me, theirs],
         [new ImproperList([atom("alias")], theirs), 5],
         [new ImproperList([atom("alias")], theirs), 5],
+      ],
+      [
+        [33, me, theirs],
+        new GenReply(theirs, list(1, 2)),
+        [new ImproperList([atom("alias")], theirs), list(1, 2)],
       ],
       // shapes the fast paths do not take go through the generic encoder
       [[19, me, "not an atom", ref], undefined, undefined],

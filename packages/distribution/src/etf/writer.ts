@@ -19,6 +19,13 @@ export class Writer {
     this.view = new DataView(this.buf.buffer);
   }
 
+  /** Writes on into a new buffer of the same size (the old one is handed to someone else). */
+  replace(): void {
+    this.buf = new Uint8Array(this.buf.length);
+    this.view = new DataView(this.buf.buffer);
+    this.pos = 0;
+  }
+
   /** Makes room for `n` more bytes. */
   ensure(n: number): void {
     const need = this.pos + n;

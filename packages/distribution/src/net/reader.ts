@@ -5,6 +5,7 @@
  * @module
  */
 import type { Socket } from "node:net";
+import type { Inlet } from "./raw.js";
 
 /** @internal Why a read failed: the peer closed, the deadline passed, or a socket error. */
 export class ReadError extends Error {}
@@ -16,7 +17,7 @@ export class SocketReader {
   private ended = false;
   private error: Error | undefined;
   private wake: (() => void) | undefined;
-  private readonly onData = (chunk: Buffer): void => {
+  private readonly onData = (chunk: Uint8Array): void => {
     this.chunks.push(chunk);
     this.size += chunk.length;
     this.wake?.();
@@ -30,14 +31,29 @@ export class SocketReader {
     this.wake?.();
   };
 
-  constructor(readonly socket: Socket) {
-    socket.on("data", this.onData);
+  /**
+   * Reads `socket`'s `data` events, or, when the socket reads through `inlet`, the inlet's
+   * reads (copied: its buffer is reused).
+   */
+  constructor(
+    readonly socket: Socket,
+    inlet?: Inlet,
+  ) {
+    if (inlet === undefined) socket.on("data", this.onData);
+    else {
+      for (const early of inlet.drainTo((buf, n) => this.onData(buf.slice(0, n)))) {
+        this.onData(early);
+      }
+    }
     socket.on("end", this.onEnd);
     socket.on("close", this.onEnd);
     socket.on("error", this.onError);
   }
 
-  /** Stops listening and returns the bytes read but not consumed. */
+  /**
+   * Stops listening and returns the bytes read but not consumed (an inlet's reads go on to
+   * this reader until its next owner drains it).
+   */
   detach(): Uint8Array {
     this.socket.off("data", this.onData);
     this.socket.off("end", this.onEnd);
