@@ -19,6 +19,7 @@ import { checkRuntimeOptions, fallbackLog } from "./guards.js";
 import { TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import { Pid, procOf, Ref, setProc } from "./pid.js";
+import { LinkSet } from "./runtime/link-set.js";
 import { logWanted } from "./runtime/logging.js";
 import { demonitor, demonitorCallback, monitor } from "./runtime/monitors.js";
 import { register, resolve, unregister } from "./runtime/names.js";
@@ -291,8 +292,8 @@ export class Runtime implements ClockHost {
     p.start = fn as (self: Pid) => unknown;
     this.procs.set(id, p);
     if (link && parent !== undefined) {
-      p.links = new Set([parent.pid]);
-      (parent.links ??= new Set()).add(pid);
+      p.links = new LinkSet(parent.pid);
+      (parent.links ??= new LinkSet()).add(pid);
     }
     enqueue(this, p);
     if (this.telemetry.enabled) this.emitSpawn(p, parent);
@@ -371,7 +372,7 @@ export class Runtime implements ClockHost {
     const monitoredBy: Pid[] = [];
     for (const m of p.watchers?.values() ?? [])
       if (m.watcherPid !== undefined) monitoredBy.push(m.watcherPid);
-    const links = [...(p.links ?? [])];
+    const links = p.links?.values() ?? [];
     return {
       pid,
       status:

@@ -11,6 +11,7 @@ import { ExitMessage } from "../messages.js";
 import { Pid, procOf, setProc } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import { onBehalfOf } from "../uncaught.js";
+import { LinkSet } from "./link-set.js";
 import { fireDown, unwatch } from "./monitors.js";
 import { isRemoteName, isViaName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
@@ -141,7 +142,8 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
     p.monitors = undefined;
   }
   if (p.links !== undefined) {
-    for (const other of p.links) rt.sigs.push({ to: other, from: p.pid, reason, link: true });
+    for (const other of p.links.values())
+      rt.sigs.push({ to: other, from: p.pid, reason, link: true });
     p.links = undefined;
   }
   if (p.watchers !== undefined) {
@@ -247,10 +249,10 @@ export function link(rt: Runtime, p: Proc, target: Pid): void {
       exitSignal(rt, p.pid, target, "noproc", false);
       return;
     }
-    (p.links ??= new Set()).add(target);
-    (t.links ??= new Set()).add(p.pid);
+    (p.links ??= new LinkSet()).add(target);
+    (t.links ??= new LinkSet()).add(p.pid);
   } else if (target.node !== rt.node) {
-    (p.links ??= new Set()).add(target);
+    (p.links ??= new LinkSet()).add(target);
     if (!route(rt, { type: "link", from: p.pid, to: target })) {
       p.links.delete(target);
       exitSignal(rt, p.pid, target, "noconnection", false);
