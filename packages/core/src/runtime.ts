@@ -20,6 +20,7 @@ import { TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import { Pid, procOf, Ref, setProc } from "./pid.js";
 import { LinkSet } from "./runtime/link-set.js";
+import { ProcList } from "./runtime/proc-list.js";
 import { logWanted } from "./runtime/logging.js";
 import { demonitor, demonitorCallback, monitor } from "./runtime/monitors.js";
 import { register, resolve, unregister } from "./runtime/names.js";
@@ -121,7 +122,7 @@ export class Runtime implements ClockHost {
   /** This runtime's telemetry handlers; see `Telemetry`. */
   readonly telemetry: TelemetryHub = new TelemetryHub(this);
   /** @internal */
-  readonly procs: Map<number, Proc> = new Map();
+  readonly procs: ProcList = new ProcList();
   /** @internal */
   readonly names: Map<string, Proc> = new Map();
   /** @internal */
@@ -290,7 +291,7 @@ export class Runtime implements ClockHost {
     const p = new Proc(this, pid);
     setProc(pid, p);
     p.start = fn as (self: Pid) => unknown;
-    this.procs.set(id, p);
+    this.procs.add(p);
     if (link && parent !== undefined) {
       p.links = new LinkSet(parent.pid);
       (parent.links ??= new LinkSet()).add(pid);

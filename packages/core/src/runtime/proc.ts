@@ -112,6 +112,9 @@ export class Proc extends Queue<unknown> implements TimerSink {
    * `run` builds two context frames per call (ADR 0004).
    */
   ctx: AsyncResource | undefined = undefined;
+  /** The neighbours in the runtime's list of live processes (see ProcList). */
+  prevLive: Proc | undefined = undefined;
+  nextLive: Proc | undefined = undefined;
   /** The rarely set fields (see ProcExtra), read and written through the accessors below. */
   x: ProcExtra | undefined = undefined;
 

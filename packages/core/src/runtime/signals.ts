@@ -101,7 +101,7 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
   p.alive = false;
   p.reason = reason;
   if (rt.telemetry.enabled) emitExit(rt, p, reason);
-  rt.procs.delete(p.pid.id);
+  rt.procs.delete(p);
   if (p.name !== undefined) {
     rt.names.delete(p.name);
     p.name = undefined;
