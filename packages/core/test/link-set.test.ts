@@ -45,6 +45,8 @@ describe("LinkSet", () => {
             expect(t.size).toBe(m.size);
             expect(t.values()).toEqual([...m]);
             expect([...t]).toEqual([...m]);
+            const only = t.only();
+            if (only !== undefined) expect([...m]).toEqual([only]);
             for (const p of pids) expect(t.has(p)).toBe(m.has(p));
           }
         },

@@ -59,6 +59,11 @@ export class LinkSet {
     return this.many?.delete(pid) ?? false;
   }
 
+  /** The link, when there is exactly one held inline (else undefined: use `values`). */
+  only(): Pid | undefined {
+    return this.one;
+  }
+
   /** The links in insertion order, as a snapshot (safe to change the set meanwhile). */
   values(): Pid[] {
     if (this.one !== undefined) return [this.one];
