@@ -20,12 +20,12 @@ import { TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import { Pid, procOf, Ref, setProc } from "./pid.js";
 import { LinkSet } from "./runtime/link-set.js";
-import { ProcList } from "./runtime/proc-list.js";
 import { logWanted } from "./runtime/logging.js";
 import { demonitor, demonitorCallback, monitor } from "./runtime/monitors.js";
 import { register, resolve, unregister } from "./runtime/names.js";
 import { connect, disconnect, route } from "./runtime/nodes.js";
 import { type DownSink, Proc, type TimerSink } from "./runtime/proc.js";
+import { ProcList } from "./runtime/proc-list.js";
 import { receive, tryReceive, yieldProc } from "./runtime/receive.js";
 import { crash, currentProc, enqueue, runLoop } from "./runtime/scheduler.js";
 import {
