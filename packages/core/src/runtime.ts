@@ -19,11 +19,13 @@ import { checkRuntimeOptions, fallbackLog } from "./guards.js";
 import { TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import { Pid, procOf, Ref, setProc } from "./pid.js";
+import { LinkSet } from "./runtime/link-set.js";
 import { logWanted } from "./runtime/logging.js";
 import { demonitor, demonitorCallback, monitor } from "./runtime/monitors.js";
 import { register, resolve, unregister } from "./runtime/names.js";
 import { connect, disconnect, route } from "./runtime/nodes.js";
 import { type DownSink, Proc, type TimerSink } from "./runtime/proc.js";
+import { ProcList } from "./runtime/proc-list.js";
 import { receive, tryReceive, yieldProc } from "./runtime/receive.js";
 import { crash, currentProc, enqueue, runLoop } from "./runtime/scheduler.js";
 import {
@@ -120,7 +122,7 @@ export class Runtime implements ClockHost {
   /** This runtime's telemetry handlers; see `Telemetry`. */
   readonly telemetry: TelemetryHub = new TelemetryHub(this);
   /** @internal */
-  readonly procs: Map<number, Proc> = new Map();
+  readonly procs: ProcList = new ProcList();
   /** @internal */
   readonly names: Map<string, Proc> = new Map();
   /** @internal */
@@ -289,10 +291,10 @@ export class Runtime implements ClockHost {
     const p = new Proc(this, pid);
     setProc(pid, p);
     p.start = fn as (self: Pid) => unknown;
-    this.procs.set(id, p);
+    this.procs.add(p);
     if (link && parent !== undefined) {
-      p.links = new Set([parent.pid]);
-      (parent.links ??= new Set()).add(pid);
+      p.links = new LinkSet(parent.pid);
+      (parent.links ??= new LinkSet()).add(pid);
     }
     enqueue(this, p);
     if (this.telemetry.enabled) this.emitSpawn(p, parent);
@@ -371,7 +373,7 @@ export class Runtime implements ClockHost {
     const monitoredBy: Pid[] = [];
     for (const m of p.watchers?.values() ?? [])
       if (m.watcherPid !== undefined) monitoredBy.push(m.watcherPid);
-    const links = [...(p.links ?? [])];
+    const links = p.links?.values() ?? [];
     return {
       pid,
       status:

@@ -54,6 +54,8 @@ describe("MonitorTable", () => {
           expect(t.size).toBe(m.size);
           expect(t.values()).toEqual([...m.values()]);
           expect([...t]).toEqual([...m]);
+          const only = t.only();
+          if (only !== undefined) expect([...m.values()]).toEqual([only]);
           for (const r of refs) expect(t.get(r)).toBe(m.get(r));
         }
       }),

@@ -28,6 +28,7 @@ import {
   type Term,
   TermMap,
   trapExit,
+  wouldLog,
 } from "@trellis/core";
 import { StartChildError } from "./errors.js";
 import { RestartIntensity } from "./intensity.js";
@@ -152,6 +153,7 @@ class SupervisorProcess implements SpecialProcess {
    * most loggers drop these SASL reports unread, and a restart storm makes one per restart.
    */
   private progress(child: Child, pid: Pid): void {
+    if (!wouldLog("info", SASL)) return;
     const label = this.label;
     const report: LogReport = {
       behaviour: MODULE,
@@ -176,6 +178,7 @@ class SupervisorProcess implements SpecialProcess {
     pid: Pid | undefined,
     reason: unknown,
   ): void {
+    if (!wouldLog("error", SASL)) return;
     const label = this.label;
     this.log({
       behaviour: MODULE,

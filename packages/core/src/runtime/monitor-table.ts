@@ -57,6 +57,11 @@ export class MonitorTable {
     return this.many?.delete(ref) ?? false;
   }
 
+  /** The entry, when there is exactly one held inline (else undefined: use `values`). */
+  only(): Monitor | undefined {
+    return this.one;
+  }
+
   /** The entries in insertion order, as a snapshot (safe to change the table meanwhile). */
   values(): Monitor[] {
     if (this.one !== undefined) return [this.one];

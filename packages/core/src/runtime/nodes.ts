@@ -10,6 +10,7 @@ import { inboundProblem } from "../guards.js";
 import { DownMessage } from "../messages.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
+import { LinkSet } from "./link-set.js";
 import { MonitorTable } from "./monitor-table.js";
 import { downObject } from "./monitors.js";
 import type { Proc } from "./proc.js";
@@ -126,7 +127,7 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
           reason: "noproc",
           link: true,
         });
-      else (t.links ??= new Set()).add(signal.from);
+      else (t.links ??= new LinkSet()).add(signal.from);
       return;
     }
     case "unlink":

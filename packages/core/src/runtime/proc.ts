@@ -8,6 +8,7 @@ import { AsyncLocalStorage, type AsyncResource } from "node:async_hooks";
 import { Queue } from "../internal/queue.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
+import type { LinkSet } from "./link-set.js";
 import type { MonitorTable } from "./monitor-table.js";
 import { receiveTimedOut, type Waiter } from "./receive.js";
 import type { TimerEntry } from "./timers.js";
@@ -68,8 +69,8 @@ export class Proc extends Queue<unknown> implements TimerSink {
   alive = true;
   /** The exit reason, once the process has exited (a field: every process gets one). */
   reason: unknown = undefined;
-  /** Its links (every supervised process has one). */
-  links: Set<Pid> | undefined = undefined;
+  /** Its links (every supervised process has one: see LinkSet, one inline entry). */
+  links: LinkSet | undefined = undefined;
   /** The process that started it linked (behaviours). */
   parent: Pid | undefined = undefined;
   /** The behaviour it runs, if any. */
@@ -111,6 +112,9 @@ export class Proc extends Queue<unknown> implements TimerSink {
    * `run` builds two context frames per call (ADR 0004).
    */
   ctx: AsyncResource | undefined = undefined;
+  /** The neighbours in the runtime's list of live processes (see ProcList). */
+  prevLive: Proc | undefined = undefined;
+  nextLive: Proc | undefined = undefined;
   /** The rarely set fields (see ProcExtra), read and written through the accessors below. */
   x: ProcExtra | undefined = undefined;
 

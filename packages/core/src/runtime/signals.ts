@@ -11,6 +11,7 @@ import { ExitMessage } from "../messages.js";
 import { Pid, procOf, setProc } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import { onBehalfOf } from "../uncaught.js";
+import { LinkSet } from "./link-set.js";
 import { fireDown, unwatch } from "./monitors.js";
 import { isRemoteName, isViaName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
@@ -100,10 +101,12 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
   p.alive = false;
   p.reason = reason;
   if (rt.telemetry.enabled) emitExit(rt, p, reason);
-  rt.procs.delete(p.pid.id);
-  if (p.name !== undefined) {
-    rt.names.delete(p.name);
-    p.name = undefined;
+  rt.procs.delete(p);
+  // The rarely set fields live in one side object (ProcExtra): most processes have none.
+  const x = p.x;
+  if (x !== undefined && x.name !== undefined) {
+    rt.names.delete(x.name);
+    x.name = undefined;
   }
   const w = p.waiter;
   p.waiter = undefined;
@@ -111,16 +114,16 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
   p.mailbox.clear();
   p.handler = undefined;
   p.start = undefined;
-  if (p.timers !== undefined) {
-    for (const t of p.timers) {
+  if (x !== undefined && x.timers !== undefined) {
+    for (const t of x.timers) {
       rt.heap.remove(t);
       rt.timerRefs.delete(t.ref);
     }
-    p.timers = undefined;
+    x.timers = undefined;
   }
-  if (p.exitHooks !== undefined) {
-    const hooks = p.exitHooks;
-    p.exitHooks = undefined;
+  if (x !== undefined && x.exitHooks !== undefined) {
+    const hooks = x.exitHooks;
+    x.exitHooks = undefined;
     for (const hook of hooks) {
       try {
         outsideProcesses(() => hook(reason));
@@ -140,23 +143,33 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
     }
     p.monitors = undefined;
   }
-  if (p.links !== undefined) {
-    for (const other of p.links) rt.sigs.push({ to: other, from: p.pid, reason, link: true });
+  const links = p.links;
+  if (links !== undefined) {
     p.links = undefined;
+    // one link (a supervised child's, a task's) without the snapshot array
+    const one = links.only();
+    if (one !== undefined) rt.sigs.push({ to: one, from: p.pid, reason, link: true });
+    else
+      for (const other of links.values())
+        rt.sigs.push({ to: other, from: p.pid, reason, link: true });
   }
-  if (p.watchers !== undefined) {
-    const ws = p.watchers;
+  const ws = p.watchers;
+  if (ws !== undefined) {
     p.watchers = undefined;
-    for (const m of ws.values()) fireDown(rt, m, reason);
+    const one = ws.only();
+    if (one !== undefined) fireDown(rt, one, reason);
+    else for (const m of ws.values()) fireDown(rt, m, reason);
   }
-  if (p.abortCtl !== undefined) {
-    const ctl = p.abortCtl;
+  // read again: the exit hooks and DOWN callbacks above may have set one
+  const y = p.x;
+  if (y !== undefined && y.abortCtl !== undefined) {
+    const ctl = y.abortCtl;
     // On behalf of the dead process: a listener that throws is reported, not fatal.
     rt.deferred.push(() => onBehalfOf(p, () => ctl.abort(new ExitError(reason))));
   }
-  if (p.settle !== undefined) {
-    const settle = p.settle;
-    p.settle = undefined;
+  if (y !== undefined && y.settle !== undefined) {
+    const settle = y.settle;
+    y.settle = undefined;
     rt.deferred.push(() => settle(false, new ExitError(reason)));
   }
   setProc(p.pid, undefined);
@@ -247,10 +260,10 @@ export function link(rt: Runtime, p: Proc, target: Pid): void {
       exitSignal(rt, p.pid, target, "noproc", false);
       return;
     }
-    (p.links ??= new Set()).add(target);
-    (t.links ??= new Set()).add(p.pid);
+    (p.links ??= new LinkSet()).add(target);
+    (t.links ??= new LinkSet()).add(p.pid);
   } else if (target.node !== rt.node) {
-    (p.links ??= new Set()).add(target);
+    (p.links ??= new LinkSet()).add(target);
     if (!route(rt, { type: "link", from: p.pid, to: target })) {
       p.links.delete(target);
       exitSignal(rt, p.pid, target, "noconnection", false);

@@ -27,6 +27,7 @@ import {
   sendAfter,
   type TelemetryHub,
   TIMEOUT,
+  wouldLog,
   yieldProcess,
 } from "@trellis/core";
 
@@ -583,9 +584,12 @@ export class Loop implements SpecialProcess {
     throw exitError(reason);
   }
 
-  /** GenServer's own report for an abnormal exit (the runtime adds its crash report). */
+  /**
+   * GenServer's own report for an abnormal exit (the runtime adds its crash report). Built
+   * only when the logger would write it: formatting the state and reason is most of a crash.
+   */
   private report(reason: unknown): void {
-    {
+    if (wouldLog("error")) {
       const status = formatted(this.cb, { state: this.state, message: this.last, reason });
       logReport({
         kind: "error",

@@ -193,7 +193,8 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * `processInfo(pid).dictionary` shows them (Elixir's `$callers` and `$ancestors`).
  */
 function publishOrigin(origin: Origin): void {
-  putProcessData("$callers", [...origin.callers]);
+  // the array was made for this task alone (setOrigin): no copy
+  putProcessData("$callers", origin.callers);
   putProcessData("$ancestors", ancestorsOf(origin.pid));
 }
 

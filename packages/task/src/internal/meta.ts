@@ -23,6 +23,7 @@ export interface Origin {
   /**
    * `$callers`: the caller, then the `$callers` in the caller's dictionary when the task
    * was started (Elixir: `[self() | Process.get(:"$callers", [])]`), whatever the caller is.
+   * Made for the task alone: its dictionary takes this array (nothing else reads it).
    */
   readonly callers: readonly Pid[];
 }
@@ -43,7 +44,7 @@ export function setOrigin(pid: Pid, caller: Pid | undefined, parent: Pid): Origi
     caller,
     parent,
     up: caller === undefined ? undefined : originOf(caller),
-    callers: caller === undefined ? [] : [caller, ...dictionaryCallers(caller)],
+    callers: caller === undefined ? [] : callersFrom(caller),
   };
   if (origins.size >= sweepAt) sweep();
   origins.set(pid.id, o);
@@ -58,6 +59,15 @@ export function dropOrigin(o: Origin): void {
 function sweep(): void {
   for (const [id, o] of origins) if (!isAlive(o.pid)) origins.delete(id);
   sweepAt = Math.max(1024, origins.size * 2);
+}
+
+/** `[caller, ...$callers of caller]`, without the copies when the caller has none. */
+function callersFrom(caller: Pid): Pid[] {
+  const v = getProcessData("$callers", caller);
+  if (v === undefined) return [caller];
+  const out = [caller];
+  if (Array.isArray(v)) for (const x of v) if (x instanceof Pid) out.push(x);
+  return out;
 }
 
 /**
