@@ -519,7 +519,7 @@ const ignore = (_: unknown): void => {};
  * One call in flight: the sink of its monitor and of its timeout, and what `reply` reaches
  * directly for a local call. One object per call instead of a closure per outcome.
  */
-class PendingCall implements DownSink, TimerSink {
+class PendingCall implements DownSink, timers.BucketSink {
   readonly rt: Runtime;
   readonly caller: Proc | undefined;
   /** The server: a pid, or `{ name, node }` for a name on another node. */
@@ -538,7 +538,9 @@ class PendingCall implements DownSink, TimerSink {
   readonly remote: boolean;
   done = false;
   monitored = false;
-  timer: TimerEntry | undefined = undefined;
+  /** Its timeout's deadline bucket while armed, and its slot there. */
+  bucket: timers.DeadlineBucket | undefined = undefined;
+  slot = 0;
   /** The metadata of its telemetry start event, when somebody listens. */
   meta: { context: unknown; [k: string]: unknown } | undefined = undefined;
   started = 0;
@@ -601,7 +603,7 @@ class PendingCall implements DownSink, TimerSink {
       rt.replies.delete(this.ref);
       if (caller !== undefined) remoteCalls.get(caller)?.delete(this.ref);
     }
-    if (this.timer !== undefined) timers.cancelEntry(rt, this.timer);
+    if (this.bucket !== undefined) timers.cancelCallTimeout(rt, this);
     if (this.monitored) {
       if (caller !== undefined) monitors.demonitor(rt, caller, this.ref, false);
       else monitors.demonitorCallback(rt, this.target, this.ref);
@@ -659,7 +661,6 @@ class PendingCall implements DownSink, TimerSink {
 
   /** The timeout expired. */
   fire(): void {
-    this.timer = undefined;
     if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
     if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(this.op)));
     this.settled();
@@ -722,8 +723,8 @@ function request$(
     rt.replies.set(call.ref, (value) => call.answer(value));
     if (caller !== undefined) trackRemoteCall(caller, call.ref);
   }
-  if (timeout !== Number.POSITIVE_INFINITY)
-    call.timer = timers.callbackTimer(rt, timeout, caller, call);
+  // No owner: the caller's exit ends the call (ownerExited), which disarms it.
+  if (timeout !== Number.POSITIVE_INFINITY) timers.armCallTimeout(rt, timeout, call);
   try {
     const from = makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context);
     const message = wrap === undefined ? new CallRequest(from, request) : wrap(from);
