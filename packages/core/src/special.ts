@@ -30,6 +30,7 @@ import {
 } from "./errors.js";
 import { ExitMessage } from "./messages.js";
 import { Pid, procOf, type Ref } from "./pid.js";
+import type { LinkedMonitor } from "./runtime/monitor-table.js";
 import * as monitors from "./runtime/monitors.js";
 import * as names from "./runtime/names.js";
 import * as nodes from "./runtime/nodes.js";
@@ -517,11 +518,26 @@ const ignore = (_: unknown): void => {};
 
 /**
  * One call in flight: the sink of its monitor and of its timeout, and what `reply` reaches
- * directly for a local call. One object per call instead of a closure per outcome.
+ * directly for a local call. One object per call instead of a closure per outcome; for a
+ * call to a local process it is also the monitor's record in both processes' tables, and its
+ * timeout's slot in a deadline bucket (ADR 0004, session 4).
  */
-class PendingCall implements DownSink, timers.BucketSink {
+class PendingCall implements DownSink, timers.BucketSink, LinkedMonitor {
   readonly rt: Runtime;
   readonly caller: Proc | undefined;
+  /** The monitor record's watcher: the caller. */
+  readonly watcher: Proc | undefined;
+  readonly watcherPid: Pid | undefined;
+  /** The monitor record's name: a call monitors the pid its destination resolved to. */
+  readonly name: undefined = undefined;
+  /** The monitor record's sink: the call itself. */
+  readonly callback: DownSink;
+  hPrev: LinkedMonitor | undefined = undefined;
+  hNext: LinkedMonitor | undefined = undefined;
+  wPrev: LinkedMonitor | undefined = undefined;
+  wNext: LinkedMonitor | undefined = undefined;
+  /** The local server it monitors through this record, or undefined. */
+  server: Proc | undefined = undefined;
   /** The server: a pid, or `{ name, node }` for a name on another node. */
   readonly target: Pid | RemoteName;
   readonly ref: Ref;
@@ -560,6 +576,9 @@ class PendingCall implements DownSink, timers.BucketSink {
   ) {
     this.rt = rt;
     this.caller = caller;
+    this.watcher = caller;
+    this.watcherPid = caller?.pid;
+    this.callback = this;
     this.target = target;
     this.ref = rt.makeRef();
     this.#op = op;
@@ -605,7 +624,8 @@ class PendingCall implements DownSink, timers.BucketSink {
     }
     if (this.bucket !== undefined) timers.cancelCallTimeout(rt, this);
     if (this.monitored) {
-      if (caller !== undefined) monitors.demonitor(rt, caller, this.ref, false);
+      if (this.server !== undefined) monitors.unmonitorLocal(this.server, this);
+      else if (caller !== undefined) monitors.demonitor(rt, caller, this.ref, false);
       else monitors.demonitorCallback(rt, this.target, this.ref);
     }
     // a process that exited meanwhile gets nothing: its continuation must not run
@@ -717,7 +737,12 @@ function request$(
   capturedReject = undefined;
   if (rt.telemetry.enabled) callStart(call, caller);
   call.monitored = true;
-  monitors.monitor(rt, caller, target, call, call.ref);
+  const server = target instanceof Pid ? (procOf(target) as Proc | undefined) : undefined;
+  if (server !== undefined && server.rt === rt && server.alive) {
+    // the common case: the call is its own monitor record (what monitors.monitor does)
+    monitors.monitorLocal(server, caller, call);
+    call.server = server;
+  } else monitors.monitor(rt, caller, target, call, call.ref);
   if (call.done) return promise; // the target was already gone
   if (call.remote) {
     rt.replies.set(call.ref, (value) => call.answer(value));
