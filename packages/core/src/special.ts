@@ -710,7 +710,13 @@ function request$(
   const caller = currentProc();
   if (caller !== undefined && !caller.alive) ensureAlive(caller, `${module}.${fn}`);
   const rt = runtimeOf(caller, dest);
-  const target = dest instanceof Pid ? dest : names.target(rt, dest, `${module}.${fn}`);
+  // a pid or a local name without building the error's text (`module.fn`) per call
+  const target =
+    dest instanceof Pid
+      ? dest
+      : typeof dest === "string"
+        ? rt.names.get(dest)?.pid
+        : names.target(rt, dest, `${module}.${fn}`);
   if (target === undefined) {
     return Promise.reject(new NoProcessError(op ?? operation(module, fn, dest, request, timeout)));
   }
