@@ -186,6 +186,11 @@ export function demonitorCallback(rt: Runtime, target: Pid | RemoteName, ref: Re
 
 /** Removes a monitor from its target's watchers, or tells the target's node. */
 export function unwatch(rt: Runtime, m: Monitor): void {
+  // Its watcher no longer holds it (removed, or the watcher's table dropped at its exit):
+  // stale links would keep the other records of that table alive with it.
+  const l = m as LinkedMonitor;
+  l.hPrev = undefined;
+  l.hNext = undefined;
   const target = m.target;
   if (!(target instanceof Pid)) {
     // a monitor by name on another node
@@ -207,6 +212,12 @@ export function downObject(m: Monitor): Pid | RemoteName {
 
 /** The watched process exited: the DOWN goes to the watcher's mailbox, its callback, or its node. */
 export function fireDown(rt: Runtime, m: Monitor, reason: unknown): void {
+  // The target's table of watchers was dropped at its exit: clear the record's links into
+  // it, or a record kept alive elsewhere (a `From` held by another process) would keep
+  // every other watcher's record alive with it.
+  const l = m as LinkedMonitor;
+  l.wPrev = undefined;
+  l.wNext = undefined;
   const object = downObject(m);
   if (m.callback !== undefined) {
     m.watcher?.monitors?.remove(m);
