@@ -175,3 +175,48 @@ it("answered calls on the real clock do not keep Node alive until their timeouts
   expect(code).toBe(0);
   expect(Date.now() - started).toBeLessThan(20_000);
 });
+
+it("under a mix of answered calls, timeouts and other timers, only unanswered calls time out, none early", async () => {
+  const rt = createRuntime();
+  const CALLERS = 50;
+  const CALLS = 200;
+  const counts = await rt.run(async () => {
+    const me = self();
+    const answering = echo();
+    const server = silent();
+    let answered = 0;
+    let timedOut = 0;
+    const wrong: string[] = [];
+    for (let c = 0; c < CALLERS; c++) {
+      spawn(async () => {
+        for (let i = 0; i < CALLS; i++) {
+          const toSilent = i % 5 === 0;
+          const timeout = toSilent ? 20 + (i % 7) : 60_000;
+          const t0 = performance.now();
+          try {
+            await call(toSilent ? server : answering, i, { timeout });
+            answered++;
+            if (toSilent) wrong.push(`the silent server answered call ${i}`);
+          } catch (e) {
+            timedOut++;
+            if (!toSilent || !(e instanceof CallTimeoutError)) wrong.push(`call ${i} failed: ${e}`);
+            else if (performance.now() - t0 < timeout) wrong.push(`call ${i} timed out early`);
+          }
+          // other timers among the calls' timeouts (they close the current deadline bucket)
+          if (i % 50 === 0) await receive(() => false, { timeout: 1 });
+        }
+        send(me, "done");
+      });
+    }
+    for (let c = 0; c < CALLERS; c++) await receive((m) => m === "done", { timeout: 30_000 });
+    exit(answering, "kill");
+    exit(server, "kill");
+    return { answered, timedOut, wrong };
+  });
+  expect(counts.wrong).toEqual([]);
+  expect(counts.answered).toBe((CALLERS * CALLS * 4) / 5);
+  expect(counts.timedOut).toBe((CALLERS * CALLS) / 5);
+  expect(rt.pendingTimers()).toBe(0);
+  expect(rt.pendingCalls()).toBe(0);
+  await rt.shutdown();
+});
