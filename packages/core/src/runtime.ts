@@ -44,7 +44,9 @@ import {
   cancelTimer,
   cancelTimerAsync,
   checkTimeout,
+  type DeadlineBucket,
   interval,
+  liveTimers,
   onAlarm,
   readTimer,
   type TimerEntry,
@@ -153,6 +155,8 @@ export class Runtime implements ClockHost {
   timerSeq = 0;
   /** @internal Lazily cancelled callback timers still in the heap (timers.ts). */
   deadTimers = 0;
+  /** @internal The deadline bucket the next call timeout may join (timers.ts). */
+  lastBucket: DeadlineBucket | undefined = undefined;
   /** @internal */
   readonly internalRef: Ref;
   /** @internal */
@@ -632,7 +636,7 @@ export class Runtime implements ClockHost {
    * ```
    */
   pendingTimers(): number {
-    return this.heap.size - this.deadTimers;
+    return liveTimers(this);
   }
 
   /**
@@ -801,6 +805,7 @@ export class Runtime implements ClockHost {
     for (const t of [...this.heap.values()]) cancelEntry(this, t);
     this.heap.clear();
     this.deadTimers = 0;
+    this.lastBucket = undefined;
     this.clock.detach(this);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -30,6 +30,7 @@ import {
 } from "./errors.js";
 import { ExitMessage } from "./messages.js";
 import { Pid, procOf, type Ref } from "./pid.js";
+import type { LinkedMonitor } from "./runtime/monitor-table.js";
 import * as monitors from "./runtime/monitors.js";
 import * as names from "./runtime/names.js";
 import * as nodes from "./runtime/nodes.js";
@@ -55,20 +56,19 @@ import {
 } from "./runtime.js";
 
 /** Set by `From`'s static block: the only way to make a `From` that carries a pending call. */
-let makeFrom: (
-  pid: Pid | undefined,
-  ref: Ref,
-  rt: Runtime,
-  call: { answer(value: unknown): void },
-  context: unknown,
-) => From;
+let makeFrom: (pid: Pid | undefined, ref: Ref, call: FromCall, context: unknown) => From;
 /**
  * Set by `From`'s static block: whether a `From` was made by the toolkit, its runtime and its
  * pending call (read one field at a time: a reply allocates nothing to look at them).
  */
 let isToolkitFrom: (from: From) => boolean;
-let fromRuntime: (from: From) => Runtime | undefined;
-let fromCall: (from: From) => { answer(value: unknown): void } | undefined;
+let fromCall: (from: From) => FromCall | undefined;
+
+/** What a toolkit `From` carries: its pending call, which knows its runtime. */
+interface FromCall {
+  readonly rt: Runtime;
+  answer(value: unknown): void;
+}
 
 /**
  * Who is waiting for a reply: Erlang's `From` in `handle_call(Request, From, State)`.
@@ -91,10 +91,11 @@ export class From {
   readonly pid: Pid | undefined;
   /** The call's unique tag. */
   readonly ref: Ref;
-  /** The runtime the call was made from; only the toolkit sets it. */
-  #runtime: Runtime | undefined;
-  /** The pending local call, answered directly (no lookup); only the toolkit sets it. */
-  #call: { answer(value: unknown): void } | undefined;
+  /**
+   * The pending call, answered directly (no lookup), which knows the runtime it was made
+   * from; only the toolkit sets it.
+   */
+  #call: FromCall | undefined = undefined;
   /** What travels with the call for telemetry; only the toolkit sets it. */
   #context: unknown = undefined;
 
@@ -119,19 +120,17 @@ export class From {
 
   /** `instanceof` that runs no code of the value's author (no Proxy trap, no getter): a private brand check. */
   static [Symbol.hasInstance](value: unknown): value is From {
-    return typeof value === "object" && value !== null && #runtime in value;
+    return typeof value === "object" && value !== null && #call in value;
   }
 
   static {
-    makeFrom = (pid, ref, rt, call, context) => {
+    makeFrom = (pid, ref, call, context) => {
       const from = new From(pid, ref);
-      from.#runtime = rt;
       from.#call = call;
       from.#context = context;
       return from;
     };
-    isToolkitFrom = (from) => #runtime in from;
-    fromRuntime = (from) => from.#runtime;
+    isToolkitFrom = (from) => #call in from;
     fromCall = (from) => from.#call;
   }
 }
@@ -517,11 +516,20 @@ const ignore = (_: unknown): void => {};
 
 /**
  * One call in flight: the sink of its monitor and of its timeout, and what `reply` reaches
- * directly for a local call. One object per call instead of a closure per outcome.
+ * directly for a local call. One object per call instead of a closure per outcome; for a
+ * call to a local process it is also the monitor's record in both processes' tables, and its
+ * timeout's slot in a deadline bucket (ADR 0004, session 4).
  */
-class PendingCall implements DownSink, TimerSink {
+class PendingCall implements DownSink, timers.BucketSink, LinkedMonitor {
   readonly rt: Runtime;
-  readonly caller: Proc | undefined;
+  /** The calling process (the monitor record's watcher), or undefined outside processes. */
+  readonly watcher: Proc | undefined;
+  hPrev: LinkedMonitor | undefined = undefined;
+  hNext: LinkedMonitor | undefined = undefined;
+  wPrev: LinkedMonitor | undefined = undefined;
+  wNext: LinkedMonitor | undefined = undefined;
+  /** The local server it monitors through this record, or undefined. */
+  server: Proc | undefined = undefined;
   /** The server: a pid, or `{ name, node }` for a name on another node. */
   readonly target: Pid | RemoteName;
   readonly ref: Ref;
@@ -535,13 +543,13 @@ class PendingCall implements DownSink, TimerSink {
   /** Dropped once the call has settled (settled), so a stale request holds no promise. */
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  readonly remote: boolean;
-  done = false;
-  monitored = false;
-  timer: TimerEntry | undefined = undefined;
-  /** The metadata of its telemetry start event, when somebody listens. */
-  meta: { context: unknown; [k: string]: unknown } | undefined = undefined;
-  started = 0;
+  /** {@link REMOTE}, {@link DONE}, {@link MONITORED}: one field for three booleans. */
+  flags: number;
+  /** Its timeout's deadline bucket while armed, and its slot there. */
+  bucket: timers.DeadlineBucket | undefined = undefined;
+  slot = 0;
+  /** Its telemetry start event's metadata and time, when somebody listens. */
+  tel: CallTelemetry | undefined = undefined;
 
   constructor(
     rt: Runtime,
@@ -557,7 +565,7 @@ class PendingCall implements DownSink, TimerSink {
     reject: (error: unknown) => void,
   ) {
     this.rt = rt;
-    this.caller = caller;
+    this.watcher = caller;
     this.target = target;
     this.ref = rt.makeRef();
     this.#op = op;
@@ -568,8 +576,39 @@ class PendingCall implements DownSink, TimerSink {
     this.timeout = timeout;
     this.resolve = resolve;
     this.reject = reject;
-    this.remote = target.node !== rt.node;
+    this.flags = target.node !== rt.node ? REMOTE : 0;
     rt.callsInFlight++;
+  }
+
+  /** The monitor record's watcher pid: the caller's. */
+  get watcherPid(): Pid | undefined {
+    return this.watcher?.pid;
+  }
+
+  /** The monitor record's name: a call monitors the pid its destination resolved to. */
+  get name(): undefined {
+    return undefined;
+  }
+
+  /** The monitor record's sink: the call itself. */
+  get callback(): DownSink {
+    return this;
+  }
+
+  get remote(): boolean {
+    return (this.flags & REMOTE) !== 0;
+  }
+
+  get done(): boolean {
+    return (this.flags & DONE) !== 0;
+  }
+
+  get monitored(): boolean {
+    return (this.flags & MONITORED) !== 0;
+  }
+
+  set monitored(on: boolean) {
+    this.flags = on ? this.flags | MONITORED : this.flags & ~MONITORED;
   }
 
   /**
@@ -594,16 +633,17 @@ class PendingCall implements DownSink, TimerSink {
   /** Ends the call; false if it had already ended or its caller has exited meanwhile. */
   private finish(): boolean {
     if (this.done) return false;
-    this.done = true;
-    const { rt, caller } = this;
+    this.flags |= DONE;
+    const { rt, watcher: caller } = this;
     rt.callsInFlight--;
     if (this.remote) {
       rt.replies.delete(this.ref);
       if (caller !== undefined) remoteCalls.get(caller)?.delete(this.ref);
     }
-    if (this.timer !== undefined) timers.cancelEntry(rt, this.timer);
+    if (this.bucket !== undefined) timers.cancelCallTimeout(rt, this);
     if (this.monitored) {
-      if (caller !== undefined) monitors.demonitor(rt, caller, this.ref, false);
+      if (this.server !== undefined) monitors.unmonitorLocal(this.server, this);
+      else if (caller !== undefined) monitors.demonitor(rt, caller, this.ref, false);
       else monitors.demonitorCallback(rt, this.target, this.ref);
     }
     // a process that exited meanwhile gets nothing: its continuation must not run
@@ -613,15 +653,16 @@ class PendingCall implements DownSink, TimerSink {
   /** Emits the call's stop (no error) or exception event. */
   private emitEnd(error: unknown): void {
     const tel = this.rt.telemetry;
-    const meta = this.meta as Readonly<Record<string, unknown>>;
-    const m = { duration: this.rt.now() - this.started, monotonicTime: this.rt.now() };
+    const t = this.tel as CallTelemetry;
+    const meta = t.meta as Readonly<Record<string, unknown>>;
+    const m = { duration: this.rt.now() - t.started, monotonicTime: this.rt.now() };
     if (error === undefined) tel.execute(EV_CALL_STOP, m, meta);
     else tel.execute(EV_CALL_EXCEPTION, m, { ...meta, kind: "exit", reason: error });
   }
 
   /** The reply arrived. */
   answer(value: unknown): void {
-    if (this.meta !== undefined && !this.done) this.emitEnd(undefined);
+    if (this.tel !== undefined && !this.done) this.emitEnd(undefined);
     if (this.finish()) this.resolve(value);
     this.settled();
   }
@@ -629,7 +670,7 @@ class PendingCall implements DownSink, TimerSink {
   /** The monitor fired: the server is gone. */
   down(reason: unknown): void {
     this.monitored = false;
-    if (this.meta !== undefined && !this.done) this.emitEnd(reason);
+    if (this.tel !== undefined && !this.done) this.emitEnd(reason);
     if (!this.finish()) {
       this.settled();
       return;
@@ -646,7 +687,7 @@ class PendingCall implements DownSink, TimerSink {
   /** The caller exited first: the call ends unanswered (its monitor is already gone). */
   ownerExited(): void {
     this.monitored = false;
-    if (this.meta !== undefined && !this.done) this.emitEnd("caller_exited");
+    if (this.tel !== undefined && !this.done) this.emitEnd("caller_exited");
     this.finish();
     this.settled();
   }
@@ -659,11 +700,23 @@ class PendingCall implements DownSink, TimerSink {
 
   /** The timeout expired. */
   fire(): void {
-    this.timer = undefined;
-    if (this.meta !== undefined && !this.done) this.emitEnd("timeout");
+    if (this.tel !== undefined && !this.done) this.emitEnd("timeout");
     if (this.finish()) this.reject(withoutStack(() => new CallTimeoutError(this.op)));
     this.settled();
   }
+}
+
+/** {@link PendingCall.flags}: a call to another node. */
+const REMOTE = 1;
+/** {@link PendingCall.flags}: the call has ended. */
+const DONE = 2;
+/** {@link PendingCall.flags}: its monitor on the server is active. */
+const MONITORED = 4;
+
+/** A call's telemetry: its start event's metadata (a handler may set `context`) and time. */
+interface CallTelemetry {
+  readonly meta: { context: unknown; [k: string]: unknown };
+  readonly started: number;
 }
 
 let capturedResolve: ((value: unknown) => void) | undefined;
@@ -689,7 +742,13 @@ function request$(
   const caller = currentProc();
   if (caller !== undefined && !caller.alive) ensureAlive(caller, `${module}.${fn}`);
   const rt = runtimeOf(caller, dest);
-  const target = dest instanceof Pid ? dest : names.target(rt, dest, `${module}.${fn}`);
+  // a pid or a local name without building the error's text (`module.fn`) per call
+  const target =
+    dest instanceof Pid
+      ? dest
+      : typeof dest === "string"
+        ? rt.names.get(dest)?.pid
+        : names.target(rt, dest, `${module}.${fn}`);
   if (target === undefined) {
     return Promise.reject(new NoProcessError(op ?? operation(module, fn, dest, request, timeout)));
   }
@@ -716,16 +775,21 @@ function request$(
   capturedReject = undefined;
   if (rt.telemetry.enabled) callStart(call, caller);
   call.monitored = true;
-  monitors.monitor(rt, caller, target, call, call.ref);
+  const server = target instanceof Pid ? (procOf(target) as Proc | undefined) : undefined;
+  if (server !== undefined && server.rt === rt && server.alive) {
+    // the common case: the call is its own monitor record (what monitors.monitor does)
+    monitors.monitorLocal(server, caller, call);
+    call.server = server;
+  } else monitors.monitor(rt, caller, target, call, call.ref);
   if (call.done) return promise; // the target was already gone
   if (call.remote) {
     rt.replies.set(call.ref, (value) => call.answer(value));
     if (caller !== undefined) trackRemoteCall(caller, call.ref);
   }
-  if (timeout !== Number.POSITIVE_INFINITY)
-    call.timer = timers.callbackTimer(rt, timeout, caller, call);
+  // No owner: the caller's exit ends the call (ownerExited), which disarms it.
+  if (timeout !== Number.POSITIVE_INFINITY) timers.armCallTimeout(rt, timeout, call);
   try {
-    const from = makeFrom(caller?.pid, call.ref, rt, call, call.meta?.context);
+    const from = makeFrom(caller?.pid, call.ref, call, call.tel?.meta.context);
     const message = wrap === undefined ? new CallRequest(from, request) : wrap(from);
     if (target instanceof Pid) signals.sendPid(rt, target, message);
     else signals.sendNamed(rt, target, message);
@@ -759,9 +823,9 @@ function callStart(call: PendingCall, caller: Proc | undefined): void {
     ref: call.ref,
     context: undefined as unknown,
   };
-  call.meta = meta;
-  call.started = call.rt.now();
-  tel.execute(EV_CALL_START, { monotonicTime: call.started, systemTime: Date.now() }, meta);
+  const started = call.rt.now();
+  call.tel = { meta, started };
+  tel.execute(EV_CALL_START, { monotonicTime: started, systemTime: Date.now() }, meta);
 }
 
 /**
@@ -784,10 +848,9 @@ export function reply(from: From, value: unknown): void {
     throw new BadArgumentError(`reply: expected a From, got ${formatReason(from)}`);
   const p = currentProc();
   if (p !== undefined) ensureAlive(p, "reply");
-  const mine = isToolkitFrom(from);
-  const home = mine ? fromRuntime(from) : undefined;
+  const call = isToolkitFrom(from) ? fromCall(from) : undefined;
+  const home = call?.rt;
   const here = p?.rt ?? home;
-  const call = mine ? fromCall(from) : undefined;
   if (call !== undefined && (here === home || here === undefined)) {
     // the pending call itself: the reply reaches the process that made it, nobody else
     call.answer(value);

@@ -38,6 +38,19 @@ export interface CallOptions {
 /** core's call options for a GenServer call with the default timeout (one shared object). */
 const CALL = Object.freeze({ module: "GenServer", function: "call" });
 
+/** The options object of the last explicit timeout, reused while callers pass the same one. */
+let lastTimeout: unknown;
+let lastOptions: { readonly module: string; readonly function: string; readonly timeout: number };
+
+/** core's call options for a GenServer call with `timeout` (validated by core's call). */
+function callWith(timeout: number): typeof lastOptions {
+  if (timeout !== lastTimeout || lastOptions === undefined) {
+    lastOptions = Object.freeze({ module: "GenServer", function: "call", timeout });
+    lastTimeout = timeout;
+  }
+  return lastOptions;
+}
+
 function timeoutOf(options: number | CallOptions | undefined): number | undefined {
   if (options === undefined || typeof options === "number") return options;
   if (typeof options !== "object" || options === null) {
@@ -106,11 +119,7 @@ export function call(server: Dest, req: unknown, options?: number | CallOptions)
       const op = { module: "GenServer", function: "call", args: [server, req, timeout ?? 5000] };
       return Promise.reject(new NoProcessError(op));
     }
-    return coreCall(
-      server,
-      req,
-      timeout === undefined ? CALL : { module: "GenServer", function: "call", timeout },
-    );
+    return coreCall(server, req, timeout === undefined ? CALL : callWith(timeout));
   } catch (e) {
     return Promise.reject(e);
   }

@@ -8,7 +8,7 @@ import { BadArgumentError, formatReason } from "../errors.js";
 import { DownMessage } from "../messages.js";
 import { Pid, procOf, type Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
-import { MonitorTable } from "./monitor-table.js";
+import { HELD, type LinkedMonitor, MonitorTable, WATCHED } from "./monitor-table.js";
 import { isRemoteName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
 import type { DownSink, Monitor, Proc } from "./proc.js";
@@ -51,17 +51,17 @@ export function monitor(
     }
     pid = holder.pid;
   }
-  const m: Monitor = { ref, watcher: p, watcherPid: p?.pid, target: pid, name, callback };
+  const m = record(ref, p, p?.pid, pid, name, callback);
   const t = procOf(pid) as Proc | undefined;
   if (t !== undefined && t.rt === rt) {
     if (!t.alive) {
       downNow(rt, p, ref, name === undefined ? pid : { name, node: rt.node }, "noproc", callback);
       return ref;
     }
-    (t.watchers ??= new MonitorTable()).set(ref, m);
+    (t.watchers ??= new MonitorTable(WATCHED)).add(m);
   } else if (pid.node !== rt.node && p !== undefined) {
     // Registered before routing: a transport may answer at once (a DOWN for a dead pid).
-    (p.monitors ??= new MonitorTable()).set(ref, m);
+    (p.monitors ??= new MonitorTable(HELD)).add(m);
     if (!route(rt, { type: "monitor", from: p.pid, to: pid, ref })) {
       p.monitors.delete(ref);
       downNow(rt, p, ref, pid, "noconnection", callback);
@@ -71,8 +71,50 @@ export function monitor(
     downNow(rt, p, ref, pid, "noproc", callback);
     return ref;
   }
-  if (p !== undefined) (p.monitors ??= new MonitorTable()).set(ref, m);
+  if (p !== undefined) (p.monitors ??= new MonitorTable(HELD)).add(m);
   return ref;
+}
+
+/**
+ * A monitor record (with its list links, so that every record has one shape). Its reference
+ * is fresh: tables take it with `add`, no lookup.
+ */
+export function record(
+  ref: Ref,
+  watcher: Proc | undefined,
+  watcherPid: Pid | undefined,
+  target: Pid | RemoteName,
+  name: string | undefined,
+  callback: DownSink | undefined,
+): Monitor {
+  const m: LinkedMonitor = {
+    ref,
+    watcher,
+    watcherPid,
+    target,
+    name,
+    callback,
+    hPrev: undefined,
+    hNext: undefined,
+    wPrev: undefined,
+    wNext: undefined,
+  };
+  return m;
+}
+
+/**
+ * Monitors the live local process `t` from `p` (or from nowhere) with a record made by the
+ * caller (a pending call is its own record): no Monitor object of its own.
+ */
+export function monitorLocal(t: Proc, p: Proc | undefined, m: Monitor): void {
+  (t.watchers ??= new MonitorTable(WATCHED)).add(m);
+  if (p !== undefined) (p.monitors ??= new MonitorTable(HELD)).add(m);
+}
+
+/** Removes the record `m` of a live local monitor from both sides (no DOWN). */
+export function unmonitorLocal(t: Proc, m: Monitor): void {
+  m.watcher?.monitors?.remove(m);
+  t.watchers?.remove(m);
 }
 
 /**
@@ -91,9 +133,9 @@ function monitorRemoteName(
     downNow(rt, p, ref, to, "noproc", callback);
     return ref;
   }
-  const m: Monitor = { ref, watcher: p, watcherPid: p.pid, target: to, name: to.name, callback };
+  const m = record(ref, p, p.pid, to, to.name, callback);
   // Registered before routing: a transport may answer at once (a DOWN for an unknown name).
-  (p.monitors ??= new MonitorTable()).set(ref, m);
+  (p.monitors ??= new MonitorTable(HELD)).add(m);
   if (!route(rt, { type: "monitor-named", from: p.pid, to, ref })) {
     p.monitors.delete(ref);
     downNow(rt, p, ref, to, "noconnection", callback);
@@ -119,7 +161,7 @@ export function demonitor(rt: Runtime, p: Proc | undefined, ref: Ref, flush: boo
   const m = p === undefined ? undefined : p.monitors?.get(ref);
   let active = false;
   if (m !== undefined && p !== undefined) {
-    p.monitors?.delete(ref);
+    p.monitors?.remove(m);
     unwatch(rt, m);
     active = true;
   }
@@ -144,6 +186,11 @@ export function demonitorCallback(rt: Runtime, target: Pid | RemoteName, ref: Re
 
 /** Removes a monitor from its target's watchers, or tells the target's node. */
 export function unwatch(rt: Runtime, m: Monitor): void {
+  // Its watcher no longer holds it (removed, or the watcher's table dropped at its exit):
+  // stale links would keep the other records of that table alive with it.
+  const l = m as LinkedMonitor;
+  l.hPrev = undefined;
+  l.hNext = undefined;
   const target = m.target;
   if (!(target instanceof Pid)) {
     // a monitor by name on another node
@@ -152,7 +199,7 @@ export function unwatch(rt: Runtime, m: Monitor): void {
     return;
   }
   const t = procOf(target) as Proc | undefined;
-  if (t !== undefined && t.rt === rt) t.watchers?.delete(m.ref);
+  if (t !== undefined && t.rt === rt) t.watchers?.remove(m);
   else if (target.node !== rt.node && m.watcherPid !== undefined) {
     route(rt, { type: "demonitor", from: m.watcherPid, to: target, ref: m.ref });
   }
@@ -165,12 +212,18 @@ export function downObject(m: Monitor): Pid | RemoteName {
 
 /** The watched process exited: the DOWN goes to the watcher's mailbox, its callback, or its node. */
 export function fireDown(rt: Runtime, m: Monitor, reason: unknown): void {
+  // The target's table of watchers was dropped at its exit: clear the record's links into
+  // it, or a record kept alive elsewhere (a `From` held by another process) would keep
+  // every other watcher's record alive with it.
+  const l = m as LinkedMonitor;
+  l.wPrev = undefined;
+  l.wNext = undefined;
   const object = downObject(m);
   if (m.callback !== undefined) {
-    m.watcher?.monitors?.delete(m.ref);
+    m.watcher?.monitors?.remove(m);
     m.callback.down(reason);
   } else if (m.watcher !== undefined) {
-    if (m.watcher.alive && m.watcher.monitors?.delete(m.ref)) {
+    if (m.watcher.alive && m.watcher.monitors?.remove(m)) {
       deliver(rt, m.watcher, new DownMessage(m.ref, object, reason));
     }
   } else if (m.watcherPid !== undefined) {

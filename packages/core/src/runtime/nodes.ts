@@ -11,7 +11,7 @@ import { DownMessage } from "../messages.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import { LinkSet } from "./link-set.js";
-import { MonitorTable } from "./monitor-table.js";
+import { MonitorTable, WATCHED } from "./monitor-table.js";
 import { downObject } from "./monitors.js";
 import type { Proc } from "./proc.js";
 import { deliver, drain, exitSignal, flushDeferred, sendPid } from "./signals.js";
@@ -191,7 +191,7 @@ function watchForPeer(
     route(rt, { type: "down", from: object, to: from, ref, reason: "noproc" });
     return;
   }
-  (t.watchers ??= new MonitorTable()).set(ref, {
+  (t.watchers ??= new MonitorTable(WATCHED)).set(ref, {
     ref,
     watcher: undefined,
     watcherPid: from,

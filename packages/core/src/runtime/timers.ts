@@ -21,6 +21,8 @@ export const T_SEND = 0;
 export const T_START = 1;
 export const T_CALLBACK = 2;
 export const T_INTERVAL = 3;
+/** A deadline bucket: the call timeouts due in one millisecond (see {@link DeadlineBucket}). */
+export const T_BUCKET = 4;
 
 /** @internal */
 export interface TimerEntry extends HeapEntry {
@@ -36,6 +38,109 @@ export interface TimerEntry extends HeapEntry {
   readonly owner: Proc | undefined;
   /** For a `sendInterval` timer: the period, after which it fires again. */
   period?: number;
+}
+
+/** @internal A call's timeout: a slot in a {@link DeadlineBucket}. */
+export interface BucketSink extends TimerSink {
+  /** The bucket holding it while it is armed. */
+  bucket: DeadlineBucket | undefined;
+  /** Its index in the bucket's items. */
+  slot: number;
+}
+
+/**
+ * @internal The call timeouts due in the same millisecond, in the order they were armed: one
+ * heap entry for all of them instead of one each (ADR 0004, session 4). A call joins the
+ * last bucket made when its due time rounds up to the same millisecond (a timeout never fires
+ * early; at most under a millisecond late) and no other timer was made since (so timers due
+ * together still fire in the order they were made). Cancelling a call clears its slot; the
+ * bucket leaves the heap when its last slot is cleared, except the last bucket on a real
+ * clock, which stays ("parked", not counted as pending) for the next calls of its millisecond.
+ * The bucket is its own heap entry.
+ */
+export class DeadlineBucket implements TimerEntry {
+  due: number;
+  seq: number;
+  index = -1;
+  readonly ref: Ref;
+  kind: number = T_BUCKET;
+  readonly dest: Dest | undefined = undefined;
+  readonly msg: unknown = undefined;
+  fn: TimerSink | undefined = undefined;
+  dead = false;
+  readonly owner: Proc | undefined = undefined;
+  /** The armed calls by slot; a cancelled one leaves `undefined`. */
+  readonly items: (BucketSink | undefined)[] = [];
+  /** Slots used so far. */
+  n = 0;
+  /** Slots still armed. */
+  live = 0;
+  /** The next slot to fire (a burst may be fired over several turns). */
+  pos = 0;
+  /** `rt.timerSeq` after its last call joined: another timer made since closes it. */
+  stamp: number;
+  /** Being fired by the alarm: an emptied bucket is then left to the alarm. */
+  firing = false;
+
+  constructor(ref: Ref, due: number, seq: number) {
+    this.ref = ref;
+    this.due = due;
+    this.seq = seq;
+    this.stamp = seq + 1;
+  }
+}
+
+/** Arms a call's timeout `ms` from now in a deadline bucket. */
+export function armCallTimeout(rt: Runtime, ms: number, sink: BucketSink): void {
+  const due = rt.clock.now() + ms;
+  // On a virtual clock, the exact due time (tests advance by any amount).
+  const key = rt.clock.kind === "virtual" ? due : Math.ceil(due);
+  let b = rt.lastBucket;
+  if (b === undefined || b.due !== key || b.stamp !== rt.timerSeq || b.dead || b.index < 0) {
+    // a parked bucket that no call can join any more leaves the heap
+    if (b !== undefined && parked(rt)) cancelEntry(rt, b);
+    b = new DeadlineBucket(rt.internalRef, key, rt.timerSeq++);
+    rt.lastBucket = b;
+    rt.heap.push(b);
+    if (key < rt.alarmAt) {
+      rt.alarmAt = key;
+      rt.clock.setAlarm(rt, key, rt.onAlarm);
+    }
+  }
+  sink.bucket = b;
+  sink.slot = b.n;
+  b.items[b.n++] = sink;
+  b.live++;
+}
+
+/** Disarms a call's timeout (it was answered, or its caller or server is gone). */
+export function cancelCallTimeout(rt: Runtime, sink: BucketSink): void {
+  const b = sink.bucket;
+  if (b === undefined) return;
+  sink.bucket = undefined;
+  b.items[sink.slot] = undefined;
+  if (--b.live > 0 || b.firing) return;
+  b.n = 0;
+  b.pos = 0;
+  if (b === rt.lastBucket && rt.clock.kind !== "virtual") {
+    // Parked for the next calls of this millisecond; if it was the last live timer, the
+    // host timer must not keep Node alive until its due time.
+    if (liveTimers(rt) === 0 && rt.clock instanceof RealClock) rt.clock.release(rt);
+    return;
+  }
+  if (b === rt.lastBucket) rt.lastBucket = undefined;
+  cancelEntry(rt, b);
+}
+
+/** Whether `rt`'s last bucket is parked: empty, but still in the heap. */
+function parked(rt: Runtime): boolean {
+  const b = rt.lastBucket;
+  return b !== undefined && b.live === 0 && b.index >= 0 && !b.dead;
+}
+
+/** The timers pending: heap entries less the lazily cancelled ones and a parked bucket. */
+export function liveTimers(rt: Runtime): number {
+  return rt.heap.size - rt.deadTimers - (parked(rt) ? 1 : 0);
 }
 
 /** Validates a time in milliseconds: a number >= 0, `Infinity` only if allowed. */
@@ -99,7 +204,11 @@ export function cancelEntry(rt: Runtime, t: TimerEntry): void {
   // alarm drops it when it reaches the top, and the heap is compacted once dead entries are
   // the majority (amortised O(1) per cancel). A virtual clock removes it at once, so virtual
   // time never moves to a cancelled due time.
-  if (t.kind === T_CALLBACK && t.index >= 0 && rt.clock.kind !== "virtual") {
+  if (
+    (t.kind === T_CALLBACK || t.kind === T_BUCKET) &&
+    t.index >= 0 &&
+    rt.clock.kind !== "virtual"
+  ) {
     t.dead = true;
     t.fn = undefined;
     t.owner?.timers?.delete(t);
@@ -109,6 +218,9 @@ export function cancelEntry(rt: Runtime, t: TimerEntry): void {
       rt.heap.clear();
       rt.deadTimers = 0;
       // the last live timer is gone: the stale host timer must not keep Node alive
+      if (rt.clock instanceof RealClock) rt.clock.release(rt);
+    } else if (dead === size - 1 && parked(rt)) {
+      // only a parked bucket is left: nothing is pending
       if (rt.clock instanceof RealClock) rt.clock.release(rt);
     } else if (dead >= COMPACT_AT && dead * 2 > size) {
       rt.heap.retain(isLive);
@@ -122,7 +234,7 @@ export function cancelEntry(rt: Runtime, t: TimerEntry): void {
 /** Removes a timer from the heap at once (a due timer about to fire, a message timer). */
 function removeEntry(rt: Runtime, t: TimerEntry): void {
   rt.heap.remove(t);
-  if (t.kind !== T_CALLBACK) rt.timerRefs.delete(t.ref);
+  if (t.ref !== rt.internalRef) rt.timerRefs.delete(t.ref);
   t.owner?.timers?.delete(t);
   if (t.due === rt.alarmAt) {
     if (rt.clock.kind === "virtual") rearm(rt);
@@ -293,16 +405,50 @@ export function onAlarm(rt: Runtime): void {
   const sliced = rt.clock.kind !== "virtual";
   const started = sliced ? performance.now() : 0;
   let fired = 0;
+  let cut = false;
   for (;;) {
     const t = liveTop(rt);
     if (t === undefined || t.due > now) break;
-    if (sliced && (++fired & 63) === 0 && performance.now() - started >= rt.sliceMs) break;
+    if (t.kind === T_BUCKET) {
+      // A bucket fires its calls in the order they were armed, and may be cut mid-way: it
+      // stays at the top of the heap with its position.
+      const b = t as DeadlineBucket;
+      b.firing = true;
+      while (b.pos < b.n) {
+        if (sliced && (++fired & 63) === 0 && performance.now() - started >= rt.sliceMs) {
+          cut = true;
+          break;
+        }
+        const s = b.items[b.pos];
+        b.items[b.pos++] = undefined;
+        if (s === undefined) continue;
+        s.bucket = undefined;
+        b.live--;
+        s.fire();
+      }
+      b.firing = false;
+      if (cut) break;
+      b.n = 0;
+      b.pos = 0;
+      if (rt.lastBucket === b) rt.lastBucket = undefined;
+      removeEntry(rt, b);
+      continue;
+    }
+    if (sliced && (++fired & 63) === 0 && performance.now() - started >= rt.sliceMs) {
+      cut = true;
+      break;
+    }
     removeEntry(rt, t);
     fireTimer(rt, t);
   }
   const next = liveTop(rt);
-  if (next !== undefined && next.due < rt.alarmAt) {
-    rt.alarmAt = next.due;
-    rt.clock.setAlarm(rt, next.due, rt.onAlarm);
-  }
+  if (next === undefined || next.due >= rt.alarmAt) return;
+  rt.alarmAt = next.due;
+  if (cut) {
+    // The rest of the burst is already due: the next turn of the event loop (a host
+    // setTimeout would wait at least a millisecond), after the continuations of the
+    // calls and receives this slice woke.
+    rt.clock.clearAlarm(rt);
+    setImmediate(rt.onAlarm);
+  } else rt.clock.setAlarm(rt, next.due, rt.onAlarm);
 }
