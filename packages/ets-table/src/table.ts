@@ -178,6 +178,7 @@ export interface TableState {
 let nextId = 1;
 
 let readState: (table: Table<Tuple, Term, TableKind>) => TableState;
+let tryState: (value: unknown) => TableState | undefined;
 
 /** @internal The state behind a table handle: for this package's own modules only. */
 export function stateOf(table: Table<Tuple, Term, TableKind>): TableState {
@@ -225,6 +226,14 @@ export class Table<
 
   static {
     readState = (table) => table.#state;
+    // A private brand check, not `instanceof`: it runs no code of the value's author (no
+    // Proxy trap), and it stays a map check plus a load on every Node version. `instanceof
+    // Table` cost as much as the rest of a lookup on Node 24 (core's classes define
+    // `Symbol.hasInstance`, which takes V8's `instanceof` off its fast path).
+    tryState = (value) =>
+      typeof value === "object" && value !== null && #state in value
+        ? (value as Table<Tuple, Term, TableKind>).#state
+        : undefined;
   }
 
   /** The table's current name (see {@link rename}). */
@@ -335,10 +344,10 @@ function caller(): Pid | undefined {
 
 /** @internal The live state behind a table or a name; throws if there is none. */
 export function resolve(t: unknown, op: string): TableState {
-  if (t instanceof Table) {
-    const s = stateOf(t);
-    if (!s.alive) throw new NoTableError(`Ets.${op}`, s.name, false);
-    return s;
+  const st = tryState(t);
+  if (st !== undefined) {
+    if (!st.alive) throw new NoTableError(`Ets.${op}`, st.name, false);
+    return st;
   }
   if (typeof t === "string") {
     const s = registries.get(currentRuntime())?.get(t);
@@ -649,10 +658,9 @@ export function info<I extends keyof TableInfo>(table: TableRef, item: I): Table
 export function info(table: TableRef): TableInfo | undefined;
 export function info(table: TableRef, item?: keyof TableInfo): unknown {
   let s: TableState | undefined;
-  if (table instanceof Table) {
-    const st = stateOf(table);
-    s = st.alive ? st : undefined;
-  } else if (typeof table === "string") s = registries.get(currentRuntime())?.get(table);
+  const st = tryState(table);
+  if (st !== undefined) s = st.alive ? st : undefined;
+  else if (typeof table === "string") s = registries.get(currentRuntime())?.get(table);
   else resolve(table, "info");
   if (item !== undefined && !INFO_ITEMS.has(item)) {
     throw new BadArgumentError(

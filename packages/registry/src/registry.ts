@@ -84,6 +84,9 @@ export interface RegistryOptions {
   readonly runtime?: Runtime;
 }
 
+/** The state behind a registry handle, or `undefined` for anything else. */
+let handleState: (value: unknown) => RegistryState | undefined;
+
 /**
  * A running registry (what {@link start} and {@link startLink} resolve with). It carries the
  * key and value types, so that the functions taking it check keys and values and infer
@@ -108,6 +111,8 @@ export class RegistryHandle<K extends Term = Term, V extends Term = Term> {
   readonly name: string | undefined;
   /** @internal */
   readonly $: RegistryState;
+  /** The same state, behind a private brand (see `handleState`). */
+  readonly #state: RegistryState;
   /** @internal Phantom: the key type. */
   declare readonly $key: K;
   /** @internal Phantom: the value type. */
@@ -118,6 +123,16 @@ export class RegistryHandle<K extends Term = Term, V extends Term = Term> {
     this.pid = pid;
     this.name = state.name;
     this.$ = state;
+    this.#state = state;
+  }
+
+  static {
+    // A private brand check, not `instanceof`: no code of the value's author runs (no Proxy
+    // trap), and it stays a map check and a load on the lookup path.
+    handleState = (value) =>
+      typeof value === "object" && value !== null && #state in value
+        ? (value as RegistryHandle).#state
+        : undefined;
   }
 
   /** `"unique"` or `"duplicate"`. */
@@ -283,9 +298,12 @@ export interface RegistryState {
 const names = new WeakMap<Runtime, Map<string, RegistryState>>();
 
 function stateOf(registry: unknown, op: string): RegistryState {
-  let st: RegistryState | undefined;
-  if (registry instanceof RegistryHandle) st = registry.$;
-  else if (typeof registry === "string") st = names.get(currentRuntime())?.get(registry);
+  let st = handleState(registry);
+  if (st !== undefined) {
+    if (!st.alive) throw new UnknownRegistryError(op, registry);
+    return st;
+  }
+  if (typeof registry === "string") st = names.get(currentRuntime())?.get(registry);
   else {
     throw new BadArgumentError(
       `Registry.${op}: expected a registry (its handle or its name), got ${formatReason(registry)}`,
@@ -1332,8 +1350,9 @@ export function via<K extends Term, V extends Term>(
   key: NoInfer<K>,
   value?: NoInfer<V>,
 ): ViaName<K> {
-  if (registry instanceof RegistryHandle) {
-    if (registry.$.kind !== "unique") throw new UniqueOnlyError("via");
+  const handled = handleState(registry);
+  if (handled !== undefined) {
+    if (handled.kind !== "unique") throw new UniqueOnlyError("via");
   } else if (typeof registry !== "string") {
     throw new BadArgumentError(
       `Registry.via: expected a registry (its handle or its name), got ${formatReason(registry)}`,
