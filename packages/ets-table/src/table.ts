@@ -1478,13 +1478,20 @@ export function lookup<
 /**
  * The element at `pos` (0-based) of the object under `key` (Erlang's
  * `ets:lookup_element/3`, whose positions are 1-based); on a bag, an array with that
- * element of each object.
+ * element of each object. With a fourth argument (OTP 26's `ets:lookup_element/4`), a
+ * missing key returns that default instead of throwing; an object without an element at
+ * `pos` still throws.
+ *
+ * On a set or ordered_set it reads the one object in place: unlike {@link lookup}, it
+ * allocates nothing.
  *
  * @param table - the table or its name
  * @param key - the key
  * @param pos - the 0-based position
- * @returns the element (set, ordered_set) or the elements (bags)
- * @throws {BadArgumentError} if the key is missing or an object has no element at `pos`
+ * @param dflt - what to return when there is no object under `key` (any value, also
+ *   `undefined`; omit the argument to throw instead)
+ * @returns the element (set, ordered_set) or the elements (bags), or the default
+ * @throws {BadArgumentError} if the key is missing (and no default is given) or an object has no element at `pos`
  * @throws {AccessError} on a private table of another process
  * @example
  * ```ts
@@ -1492,6 +1499,7 @@ export function lookup<
  * const t = Ets.create<[id: number, name: string]>("t");
  * Ets.insert(t, [1, "ann"]);
  * Ets.lookupElement(t, 1, 1); // "ann"
+ * Ets.lookupElement(t, 2, 1, null); // null
  * ```
  * @since 0.1.0
  * @category Reading
@@ -1511,7 +1519,28 @@ export function lookupElement<Row extends Tuple>(
   key: Term,
   pos: number extends Row["length"] ? number : never,
 ): Term;
-export function lookupElement(table: TableRef, key: Term, pos: number): unknown {
+export function lookupElement<Row extends Tuple, Key extends Term, P extends Position<Row>, D>(
+  table: Table<Row, Key, "bag">,
+  key: NoInfer<Key>,
+  pos: P,
+  dflt: D,
+): Row[P][] | D;
+export function lookupElement<Row extends Tuple, Key extends Term, P extends Position<Row>, D>(
+  table: Table<Row, Key, "set">,
+  key: NoInfer<Key>,
+  pos: P,
+  dflt: D,
+): Row[P] | D;
+export function lookupElement<Row extends Tuple, D>(
+  table: TableRef<Row, Term, TableKind>,
+  key: Term,
+  pos: number extends Row["length"] ? number : never,
+  dflt: D,
+): Term | D;
+export function lookupElement(table: TableRef, key: Term, pos: number, dflt?: unknown): unknown {
+  // Whether a default was passed at all: `undefined` is a valid default.
+  // biome-ignore lint/complexity/noArguments: the count of arguments is the API (OTP's /3 and /4)
+  const hasDefault = arguments.length > 3;
   const s = readable(table, "lookupElement");
   checkKey(key, "lookupElement");
   if (typeof pos !== "number" || !Number.isInteger(pos) || pos < 0) {
@@ -1519,20 +1548,31 @@ export function lookupElement(table: TableRef, key: Term, pos: number): unknown 
       `Ets.lookupElement: the position must be a non-negative integer (0-based), got ${formatReason(pos)}`,
     );
   }
+  if (!isBag(s)) {
+    // One object at most: read it in place, no list.
+    const o = s.store.get(key);
+    if (o === undefined) return missingElement(s, key, hasDefault, dflt);
+    if (pos >= o.length) throw noElement(o, pos);
+    return o[pos];
+  }
   const objs = s.store.lookup(key);
-  if (objs.length === 0) {
-    throw new BadArgumentError(
-      `Ets.lookupElement: no object with the key ${show(key)} in the table "${s.name}"`,
-    );
-  }
-  for (const o of objs) {
-    if (pos >= o.length) {
-      throw new BadArgumentError(
-        `Ets.lookupElement: the object ${show(o)} has no element at position ${pos} (0-based)`,
-      );
-    }
-  }
-  return isBag(s) ? objs.map((o) => o[pos]) : (objs[0] as Obj)[pos];
+  if (objs.length === 0) return missingElement(s, key, hasDefault, dflt);
+  for (const o of objs) if (pos >= o.length) throw noElement(o, pos);
+  return objs.map((o) => o[pos]);
+}
+
+/** `lookupElement` on a missing key: the default if one was given, else the error. */
+function missingElement(s: TableState, key: unknown, hasDefault: boolean, dflt: unknown): unknown {
+  if (hasDefault) return dflt;
+  throw new BadArgumentError(
+    `Ets.lookupElement: no object with the key ${show(key)} in the table "${s.name}"`,
+  );
+}
+
+function noElement(o: Obj, pos: number): BadArgumentError {
+  return new BadArgumentError(
+    `Ets.lookupElement: the object ${show(o)} has no element at position ${pos} (0-based)`,
+  );
 }
 
 /**

@@ -313,6 +313,16 @@ function stateOf(registry: unknown, op: string): RegistryState {
   return st;
 }
 
+/** The pid holding `key` in a unique registry's partition `p`, dead or alive, read in place. */
+function heldBy(p: Partition, key: Term): Pid | undefined {
+  return Ets.lookupElement(uniqueKeys(p), key, 1, undefined);
+}
+
+/** A unique registry's key table: a set. */
+function uniqueKeys(p: Partition): Ets.Table<KeyRow, Term, "set"> {
+  return p.keys as Ets.Table<KeyRow, Term, "set">;
+}
+
 /** What listener events carry as the registry: its name, or the handle. */
 function refOf(st: RegistryState): RegistryRef {
   return st.name ?? (st.handle as RegistryHandle);
@@ -852,9 +862,11 @@ export function lookup<K extends Term, V extends Term>(
   if (st.kind === "unique") {
     const p = st.parts[st.n === 1 ? 0 : slot(key, st.n)];
     if (p === undefined) return [];
-    const row = Ets.lookup(p.keys, key)[0];
-    if (row === undefined || !isAlive(row[1])) return [];
-    return [[row[1], row[2] as V]];
+    // Two in-place reads of the one row (the second finds it in cache): the result is the
+    // only allocation.
+    const holder = heldBy(p, key);
+    if (holder === undefined || !isAlive(holder)) return [];
+    return [[holder, Ets.lookupElement(uniqueKeys(p), key, 2) as V]];
   }
   const out: Entry<V>[] = [];
   for (const t of keyTablesFor(st, key)) {
@@ -1301,8 +1313,8 @@ class ViaRegistry implements NameRegistry<Term> {
   whereisName(key: Term): Pid | undefined {
     const st = this.state("whereisName");
     const p = st.parts[st.n === 1 ? 0 : slot(key, st.n)];
-    const held = p === undefined ? undefined : Ets.lookup(p.keys, key)[0];
-    return held !== undefined && isAlive(held[1]) ? held[1] : undefined;
+    const holder = p === undefined ? undefined : heldBy(p, key);
+    return holder !== undefined && isAlive(holder) ? holder : undefined;
   }
 
   send(key: Term, message: unknown): void {
