@@ -1488,10 +1488,8 @@ export function lookup<
  * @param table - the table or its name
  * @param key - the key
  * @param pos - the 0-based position
- * @param dflt - what to return when there is no object under `key` (any value, also
- *   `undefined`; omit the argument to throw instead)
- * @returns the element (set, ordered_set) or the elements (bags), or the default
- * @throws {BadArgumentError} if the key is missing (and no default is given) or an object has no element at `pos`
+ * @returns the element (set, ordered_set) or the elements (bags)
+ * @throws {BadArgumentError} if the key is missing or an object has no element at `pos`
  * @throws {AccessError} on a private table of another process
  * @example
  * ```ts
@@ -1499,7 +1497,6 @@ export function lookup<
  * const t = Ets.create<[id: number, name: string]>("t");
  * Ets.insert(t, [1, "ann"]);
  * Ets.lookupElement(t, 1, 1); // "ann"
- * Ets.lookupElement(t, 2, 1, null); // null
  * ```
  * @since 0.1.0
  * @category Reading
@@ -1519,6 +1516,29 @@ export function lookupElement<Row extends Tuple>(
   key: Term,
   pos: number extends Row["length"] ? number : never,
 ): Term;
+/**
+ * {@link lookupElement} with a default (OTP 26's `ets:lookup_element/4`): the element at `pos`
+ * (0-based) of the object under `key`, or of each object on a bag; `dflt` when there is no
+ * object under `key`. A present object without an element at `pos` still throws.
+ *
+ * @param table - the table or its name
+ * @param key - the key
+ * @param pos - the 0-based position
+ * @param dflt - what to return when there is no object under `key` (any value, also
+ *   `undefined`)
+ * @returns the element (set, ordered_set) or the elements (bags), or `dflt`
+ * @throws {BadArgumentError} if an object under `key` has no element at `pos`
+ * @throws {AccessError} on a private table of another process
+ * @example
+ * ```ts
+ * import * as Ets from "@trellis/ets-table";
+ * const t = Ets.create<[id: number, name: string]>("t");
+ * Ets.insert(t, [1, "ann"]);
+ * Ets.lookupElement(t, 2, 1, null); // null
+ * ```
+ * @since 0.1.0
+ * @category Reading
+ */
 export function lookupElement<Row extends Tuple, Key extends Term, P extends Position<Row>, D>(
   table: Table<Row, Key, "bag">,
   key: NoInfer<Key>,
