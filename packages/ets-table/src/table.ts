@@ -178,6 +178,7 @@ export interface TableState {
 let nextId = 1;
 
 let readState: (table: Table<Tuple, Term, TableKind>) => TableState;
+let tryState: (value: unknown) => TableState | undefined;
 
 /** @internal The state behind a table handle: for this package's own modules only. */
 export function stateOf(table: Table<Tuple, Term, TableKind>): TableState {
@@ -225,6 +226,14 @@ export class Table<
 
   static {
     readState = (table) => table.#state;
+    // A private brand check, not `instanceof`: it runs no code of the value's author (no
+    // Proxy trap), and it stays a map check plus a load on every Node version. `instanceof
+    // Table` cost as much as the rest of a lookup on Node 24 (core's classes define
+    // `Symbol.hasInstance`, which takes V8's `instanceof` off its fast path).
+    tryState = (value) =>
+      typeof value === "object" && value !== null && #state in value
+        ? (value as Table<Tuple, Term, TableKind>).#state
+        : undefined;
   }
 
   /** The table's current name (see {@link rename}). */
@@ -335,10 +344,10 @@ function caller(): Pid | undefined {
 
 /** @internal The live state behind a table or a name; throws if there is none. */
 export function resolve(t: unknown, op: string): TableState {
-  if (t instanceof Table) {
-    const s = stateOf(t);
-    if (!s.alive) throw new NoTableError(`Ets.${op}`, s.name, false);
-    return s;
+  const st = tryState(t);
+  if (st !== undefined) {
+    if (!st.alive) throw new NoTableError(`Ets.${op}`, st.name, false);
+    return st;
   }
   if (typeof t === "string") {
     const s = registries.get(currentRuntime())?.get(t);
@@ -649,10 +658,9 @@ export function info<I extends keyof TableInfo>(table: TableRef, item: I): Table
 export function info(table: TableRef): TableInfo | undefined;
 export function info(table: TableRef, item?: keyof TableInfo): unknown {
   let s: TableState | undefined;
-  if (table instanceof Table) {
-    const st = stateOf(table);
-    s = st.alive ? st : undefined;
-  } else if (typeof table === "string") s = registries.get(currentRuntime())?.get(table);
+  const st = tryState(table);
+  if (st !== undefined) s = st.alive ? st : undefined;
+  else if (typeof table === "string") s = registries.get(currentRuntime())?.get(table);
   else resolve(table, "info");
   if (item !== undefined && !INFO_ITEMS.has(item)) {
     throw new BadArgumentError(
@@ -1470,7 +1478,12 @@ export function lookup<
 /**
  * The element at `pos` (0-based) of the object under `key` (Erlang's
  * `ets:lookup_element/3`, whose positions are 1-based); on a bag, an array with that
- * element of each object.
+ * element of each object. With a fourth argument (OTP 26's `ets:lookup_element/4`), a
+ * missing key returns that default instead of throwing; an object without an element at
+ * `pos` still throws.
+ *
+ * On a set or ordered_set it reads the one object in place: unlike {@link lookup}, it
+ * allocates nothing.
  *
  * @param table - the table or its name
  * @param key - the key
@@ -1503,7 +1516,51 @@ export function lookupElement<Row extends Tuple>(
   key: Term,
   pos: number extends Row["length"] ? number : never,
 ): Term;
-export function lookupElement(table: TableRef, key: Term, pos: number): unknown {
+/**
+ * {@link lookupElement} with a default (OTP 26's `ets:lookup_element/4`): the element at `pos`
+ * (0-based) of the object under `key`, or of each object on a bag; `dflt` when there is no
+ * object under `key`. A present object without an element at `pos` still throws.
+ *
+ * @param table - the table or its name
+ * @param key - the key
+ * @param pos - the 0-based position
+ * @param dflt - what to return when there is no object under `key` (any value, also
+ *   `undefined`)
+ * @returns the element (set, ordered_set) or the elements (bags), or `dflt`
+ * @throws {BadArgumentError} if an object under `key` has no element at `pos`
+ * @throws {AccessError} on a private table of another process
+ * @example
+ * ```ts
+ * import * as Ets from "@trellis/ets-table";
+ * const t = Ets.create<[id: number, name: string]>("t");
+ * Ets.insert(t, [1, "ann"]);
+ * Ets.lookupElement(t, 2, 1, null); // null
+ * ```
+ * @since 0.1.0
+ * @category Reading
+ */
+export function lookupElement<Row extends Tuple, Key extends Term, P extends Position<Row>, D>(
+  table: Table<Row, Key, "bag">,
+  key: NoInfer<Key>,
+  pos: P,
+  dflt: D,
+): Row[P][] | D;
+export function lookupElement<Row extends Tuple, Key extends Term, P extends Position<Row>, D>(
+  table: Table<Row, Key, "set">,
+  key: NoInfer<Key>,
+  pos: P,
+  dflt: D,
+): Row[P] | D;
+export function lookupElement<Row extends Tuple, D>(
+  table: TableRef<Row, Term, TableKind>,
+  key: Term,
+  pos: number extends Row["length"] ? number : never,
+  dflt: D,
+): Term | D;
+export function lookupElement(table: TableRef, key: Term, pos: number, dflt?: unknown): unknown {
+  // Whether a default was passed at all: `undefined` is a valid default.
+  // biome-ignore lint/complexity/noArguments: the count of arguments is the API (OTP's /3 and /4)
+  const hasDefault = arguments.length > 3;
   const s = readable(table, "lookupElement");
   checkKey(key, "lookupElement");
   if (typeof pos !== "number" || !Number.isInteger(pos) || pos < 0) {
@@ -1511,20 +1568,31 @@ export function lookupElement(table: TableRef, key: Term, pos: number): unknown 
       `Ets.lookupElement: the position must be a non-negative integer (0-based), got ${formatReason(pos)}`,
     );
   }
+  if (!isBag(s)) {
+    // One object at most: read it in place, no list.
+    const o = s.store.get(key);
+    if (o === undefined) return missingElement(s, key, hasDefault, dflt);
+    if (pos >= o.length) throw noElement(o, pos);
+    return o[pos];
+  }
   const objs = s.store.lookup(key);
-  if (objs.length === 0) {
-    throw new BadArgumentError(
-      `Ets.lookupElement: no object with the key ${show(key)} in the table "${s.name}"`,
-    );
-  }
-  for (const o of objs) {
-    if (pos >= o.length) {
-      throw new BadArgumentError(
-        `Ets.lookupElement: the object ${show(o)} has no element at position ${pos} (0-based)`,
-      );
-    }
-  }
-  return isBag(s) ? objs.map((o) => o[pos]) : (objs[0] as Obj)[pos];
+  if (objs.length === 0) return missingElement(s, key, hasDefault, dflt);
+  for (const o of objs) if (pos >= o.length) throw noElement(o, pos);
+  return objs.map((o) => o[pos]);
+}
+
+/** `lookupElement` on a missing key: the default if one was given, else the error. */
+function missingElement(s: TableState, key: unknown, hasDefault: boolean, dflt: unknown): unknown {
+  if (hasDefault) return dflt;
+  throw new BadArgumentError(
+    `Ets.lookupElement: no object with the key ${show(key)} in the table "${s.name}"`,
+  );
+}
+
+function noElement(o: Obj, pos: number): BadArgumentError {
+  return new BadArgumentError(
+    `Ets.lookupElement: the object ${show(o)} has no element at position ${pos} (0-based)`,
+  );
 }
 
 /**

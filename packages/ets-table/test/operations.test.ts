@@ -251,6 +251,53 @@ describe("lookup, member, lookupElement (item 7)", () => {
       expect(Ets.lookupElement(t, "k", 1)).toEqual([1, 2, 1]);
     }));
 
+  it("lookupElement with a default (OTP 26's lookup_element/4) returns it for a missing key", () =>
+    withRuntime(() => {
+      for (const type of ["set", "ordered_set"] as const) {
+        const t = Ets.create<[number, string]>(type, { type });
+        Ets.insert(t, [1, "a"]);
+        expect(Ets.lookupElement(t, 1, 1, null)).toBe("a");
+        expect(Ets.lookupElement(t, 2, 1, null)).toBeNull();
+        // `undefined` is a default like any other; leaving the argument out is not.
+        expect(Ets.lookupElement(t, 2, 1, undefined)).toBeUndefined();
+        expect(() => Ets.lookupElement(t, 2, 1)).toThrow(/no object with the key 2/);
+        // A present object without that element is still an error, default or not.
+        expect(() => Ets.lookupElement(t, 1, 2 as never, null)).toThrow(/no element at position 2/);
+        // ordered_set keys compare with ==, set keys with =:=.
+        expect(Ets.lookupElement(t, 1n as never, 1, "none")).toBe(type === "set" ? "none" : "a");
+      }
+      const bag = Ets.create<[string, number]>("bag", { type: "bag" });
+      Ets.insertMany(bag, [
+        ["k", 1],
+        ["k", 2],
+      ]);
+      expect(Ets.lookupElement(bag, "k", 1, [])).toEqual([1, 2]);
+      expect(Ets.lookupElement(bag, "other", 1, [])).toEqual([]);
+      const row: [number, string] = [7, "tuple key"];
+      const tuples = Ets.create<[[number, number], [number, string]]>("tuples");
+      Ets.insert(tuples, [[1, 2], row]);
+      expect(Ets.lookupElement(tuples, [1, 2], 1, null)).toBe(row);
+      expect(Ets.lookupElement(tuples, [1, 3], 1, null)).toBeNull();
+    }));
+
+  it("lookupElement with a default keeps the access rules", () =>
+    withRuntime(async () => {
+      const t = Ets.create<[number, string]>("mine", { access: "private" });
+      Ets.insert(t, [1, "a"]);
+      const other = spawn(async () => {
+        const m = (await receive()) as Pid;
+        try {
+          Ets.lookupElement(t, 2, 1, null);
+          send(m, "read");
+        } catch (e) {
+          send(m, e instanceof Ets.AccessError ? "denied" : "other error");
+        }
+      });
+      send(other, self());
+      expect(await receive()).toBe("denied");
+      expect(Ets.lookupElement(t, 2, 1, null)).toBeNull();
+    }));
+
   it("rejects a key that is not a term", () =>
     withRuntime(() => {
       const t = Ets.create("t");

@@ -169,6 +169,21 @@ describe("info (item 22) and deleteTable (item 11)", () => {
       expect(() => Ets.lookup(42 as never, 1)).toThrow(/expected a table/);
       expect(() => Ets.info({} as never)).toThrow(BadArgumentError);
     }));
+
+  it("recognises its handles by a private brand: a Proxy of one is not a table, nor is a lookalike", () =>
+    withRuntime(() => {
+      const t = Ets.create<[number, string]>("branded", { access: "public" });
+      Ets.insert(t, [1, "a"]);
+      const proxy = new Proxy(t, {});
+      expect(() => Ets.lookup(proxy, 1)).toThrow(BadArgumentError);
+      expect(() => Ets.insert(proxy, [2, "b"])).toThrow(/expected a table/);
+      expect(() => Ets.info(proxy)).toThrow(BadArgumentError);
+      // An object made to look like a table (its prototype) is not one either.
+      const lookalike = Object.create(Ets.Table.prototype) as typeof t;
+      expect(() => Ets.lookup(lookalike, 1)).toThrow(/expected a table/);
+      expect(Ets.lookup(t, 1)).toEqual([[1, "a"]]);
+      expect(Ets.info(t, "size")).toBe(1);
+    }));
 });
 
 describe("rename (item 2)", () => {

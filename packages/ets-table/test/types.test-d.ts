@@ -60,6 +60,11 @@ describe("operations keep the row type", () => {
     // @ts-expect-error no element at 3
     Ets.lookupElement(users, 1, 3);
     expectTypeOf(Ets.lookupElement("named", 1, 5)).toEqualTypeOf<Term>();
+    expectTypeOf(Ets.lookupElement(users, 1, 1, null)).toEqualTypeOf<string | null>();
+    expectTypeOf(Ets.lookupElement(tags, "ts", 1, undefined)).toEqualTypeOf<number[] | undefined>();
+    expectTypeOf(Ets.lookupElement("named", 1, 5, 0)).toEqualTypeOf<Term>();
+    // @ts-expect-error no element at 3, default or not
+    Ets.lookupElement(users, 1, 3, null);
   });
 
   test("updateCounter and updateElement", () => {

@@ -84,6 +84,9 @@ export interface RegistryOptions {
   readonly runtime?: Runtime;
 }
 
+/** The state behind a registry handle, or `undefined` for anything else. */
+let handleState: (value: unknown) => RegistryState | undefined;
+
 /**
  * A running registry (what {@link start} and {@link startLink} resolve with). It carries the
  * key and value types, so that the functions taking it check keys and values and infer
@@ -108,6 +111,8 @@ export class RegistryHandle<K extends Term = Term, V extends Term = Term> {
   readonly name: string | undefined;
   /** @internal */
   readonly $: RegistryState;
+  /** The same state, behind a private brand (see `handleState`). */
+  readonly #state: RegistryState;
   /** @internal Phantom: the key type. */
   declare readonly $key: K;
   /** @internal Phantom: the value type. */
@@ -118,6 +123,16 @@ export class RegistryHandle<K extends Term = Term, V extends Term = Term> {
     this.pid = pid;
     this.name = state.name;
     this.$ = state;
+    this.#state = state;
+  }
+
+  static {
+    // A private brand check, not `instanceof`: no code of the value's author runs (no Proxy
+    // trap), and it stays a map check and a load on the lookup path.
+    handleState = (value) =>
+      typeof value === "object" && value !== null && #state in value
+        ? (value as RegistryHandle).#state
+        : undefined;
   }
 
   /** `"unique"` or `"duplicate"`. */
@@ -283,9 +298,12 @@ export interface RegistryState {
 const names = new WeakMap<Runtime, Map<string, RegistryState>>();
 
 function stateOf(registry: unknown, op: string): RegistryState {
-  let st: RegistryState | undefined;
-  if (registry instanceof RegistryHandle) st = registry.$;
-  else if (typeof registry === "string") st = names.get(currentRuntime())?.get(registry);
+  let st = handleState(registry);
+  if (st !== undefined) {
+    if (!st.alive) throw new UnknownRegistryError(op, registry);
+    return st;
+  }
+  if (typeof registry === "string") st = names.get(currentRuntime())?.get(registry);
   else {
     throw new BadArgumentError(
       `Registry.${op}: expected a registry (its handle or its name), got ${formatReason(registry)}`,
@@ -293,6 +311,16 @@ function stateOf(registry: unknown, op: string): RegistryState {
   }
   if (st === undefined || !st.alive) throw new UnknownRegistryError(op, registry);
   return st;
+}
+
+/** The pid holding `key` in a unique registry's partition `p`, dead or alive, read in place. */
+function heldBy(p: Partition, key: Term): Pid | undefined {
+  return Ets.lookupElement(uniqueKeys(p), key, 1, undefined);
+}
+
+/** A unique registry's key table: a set. */
+function uniqueKeys(p: Partition): Ets.Table<KeyRow, Term, "set"> {
+  return p.keys as Ets.Table<KeyRow, Term, "set">;
 }
 
 /** What listener events carry as the registry: its name, or the handle. */
@@ -834,9 +862,11 @@ export function lookup<K extends Term, V extends Term>(
   if (st.kind === "unique") {
     const p = st.parts[st.n === 1 ? 0 : slot(key, st.n)];
     if (p === undefined) return [];
-    const row = Ets.lookup(p.keys, key)[0];
-    if (row === undefined || !isAlive(row[1])) return [];
-    return [[row[1], row[2] as V]];
+    // Two in-place reads of the one row (the second finds it in cache): the result is the
+    // only allocation.
+    const holder = heldBy(p, key);
+    if (holder === undefined || !isAlive(holder)) return [];
+    return [[holder, Ets.lookupElement(uniqueKeys(p), key, 2) as V]];
   }
   const out: Entry<V>[] = [];
   for (const t of keyTablesFor(st, key)) {
@@ -1283,8 +1313,8 @@ class ViaRegistry implements NameRegistry<Term> {
   whereisName(key: Term): Pid | undefined {
     const st = this.state("whereisName");
     const p = st.parts[st.n === 1 ? 0 : slot(key, st.n)];
-    const held = p === undefined ? undefined : Ets.lookup(p.keys, key)[0];
-    return held !== undefined && isAlive(held[1]) ? held[1] : undefined;
+    const holder = p === undefined ? undefined : heldBy(p, key);
+    return holder !== undefined && isAlive(holder) ? holder : undefined;
   }
 
   send(key: Term, message: unknown): void {
@@ -1332,8 +1362,9 @@ export function via<K extends Term, V extends Term>(
   key: NoInfer<K>,
   value?: NoInfer<V>,
 ): ViaName<K> {
-  if (registry instanceof RegistryHandle) {
-    if (registry.$.kind !== "unique") throw new UniqueOnlyError("via");
+  const handled = handleState(registry);
+  if (handled !== undefined) {
+    if (handled.kind !== "unique") throw new UniqueOnlyError("via");
   } else if (typeof registry !== "string") {
     throw new BadArgumentError(
       `Registry.via: expected a registry (its handle or its name), got ${formatReason(registry)}`,

@@ -1,5 +1,6 @@
 // Exits and crashes: CONFORMANCE §9 items 9 and 20, and processes killed mid-registration.
 import {
+  BadArgumentError,
   downFor,
   exit,
   isAlive,
@@ -223,5 +224,20 @@ describe("stopping a registry", () => {
       await Supervisor.stop(reg.pid);
       for (const ref of refs) expect((await assertReceive(downFor(ref))).reason).toBe("shutdown");
       expect(logs.filter((r) => r.kind === "crash")).toEqual([]);
+    }));
+});
+
+describe("recognising a registry handle", () => {
+  it("uses a private brand: a Proxy of a handle, or a lookalike, is refused with a typed error", () =>
+    withRuntime(async () => {
+      const reg = await Registry.start<string, number>({ keys: "unique" });
+      const proxy = new Proxy(reg, {});
+      expect(() => Registry.lookup(proxy, "a")).toThrow(BadArgumentError);
+      expect(() => Registry.register(proxy, "a", 1)).toThrow(/expected a registry/);
+      expect(() => Registry.via(proxy, "a")).toThrow(BadArgumentError);
+      const lookalike = Object.create(Registry.RegistryHandle.prototype) as typeof reg;
+      expect(() => Registry.lookup(lookalike, "a")).toThrow(/expected a registry/);
+      expect(Registry.lookup(reg, "a")).toEqual([]);
+      await Supervisor.stop(reg.pid);
     }));
 });
