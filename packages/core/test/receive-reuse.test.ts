@@ -59,16 +59,19 @@ it("on a real clock, an answered receive's lazily cancelled timeout never ends a
   const result = await rt.run(async () => {
     const main = self();
     // a later live timer keeps the cancelled one in the heap (else the heap is just emptied)
-    const sleeper = spawn(() => receive(undefined, { timeout: 1_000 }));
+    const sleeper = spawn(() => receive(undefined, { timeout: 5_000 }));
     const worker = spawn(async () => {
-      const first = await receive(undefined, { timeout: 10 });
-      const second = await receive(undefined, { timeout: 200 });
+      const first = await receive(undefined, { timeout: 100 });
+      const second = await receive(undefined, { timeout: 2_000 });
       send(main, [first, second]);
     });
-    await sleep(2); // the worker is waiting, so its first receive has a timer
+    // until both wait with a timer (bounded: they start on the next scheduler passes)
+    for (let i = 0; i < 1_000 && rt.pendingTimers() < 2; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect(rt.pendingTimers()).toBe(2);
     send(worker, "now");
-    await new Promise((resolve) => setTimeout(resolve, 40)); // past the first timeout
+    await new Promise((resolve) => setTimeout(resolve, 250)); // past the first timeout
     send(worker, "later");
     send(sleeper, "wake");
     return receive((m) => Array.isArray(m), { timeout: 5_000 });
