@@ -191,6 +191,12 @@ class Kind extends Branded {
  * @category Toolkit
  */
 export class CallRequest<Req = unknown> {
+  /**
+   * Keeps the type nominal, as a private field would: only envelopes the toolkit (or this
+   * class's constructor) made are `CallRequest`s, never an object of the same shape. Type-only:
+   * the runtime brand is the shared `Kind`.
+   */
+  declare private readonly nominal: "CallRequest";
   /** Always `"$gen_call"`. */
   readonly type: "$gen_call" = "$gen_call";
   /** Where the reply goes. */
@@ -226,6 +232,12 @@ export class CallRequest<Req = unknown> {
  * @category Toolkit
  */
 export class CastRequest<Req = unknown> {
+  /**
+   * Keeps the type nominal, as a private field would: only envelopes the toolkit (or this
+   * class's constructor) made are `CastRequest`s, never an object of the same shape. Type-only:
+   * the runtime brand is the shared `Kind`.
+   */
+  declare private readonly nominal: "CastRequest";
   /** Always `"$gen_cast"`. */
   readonly type: "$gen_cast" = "$gen_cast";
   /** The request. */
@@ -293,6 +305,12 @@ export type SystemCommand =
  * @category Toolkit
  */
 export class SystemRequest {
+  /**
+   * Keeps the type nominal, as a private field would: only envelopes the toolkit (or this
+   * class's constructor) made are `SystemRequest`s, never an object of the same shape. Type-only:
+   * the runtime brand is the shared `Kind`.
+   */
+  declare private readonly nominal: "SystemRequest";
   /** Always `"system"`. */
   readonly type: "system" = "system";
   /** Where the answer goes. */
