@@ -14,7 +14,9 @@
 // "beam1" for the BEAM with one scheduler); SCALE (multiplies every size, default 1);
 // TIMEOUT (seconds per program run, default 300); NODE (the Node binary for the JavaScript
 // programs: a path, or a major such as 24 that is fetched from the npm registry's `node`
-// package through npx; default the Node running this script), also `--node <path|major>`.
+// package through npx; default the Node running this script), also `--node <path|major>`;
+// NODE_FLAGS (extra Node options for the JavaScript programs, space-separated, e.g.
+// `--experimental-async-context-frame` on Node 22; printed with the Node version).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -26,6 +28,9 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /** The Node binary that runs the JavaScript programs (`NODE` / `--node`; see resolveNode). */
 let NODE_BIN = process.execPath;
+
+/** Extra Node options for the JavaScript programs (`NODE_FLAGS`, space-separated). */
+const NODE_FLAGS = (process.env.NODE_FLAGS ?? "").split(/\s+/).filter((f) => f !== "");
 
 /**
  * Workloads: name, what it measures, and the program of each implementation (if any).
@@ -245,13 +250,13 @@ const IMPLEMENTATIONS = {
     key: "trellis",
     command: (file) => [
       NODE_BIN,
-      ["--expose-gc", "--conditions=@trellis/source", "--import", "tsx", file],
+      [...NODE_FLAGS, "--expose-gc", "--conditions=@trellis/source", "--import", "tsx", file],
     ],
   },
   plain: {
     label: "plain JS",
     key: "plain",
-    command: (file) => [NODE_BIN, ["--expose-gc", file]],
+    command: (file) => [NODE_BIN, [...NODE_FLAGS, "--expose-gc", file]],
   },
   beam: { label: "BEAM", key: "beam", command: (file) => ["elixir", [file]] },
   beam1: {
@@ -272,6 +277,7 @@ function usage() {
     "env: ROUNDS=3  IMPLS=trellis,plain,beam[,beam1]  SCALE=1  TIMEOUT=300 (s per run)",
     "     NODE=<path|major> (or --node <path|major>): the Node for the JS programs; a major",
     "     such as 24 is fetched from the npm registry's node package through npx",
+    "     NODE_FLAGS='--flag ...': extra Node options for the JS programs",
     "     SMOKE=1 (or --smoke): tiny sizes, one round, Trellis only, timings not judged",
     "",
     "workloads:",
@@ -305,7 +311,7 @@ function tryRun(cmd, args) {
 /** Versions of everything that runs, and whether the BEAM and tsx are available. */
 function environment(withBeam, node) {
   const env = {
-    node: `${node.version} (V8 ${node.v8})${node.path === process.execPath ? "" : ` at ${node.path}`}`,
+    node: `${node.version} (V8 ${node.v8})${NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(" ")}` : ""}${node.path === process.execPath ? "" : ` at ${node.path}`}`,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}`,
     load: os
@@ -386,11 +392,15 @@ function resolveNode(spec) {
       bin = r.stdout.trim().split("\n").at(-1);
     }
   }
-  const r = spawnSync(bin, ["-p", 'process.version + " " + process.versions.v8'], {
+  // With NODE_FLAGS, so that an option this Node does not know fails here, not per program.
+  const r = spawnSync(bin, [...NODE_FLAGS, "-p", 'process.version + " " + process.versions.v8'], {
     encoding: "utf8",
     timeout: 30_000,
   });
-  if (r.error !== undefined || r.status !== 0) fail(`NODE=${spec}: ${bin} does not run`);
+  if (r.error !== undefined || r.status !== 0)
+    fail(
+      `NODE=${spec ?? ""}: ${bin}${NODE_FLAGS.length > 0 ? ` ${NODE_FLAGS.join(" ")}` : ""} does not run`,
+    );
   const [version, v8] = r.stdout.trim().split(" ");
   return { path: bin, version, v8 };
 }

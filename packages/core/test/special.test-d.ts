@@ -157,3 +157,15 @@ describe("testing helpers", () => {
     expectTypeOf(assertReceive()).toEqualTypeOf<Promise<unknown>>();
   });
 });
+
+describe("envelopes", () => {
+  test("are nominal: an object of the same shape is not an envelope", () => {
+    expectTypeOf<{ type: "$gen_call"; from: From; request: unknown }>().not.toExtend<CallRequest>();
+    expectTypeOf<{ type: "$gen_cast"; request: unknown }>().not.toExtend<CastRequest>();
+    expectTypeOf<{
+      type: "system";
+      from: From;
+      command: { type: "getState" };
+    }>().not.toExtend<SystemRequest>();
+  });
+});

@@ -25,7 +25,16 @@ import type { NotFoundReason } from "../errors.js";
 import { HandlerExit, type HandlerExitReason } from "../messages.js";
 import type { OkResult, SwapHandlerResult } from "../result.js";
 import type { AnyHandlerId, HandlerState } from "../types.js";
-import { type Answer, type Command, ManagerRequest, Notification, OK } from "./protocol.js";
+import {
+  type Answer,
+  type Command,
+  type ManagerRequest,
+  NOTIFICATION,
+  type Notification,
+  OK,
+  REQUEST,
+  tagOf,
+} from "./protocol.js";
 import {
   CALLBACKS,
   type Definition,
@@ -110,8 +119,12 @@ export class EventManager implements SpecialProcess {
   }
 
   handleMessage(msg: unknown): void | Promise<void> {
-    if (Notification.is(msg)) return this.dispatch(EVENT, msg.event, 0);
-    if (ManagerRequest.is(msg)) return this.command(msg.from, msg.command);
+    const tag = tagOf(msg);
+    if (tag === NOTIFICATION) return this.dispatch(EVENT, (msg as Notification).event, 0);
+    if (tag === REQUEST) {
+      const req = msg as ManagerRequest;
+      return this.command(req.from, req.command);
+    }
     if (isExit(msg)) return this.exitSignal(msg.from, msg.reason, msg);
     return this.dispatch(INFO, msg, 0);
   }
