@@ -14,7 +14,8 @@
 //   event loop's other work waits).
 //
 // A caller's catch only records the time and then waits on a shared promise (no next call),
-// so the figures are the timeout path alone. With BASE set (see ab.ts for making it), the
+// so the figures are the timeout path alone; WORK_US=n adds n µs of synchronous work to each
+// catch (standing for the caller's next call), which shows how the burst's turns are cut. With BASE set (see ab.ts for making it), the
 // core and GenServer of that checkout run interleaved with this one's, ROUNDS rounds each:
 //
 //   node --expose-gc --conditions=@trellis/source --import tsx src/trellis/timeout-burst.ts
@@ -31,6 +32,8 @@ const TIMEOUT_MS = 500;
 const ROUNDS = Number(process.env["ROUNDS"] ?? 7);
 const BASE = process.env["BASE"];
 const TOGETHER = (process.env["SHAPE"] ?? "together") === "together";
+/** Microseconds of synchronous work in each caller's catch (as the next call would take). */
+const WORK_US = Number(process.env["WORK_US"] ?? 0);
 
 function cpu(): number {
   const u = process.cpuUsage();
@@ -80,6 +83,10 @@ async function burst(core: Core, gs: GS, callers: number): Promise<Burst> {
         const now = performance.now();
         late[caught] = now - due;
         if (caught === 0) firstCatch = now;
+        if (WORK_US > 0) {
+          const until = now + WORK_US / 1000;
+          while (performance.now() < until) {}
+        }
         if (++caught === callers) {
           lastCatch = now;
           cpuEnd = cpu();
