@@ -7,6 +7,8 @@ import { safeFormat } from "./format.js";
 import type { Pid } from "./pid.js";
 
 const ERROR_BRAND = Symbol.for("trellis.error");
+/** On a class whose `message` is a prototype getter formatting it on first read. */
+const LAZY_MESSAGE = Symbol("trellis.lazyMessage");
 
 /**
  * The `code` of every {@link TrellisError}, one per kind of failure.
@@ -191,7 +193,16 @@ export class ExitError extends TrellisError {
     const frameless = new.target === ExitError && isErrorObject(reason);
     if (frameless) Error.stackTraceLimit = 0;
     try {
-      super(code, message ?? `process exit: ${formatReason(reason)}`, options);
+      // A class with a lazy message (CallError's) gets no own `message`: its prototype's
+      // getter formats the text when it is first read.
+      super(
+        code,
+        message ??
+          ((new.target as unknown as Record<symbol, unknown>)[LAZY_MESSAGE] === true
+            ? (undefined as unknown as string)
+            : `process exit: ${formatReason(reason)}`),
+        options,
+      );
     } finally {
       if (frameless) Error.stackTraceLimit = limit;
     }
@@ -247,10 +258,41 @@ export class CallError extends ExitError {
   /** What was being called. */
   readonly operation: CallOperation;
 
+  /** The message once formatted (see the `message` accessor made in the static block). */
+  #text: string | undefined = undefined;
+
   /** @param reason why the call failed @param operation what was being called */
   constructor(reason: unknown, operation: CallOperation, code: ErrorCode = "call_failed") {
-    super(reason, `${describeOperation(operation)} failed: ${describeCallReason(reason)}`, code);
+    super(reason, undefined, code);
     this.operation = operation;
+  }
+
+  static {
+    // A call error's `message` is formatted when it is first read (from its `operation` and
+    // `reason`; the same text as before), not when the error is made: a burst of call
+    // timeouts under overload made thousands of errors whose text nobody read (ADR 0004,
+    // session 4, second round). The text is then kept. Assigning `message` makes it an own
+    // data property, as on any error. V8 formats the stack's first line (`name: message`)
+    // on its first read too.
+    Object.defineProperty(CallError.prototype, "message", {
+      configurable: true,
+      enumerable: false,
+      get(this: CallError): string {
+        // not made by the constructor (Object.create): the text Error.prototype has
+        if (!(#text in this)) return "";
+        this.#text ??= describeCall(this);
+        return this.#text;
+      },
+      set(this: CallError, value: unknown) {
+        Object.defineProperty(this, "message", {
+          value,
+          writable: true,
+          configurable: true,
+          enumerable: false,
+        });
+      },
+    });
+    Object.defineProperty(CallError, LAZY_MESSAGE, { value: true });
   }
 
   /**
@@ -374,6 +416,11 @@ export class InitError extends TrellisError {
     super("init_failed", `the process failed to start: ${formatReason(reason)}`, options);
     this.reason = reason;
   }
+}
+
+/** A call error's message: the operation and why it failed. */
+function describeCall(e: CallError): string {
+  return `${describeOperation(e.operation)} failed: ${describeCallReason(e.reason)}`;
 }
 
 function describeOperation(op: CallOperation): string {

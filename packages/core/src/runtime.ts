@@ -44,6 +44,7 @@ import {
   cancelTimer,
   cancelTimerAsync,
   checkTimeout,
+  continueBurst,
   type DeadlineBucket,
   interval,
   liveTimers,
@@ -159,8 +160,10 @@ export class Runtime implements ClockHost {
   lastBucket: DeadlineBucket | undefined = undefined;
   /** @internal */
   readonly internalRef: Ref;
-  /** @internal */
+  /** @internal The armed alarm's time; `-Infinity` while a burst of due timers continues. */
   alarmAt: number = Number.POSITIVE_INFINITY;
+  /** @internal When the current turn of a burst of due timers began (timers.ts). */
+  burstStart = 0;
   /** @internal */
   sigs: ExitSig[] = [];
   /** @internal */
@@ -442,6 +445,8 @@ export class Runtime implements ClockHost {
   };
   /** @internal */
   readonly onAlarm = (): void => onAlarm(this);
+  /** @internal A burst's next chunk, after the previous one's continuations (timers.ts). */
+  readonly alarmChunk = (): void => continueBurst(this);
 
   /** @internal Whether nothing is queued to run (used by virtual clocks). */
   isIdle(): boolean {
