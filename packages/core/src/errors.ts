@@ -243,7 +243,10 @@ export interface CallOperation {
  * A synchronous request to a process failed: the server died during the call (`reason` is
  * its exit reason), or the call timed out, found no process, or called itself (see the
  * subclasses). Uncaught inside a process it crashes that process, as the exit of a failed
- * `GenServer.call` does in Elixir.
+ * `GenServer.call` does in Elixir. Its `message` is formatted when first read (an accessor of
+ * the class, not an own property, so that a burst of timeouts nobody logs formats nothing):
+ * before copying the error with `structuredClone` or `postMessage`, which keep only an own
+ * `message`, assign it (`err.message = err.message`).
  *
  * @example
  * ```ts
