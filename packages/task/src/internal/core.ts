@@ -22,7 +22,7 @@ import {
   trapExit,
 } from "@trellis/core";
 import { AlreadyAwaitedError, describeValue, NotOwnerError, TaskOptionError } from "../errors.js";
-import { ancestorsOf, dropOrigin, type Origin } from "./meta.js";
+import { ancestorsOf, callersOf, dropOrigin, type Origin } from "./meta.js";
 
 /**
  * Where a task stands, shared by its owner and its process (one JavaScript heap): the
@@ -193,8 +193,8 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * `processInfo(pid).dictionary` shows them (Elixir's `$callers` and `$ancestors`).
  */
 function publishOrigin(origin: Origin): void {
-  // the array was made for this task alone (setOrigin): no copy
-  putProcessData("$callers", origin.callers);
+  // the array is made for this task alone (setOrigin, callersOf): no copy
+  putProcessData("$callers", callersOf(origin));
   putProcessData("$ancestors", ancestorsOf(origin.pid));
 }
 
