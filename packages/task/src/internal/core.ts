@@ -22,7 +22,7 @@ import {
   trapExit,
 } from "@trellis/core";
 import { AlreadyAwaitedError, describeValue, NotOwnerError, TaskOptionError } from "../errors.js";
-import { ancestorsOf, callersOf, dropOrigin, type Origin } from "./meta.js";
+import { callersOf, dropOrigin, type Origin, taskAncestors } from "./meta.js";
 
 /**
  * Where a task stands, shared by its owner and its process (one JavaScript heap): the
@@ -195,7 +195,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 function publishOrigin(origin: Origin): void {
   // the array is made for this task alone (setOrigin, callersOf): no copy
   putProcessData("$callers", callersOf(origin));
-  putProcessData("$ancestors", ancestorsOf(origin.pid));
+  putProcessData("$ancestors", taskAncestors(origin));
 }
 
 /**

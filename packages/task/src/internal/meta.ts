@@ -94,9 +94,18 @@ export function dictionaryCallers(pid: Pid): Pid[] {
 
 /** The chain of parents of `pid`, nearest first (Elixir's `$ancestors`). */
 export function ancestorsOf(pid: Pid): Pid[] {
+  return ancestorsFrom(pid, originOf(pid));
+}
+
+/** The `$ancestors` of the task whose origin is `o` (no lookup of its own entry). */
+export function taskAncestors(o: Origin): Pid[] {
+  return ancestorsFrom(o.pid, o);
+}
+
+function ancestorsFrom(pid: Pid, origin: Origin | undefined): Pid[] {
   const out: Pid[] = [];
   let cur = pid;
-  let o = originOf(pid);
+  let o = origin;
   for (let i = 0; i < 10_000; i++) {
     const parent = o !== undefined ? o.parent : parentOf(cur);
     if (parent === undefined) break;
