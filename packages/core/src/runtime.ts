@@ -301,7 +301,8 @@ export class Runtime implements ClockHost {
     this.procs.add(p);
     if (link && parent !== undefined) {
       p.links = new LinkSet(parent.pid);
-      (parent.links ??= new LinkSet()).add(pid);
+      // a fresh pid: appended without a lookup
+      (parent.links ??= new LinkSet()).addNew(pid);
     }
     enqueue(this, p);
     if (this.telemetry.enabled) this.emitSpawn(p, parent);

@@ -54,6 +54,91 @@ describe("LinkSet", () => {
     );
   });
 
+  // Past 8 entries lookups go through an index, and deleted entries are compacted away: the
+  // same model check with 60 pids, fresh pids added with addNew (as spawn does), and
+  // deletes in insertion order (an owner's tasks exiting in turn) mixed with arbitrary ones.
+  it("matches a Set with many entries, addNew, in-order and arbitrary deletes (model check)", () => {
+    const many: Pid[] = Array.from({ length: 60 }, () => rt0.spawn(() => {}));
+    type BigOp = { add: number } | { del: number } | { fresh: number } | { oldest: true };
+    const op = fc.oneof(
+      fc.record({ add: fc.nat(59) }),
+      fc.record({ del: fc.nat(59) }),
+      fc.record({ fresh: fc.nat(59) }),
+      fc.record({ oldest: fc.constant(true as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops: BigOp[]) => {
+        const t = new LinkSet();
+        const m = new Set<Pid>();
+        for (const o of ops) {
+          if ("add" in o) {
+            t.add(many[o.add] as Pid);
+            m.add(many[o.add] as Pid);
+          } else if ("fresh" in o) {
+            // addNew's contract: the pid is not in the set
+            const p = many[o.fresh] as Pid;
+            if (!m.has(p)) {
+              t.addNew(p);
+              m.add(p);
+            }
+          } else if ("del" in o) {
+            expect(t.delete(many[o.del] as Pid)).toBe(m.delete(many[o.del] as Pid));
+          } else {
+            const first = m.values().next();
+            if (!first.done) {
+              expect(t.delete(first.value)).toBe(true);
+              m.delete(first.value);
+            }
+          }
+          expect(t.size).toBe(m.size);
+          expect(t.values()).toEqual([...m]);
+        }
+        for (const p of many) expect(t.has(p)).toBe(m.has(p));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("2,000 links made at spawn, removed in order or in reverse, 50 times: stays a Set", () => {
+    const big: Pid[] = Array.from({ length: 2000 }, () => rt0.spawn(() => {}));
+    const t = new LinkSet();
+    for (let round = 0; round < 50; round++) {
+      for (const p of big) t.addNew(p);
+      expect(t.size).toBe(big.length);
+      if (round % 2 === 0) for (const p of big) expect(t.delete(p)).toBe(true);
+      else for (let i = big.length - 1; i >= 0; i--) expect(t.delete(big[i] as Pid)).toBe(true);
+      expect(t.size).toBe(0);
+      expect(t.values()).toEqual([]);
+      expect(t.has(big[0] as Pid)).toBe(false);
+    }
+  });
+
+  it("finds entries by pid after the deleted head part is compacted away", () => {
+    const big: Pid[] = Array.from({ length: 100 }, () => rt0.spawn(() => {}));
+    const t = new LinkSet();
+    const m = new Set<Pid>();
+    for (const p of big) {
+      t.addNew(p);
+      m.add(p);
+    }
+    // a lookup past the head builds the index (positions in the array)
+    expect(t.has(big[70] as Pid)).toBe(true);
+    // 60 deleted in order: the dead part outweighs the live one and is dropped
+    for (let i = 0; i < 60; i++) {
+      expect(t.delete(big[i] as Pid)).toBe(true);
+      m.delete(big[i] as Pid);
+    }
+    for (const i of [75, 99, 61, 80]) {
+      expect(t.delete(big[i] as Pid)).toBe(true);
+      m.delete(big[i] as Pid);
+      expect(t.values()).toEqual([...m]);
+    }
+    for (const p of big) expect(t.has(p)).toBe(m.has(p));
+    t.add(big[0] as Pid);
+    m.add(big[0] as Pid);
+    expect(t.values()).toEqual([...m]);
+  });
+
   it("values() is a snapshot: deleting while iterating visits every link", () => {
     const t = new LinkSet();
     for (let i = 0; i < 3; i++) t.add(pids[i] as Pid);

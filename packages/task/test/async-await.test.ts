@@ -431,6 +431,22 @@ describe("callers and ancestors (item 14)", () => {
       expect(Task.callers()).toEqual([]);
     }));
 
+  // BEAM: `$callers` is read when Task.async runs, not when the task starts: a caller that
+  // changes its own `$callers` before the queued task runs does not change the task's.
+  it("takes the caller's $callers as they were at Task.async, not at the task's start", () =>
+    withRuntime(async () => {
+      const me = self();
+      const other = spawn(forever);
+      const none = Task.async(() => Task.callers());
+      putProcessData("$callers", [other]);
+      const some = Task.async(() => Task.callers());
+      // both run now, while the caller's $callers is [other]
+      expect(await Task.await(none)).toEqual([me]);
+      putProcessData("$callers", undefined);
+      expect(await Task.await(some)).toEqual([me, other]);
+      exit(other, "kill");
+    }));
+
   it("keeps working after many tasks were killed (their entries are swept)", () =>
     withRuntime(async () => {
       const me = self();

@@ -22,7 +22,7 @@ import {
   trapExit,
 } from "@trellis/core";
 import { AlreadyAwaitedError, describeValue, NotOwnerError, TaskOptionError } from "../errors.js";
-import { ancestorsOf, dropOrigin, type Origin } from "./meta.js";
+import { callersOf, dropOrigin, type Origin, taskAncestors } from "./meta.js";
 
 /**
  * Where a task stands, shared by its owner and its process (one JavaScript heap): the
@@ -193,9 +193,9 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * `processInfo(pid).dictionary` shows them (Elixir's `$callers` and `$ancestors`).
  */
 function publishOrigin(origin: Origin): void {
-  // the array was made for this task alone (setOrigin): no copy
-  putProcessData("$callers", origin.callers);
-  putProcessData("$ancestors", ancestorsOf(origin.pid));
+  // the array is made for this task alone (setOrigin, callersOf): no copy
+  putProcessData("$callers", callersOf(origin));
+  putProcessData("$ancestors", taskAncestors(origin));
 }
 
 /**

@@ -23,9 +23,12 @@ export interface Origin {
   /**
    * `$callers`: the caller, then the `$callers` in the caller's dictionary when the task
    * was started (Elixir: `[self() | Process.get(:"$callers", [])]`), whatever the caller is.
-   * Made for the task alone: its dictionary takes this array (nothing else reads it).
+   * `undefined` when the caller had none then (the common case): the list is `[caller]`
+   * (or `[]` without a caller), made by {@link callersOf} when the task starts, so that a
+   * queued task carries no array. Made for the task alone: its dictionary takes the array
+   * (nothing else reads it).
    */
-  readonly callers: readonly Pid[];
+  readonly callers: readonly Pid[] | undefined;
 }
 
 const origins = new Map<number, Origin>();
@@ -44,7 +47,7 @@ export function setOrigin(pid: Pid, caller: Pid | undefined, parent: Pid): Origi
     caller,
     parent,
     up: caller === undefined ? undefined : originOf(caller),
-    callers: caller === undefined ? [] : callersFrom(caller),
+    callers: caller === undefined ? undefined : callersFrom(caller),
   };
   if (origins.size >= sweepAt) sweep();
   origins.set(pid.id, o);
@@ -61,10 +64,20 @@ function sweep(): void {
   sweepAt = Math.max(1024, origins.size * 2);
 }
 
-/** `[caller, ...$callers of caller]`, without the copies when the caller has none. */
-function callersFrom(caller: Pid): Pid[] {
+/** The task's `$callers` list (see `Origin.callers`): a fresh array. */
+export function callersOf(o: Origin): readonly Pid[] {
+  const c = o.callers;
+  if (c !== undefined) return c;
+  return o.caller === undefined ? [] : [o.caller];
+}
+
+/**
+ * `[caller, ...$callers of caller]` when the caller has a `$callers` entry now; `undefined`
+ * when it has none (the list is then `[caller]`, whatever the caller sets later).
+ */
+function callersFrom(caller: Pid): Pid[] | undefined {
   const v = getProcessData("$callers", caller);
-  if (v === undefined) return [caller];
+  if (v === undefined) return undefined;
   const out = [caller];
   if (Array.isArray(v)) for (const x of v) if (x instanceof Pid) out.push(x);
   return out;
@@ -81,9 +94,18 @@ export function dictionaryCallers(pid: Pid): Pid[] {
 
 /** The chain of parents of `pid`, nearest first (Elixir's `$ancestors`). */
 export function ancestorsOf(pid: Pid): Pid[] {
+  return ancestorsFrom(pid, originOf(pid));
+}
+
+/** The `$ancestors` of the task whose origin is `o` (no lookup of its own entry). */
+export function taskAncestors(o: Origin): Pid[] {
+  return ancestorsFrom(o.pid, o);
+}
+
+function ancestorsFrom(pid: Pid, origin: Origin | undefined): Pid[] {
   const out: Pid[] = [];
   let cur = pid;
-  let o = originOf(pid);
+  let o = origin;
   for (let i = 0; i < 10_000; i++) {
     const parent = o !== undefined ? o.parent : parentOf(cur);
     if (parent === undefined) break;
