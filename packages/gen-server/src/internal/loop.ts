@@ -83,18 +83,32 @@ export function isThenable(v: unknown): v is PromiseLike<unknown> {
 }
 
 /**
- * The `ExitError` the loop throws to end its process with `reason`. It carries no stack: the
- * runtime takes only its reason (nobody catches it or sees its frames, which would be the
- * loop's own), and capturing one was the largest single cost of a crash and restart cycle
- * (ADR 0004, session 3).
+ * What the loop throws to end its process with `reason`. A reason that is itself an error
+ * (the common crash: a callback threw it) is thrown as it is: the runtime's exit reason for
+ * a thrown error is that error, so the exit is the same and no `ExitError` is built around
+ * it (its message formatting was the largest cost left of a crash, ADR 0004, session 4). An
+ * `ExitError` given as the reason is wrapped, or the runtime would unwrap it. Other reasons
+ * get an `ExitError` without a stack: the runtime takes only its reason (nobody catches it
+ * or sees its frames, which would be the loop's own), and capturing one was the largest
+ * single cost of a crash and restart cycle (ADR 0004, session 3).
  */
-export function exitError(reason: unknown): ExitError {
+export function exitError(reason: unknown): Error {
+  if (isOwnError(reason)) return reason;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
     return new ExitError(reason);
   } finally {
     Error.stackTraceLimit = limit;
+  }
+}
+
+/** Whether `reason` is an error the runtime takes as its own exit reason when thrown. */
+function isOwnError(reason: unknown): reason is Error {
+  try {
+    return reason instanceof Error && !(reason instanceof ExitError);
+  } catch {
+    return false; // a hostile value (a revoked Proxy…): not an Error
   }
 }
 
