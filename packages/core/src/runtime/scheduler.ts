@@ -105,7 +105,21 @@ export function runLoop(rt: Runtime): void {
     if (p.alive) {
       rt.running = p;
       try {
-        step(rt, p);
+        const h = p.handler;
+        if (h !== undefined && p.start === undefined && p.waiter === undefined) {
+          // step's handler path, written out here: one frame fewer under every handler (an
+          // Error made in a callback captures each frame, inlined ones too, ADR 0004)
+          if (!p.busy && p.mailbox.length > 0) {
+            syncCurrent = p;
+            try {
+              const ctx = p.ctx;
+              if (ctx !== undefined) ctx.runInAsyncScope(handleBatch, undefined, rt, p, h);
+              else als().run(p, handleBatch, rt, p, h);
+            } finally {
+              syncCurrent = undefined;
+            }
+          }
+        } else step(rt, p);
       } catch (e) {
         // Whatever user code or user values threw past the step, the loop goes on.
         syncCurrent = undefined;
@@ -152,7 +166,7 @@ function step(rt: Runtime, p: Proc): void {
   }
   const h = p.handler;
   if (h === undefined || p.busy || p.mailbox.length === 0) return;
-  // One async-context entry per batch of messages, not one per message.
+  // One async-context entry per batch of messages, not one per message (as in runLoop).
   syncCurrent = p;
   try {
     const ctx = p.ctx;
