@@ -436,8 +436,11 @@ export class Runtime implements ClockHost {
   // -------------------------------------------------------------------------------------
   // Scheduler
 
-  /** @internal */
-  readonly runMicro = (): void => runLoop(this);
+  /**
+   * @internal Bound, not an arrow: a bound function is no frame of its own in a stack trace,
+   * and every frame under a callback is one more that an `Error` made there captures.
+   */
+  readonly runMicro: () => void = runLoop.bind(undefined, this);
   /** @internal */
   readonly runMacro = (): void => {
     this.sliceStart = performance.now();

@@ -1159,7 +1159,13 @@ export function startSpecial(
   );
   capturedResolve = undefined;
   capturedReject = undefined;
-  const child = rt.spawnProc(starter.body, caller, options.link === true);
+  // The body is an unnamed arrow made here, not a named function per start: TypeScript
+  // runners that keep function names (tsx) would define a `name` on every one.
+  const child = rt.spawnProc(
+    (selfPid: Pid) => starter.body(selfPid),
+    caller,
+    options.link === true,
+  );
   starter.child = child;
   // As in OTP, only a linked start gives the process a parent; an unlinked one is its own
   // (an EXIT from the starter is then an ordinary message).
@@ -1266,7 +1272,7 @@ class Starter implements DownSink, TimerSink {
   }
 
   /** The new process's body: registers the name, runs init and acknowledges the start. */
-  readonly body = (selfPid: Pid): undefined | PromiseLike<void> => {
+  body(selfPid: Pid): undefined | PromiseLike<void> {
     if (this.name !== undefined) {
       const holder = registerName(this.rt, this.child, this.name);
       if (holder !== undefined) {
@@ -1287,7 +1293,7 @@ class Starter implements DownSink, TimerSink {
       (result) => this.initialised(selfPid, result),
       (e: unknown) => this.initFailed(e),
     );
-  };
+  }
 
   private initFailed(e: unknown): never {
     this.failing(new InitError(reasonFromThrown(e), { cause: e }));

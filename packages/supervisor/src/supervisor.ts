@@ -328,10 +328,11 @@ class SupervisorProcess implements SpecialProcess {
     return this.restartGroup(this.strategy === "one_for_all" ? 0 : this.children.indexOf(child));
   }
 
-  private async restartOne(child: Child): Promise<void> {
-    const outcome = await launch(child.spec.id, child.spec.start, undefined);
-    if (outcome instanceof StartFailure) this.failedRestart(child, outcome.reason);
-    else if (outcome !== "ignore") this.running(child, outcome, true);
+  private restartOne(child: Child): Promise<void> {
+    return launch(child.spec.id, child.spec.start, undefined).then((outcome) => {
+      if (outcome instanceof StartFailure) this.failedRestart(child, outcome.reason);
+      else if (outcome !== "ignore") this.running(child, outcome, true);
+    });
   }
 
   private failedRestart(child: Child, reason: unknown): void {

@@ -201,7 +201,8 @@ export function drain(rt: Runtime): void {
       }
     }
   } finally {
-    rt.sigs = [];
+    // emptied in place: every exit drains, most with one signal or none
+    if (rt.sigs.length > 0) rt.sigs.length = 0;
     rt.draining = false;
   }
   flushDeferred(rt);

@@ -83,18 +83,32 @@ export function isThenable(v: unknown): v is PromiseLike<unknown> {
 }
 
 /**
- * The `ExitError` the loop throws to end its process with `reason`. It carries no stack: the
- * runtime takes only its reason (nobody catches it or sees its frames, which would be the
- * loop's own), and capturing one was the largest single cost of a crash and restart cycle
- * (ADR 0004, session 3).
+ * What the loop throws to end its process with `reason`. A reason that is itself an error
+ * (the common crash: a callback threw it) is thrown as it is: the runtime's exit reason for
+ * a thrown error is that error, so the exit is the same and no `ExitError` is built around
+ * it (its message formatting was the largest cost left of a crash, ADR 0004, session 4). An
+ * `ExitError` given as the reason is wrapped, or the runtime would unwrap it. Other reasons
+ * get an `ExitError` without a stack: the runtime takes only its reason (nobody catches it
+ * or sees its frames, which would be the loop's own), and capturing one was the largest
+ * single cost of a crash and restart cycle (ADR 0004, session 3).
  */
-export function exitError(reason: unknown): ExitError {
+export function exitError(reason: unknown): Error {
+  if (isOwnError(reason)) return reason;
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
     return new ExitError(reason);
   } finally {
     Error.stackTraceLimit = limit;
+  }
+}
+
+/** Whether `reason` is an error the runtime takes as its own exit reason when thrown. */
+function isOwnError(reason: unknown): reason is Error {
+  try {
+    return reason instanceof Error && !(reason instanceof ExitError);
+  } catch {
+    return false; // a hostile value (a revoked Proxy…): not an Error
   }
 }
 
@@ -230,7 +244,28 @@ export class Loop implements SpecialProcess {
       return this.info(this.tickMessage);
     }
     if (this.tick !== undefined) this.cancelIdle();
-    if (isCastRequest(msg)) return this.cast(msg.request);
+    if (isCastRequest(msg)) {
+      // handleCast is called from here, not from a method of its own: every frame under a
+      // callback is one more that an Error made in it captures (~0.3–1 µs each, ADR 0004).
+      const req = msg.request;
+      this.last = req;
+      this.client = undefined;
+      const h = this.cb.handleCast;
+      if (h === undefined) return this.noHandleCast();
+      let r: unknown;
+      try {
+        r = h.call(this.cb, req, this.state);
+      } catch (e) {
+        return this.crash(e);
+      }
+      // The common result first: a bare `noreply(state)` (no continue, timeout or hibernate)
+      // needs none of apply's generic validation. Anything else takes the general path.
+      if (isBare(r, "noreply")) {
+        this.state = r.state;
+        return undefined;
+      }
+      return this.result("cast", r, undefined);
+    }
     if (isCallRequest(msg)) return this.call(msg);
     return this.info(msg);
   }
@@ -302,30 +337,12 @@ export class Loop implements SpecialProcess {
   // ----------------------------------------------------------------------------------
   // Dispatch
 
-  private cast(req: unknown): Step {
-    this.last = req;
-    this.client = undefined;
-    const h = this.cb.handleCast;
-    if (h === undefined) {
-      return this.crash(
-        new Error(
-          `attempted to cast GenServer ${String(self())} but no handleCast callback was provided`,
-        ),
-      );
-    }
-    let r: unknown;
-    try {
-      r = h.call(this.cb, req, this.state);
-    } catch (e) {
-      return this.crash(e);
-    }
-    // The common result first: a bare `noreply(state)` (no continue, timeout or hibernate)
-    // needs none of apply's generic validation. Anything else takes the general path.
-    if (isBare(r, "noreply")) {
-      this.state = r.state;
-      return undefined;
-    }
-    return this.result("cast", r, undefined);
+  private noHandleCast(): Step {
+    return this.crash(
+      new Error(
+        `attempted to cast GenServer ${String(self())} but no handleCast callback was provided`,
+      ),
+    );
   }
 
   private call(msg: CallRequest): Step {
