@@ -20,7 +20,7 @@ test("one crash, one report: who, why, where in your code, last message, state, 
     [
       '[trellis] error: GenServer "stack" (<0.3.0>) terminating: Error: cannot pop an empty stack',
       "    at Object.handleCall (src/crash-report.ts:15:35)",
-      '    (9 Trellis and Node frames hidden; level "debug" shows them)',
+      '    (7 Trellis and Node frames hidden; level "debug" shows them)',
       "Last message (from <0.1.0>): 'pop'",
       "State: []",
       "Client <0.1.0> is alive",
