@@ -9,6 +9,8 @@
 //   BASE=/tmp/base node --conditions=@trellis/source --import tsx src/trellis/ets-ab.ts
 //
 // N (default 200,000) rows per table; ROUNDS (default 5) rounds; the fastest round is kept.
+// The `ref_` rows run the same plain-JS code on both sides (see `reference`): their
+// head/base is this run's noise.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import * as Core from "@trellis/core";
@@ -134,6 +136,45 @@ function workloads(E: Ets, n: number): Record<string, number> {
   return out;
 }
 
+/**
+ * The same on both sides, as a reference: the plain-JS limit of the ets program (a `Map` from
+ * integer to integer, no row objects) and a `Map` holding the same `[k, k]` rows as the
+ * table, whose lookups read the row they return. The two sides' figures differ only by
+ * noise (an A/A pair in every run), and the rows' own cost shows beside the limit's.
+ */
+function reference(n: number): Record<string, number> {
+  const ins = shuffledRange(n);
+  const look = shuffledRange(n);
+  const sum = (n * (n - 1)) / 2;
+  const out: Record<string, number> = {};
+  const ints = new Map<number, number>();
+  out["ref_map_int_insert"] = timed(() => {
+    for (let i = 0; i < n; i++) {
+      const k = ins[i] ?? 0;
+      ints.set(k, k);
+    }
+  });
+  out["ref_map_int_lookup"] = timed(() => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += ints.get(look[i] ?? 0) ?? 0;
+    check(acc, sum, "int map lookup");
+  });
+  ints.clear();
+  const rows = new Map<number, [number, number]>();
+  out["ref_map_rows_insert"] = timed(() => {
+    for (let i = 0; i < n; i++) {
+      const k = ins[i] ?? 0;
+      rows.set(k, [k, k]);
+    }
+  });
+  out["ref_map_rows_lookup"] = timed(() => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += rows.get(look[i] ?? 0)?.[1] ?? 0;
+    check(acc, sum, "row map lookup");
+  });
+  return out;
+}
+
 /** 20k processes register a key each; then 10 lookups of every key. */
 async function registry(R: Reg, n: number): Promise<number> {
   const reg = await R.startLink<number, null>({ keys: "unique" });
@@ -168,7 +209,7 @@ async function child(side: string): Promise<void> {
     await registry(R, 2_000);
     const r = workloads(E, N);
     r["registry_lookup_x200k"] = await registry(R, 20_000);
-    return r;
+    return { ...r, ...reference(N) };
   });
   await rt.shutdown();
   process.stdout.write(`${JSON.stringify(out)}\n`);
