@@ -9,6 +9,9 @@
 //   BASE=/tmp/base node --conditions=@trellis/source --import tsx src/trellis/ets-ab.ts
 //
 // N (default 200,000) rows per table; ROUNDS (default 5) rounds; the fastest round is kept.
+// The `ref_` rows are plain JS (see `reference`), run by two more children per round in the
+// same way (a fresh process, a warm-up at a tenth): their "base" and "head" are two runs of the
+// same code, so their ratio is this run's noise.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import * as Core from "@trellis/core";
@@ -134,6 +137,44 @@ function workloads(E: Ets, n: number): Record<string, number> {
   return out;
 }
 
+/**
+ * A reference in plain JS: the ets program's plain-JS limit (a `Map` from integer to integer,
+ * no row objects) and a `Map` holding the same `[k, k]` rows as the table, whose lookups read
+ * the row they return: the rows' own cost beside the limit's.
+ */
+function reference(n: number): Record<string, number> {
+  const ins = shuffledRange(n);
+  const look = shuffledRange(n);
+  const sum = (n * (n - 1)) / 2;
+  const out: Record<string, number> = {};
+  const ints = new Map<number, number>();
+  out["ref_map_int_insert"] = timed(() => {
+    for (let i = 0; i < n; i++) {
+      const k = ins[i] ?? 0;
+      ints.set(k, k);
+    }
+  });
+  out["ref_map_int_lookup"] = timed(() => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += ints.get(look[i] ?? 0) ?? 0;
+    check(acc, sum, "int map lookup");
+  });
+  ints.clear();
+  const rows = new Map<number, [number, number]>();
+  out["ref_map_rows_insert"] = timed(() => {
+    for (let i = 0; i < n; i++) {
+      const k = ins[i] ?? 0;
+      rows.set(k, [k, k]);
+    }
+  });
+  out["ref_map_rows_lookup"] = timed(() => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += rows.get(look[i] ?? 0)?.[1] ?? 0;
+    check(acc, sum, "row map lookup");
+  });
+  return out;
+}
+
 /** 20k processes register a key each; then 10 lookups of every key. */
 async function registry(R: Reg, n: number): Promise<number> {
   const reg = await R.startLink<number, null>({ keys: "unique" });
@@ -159,6 +200,11 @@ async function registry(R: Reg, n: number): Promise<number> {
 }
 
 async function child(side: string): Promise<void> {
+  if (side.startsWith("ref")) {
+    reference(Math.max(1000, Math.floor(N / 10)));
+    process.stdout.write(`${JSON.stringify(reference(N))}\n`);
+    return;
+  }
   const root = side === "base" ? BASE : fileURLToPath(new URL("../../..", import.meta.url));
   const E = (await import(`${root}/packages/ets-table/src/index.ts`)) as Ets;
   const R = (await import(`${root}/packages/registry/src/index.ts`)) as Reg;
@@ -178,7 +224,8 @@ function parent(): void {
   const runs: Record<string, [number[], number[]]> = {};
   const self = fileURLToPath(import.meta.url);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? ["base", "head"] : ["head", "base"];
+    const order =
+      round % 2 === 0 ? ["base", "head", "ref-a", "ref-b"] : ["head", "base", "ref-b", "ref-a"];
     for (const side of order) {
       const r = spawnSync(process.execPath, [...process.execArgv, self], {
         env: { ...process.env, SIDE: side },
@@ -189,7 +236,7 @@ function parent(): void {
       const got = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as Record<string, number>;
       for (const [k, v] of Object.entries(got)) {
         const cell = (runs[k] ??= [[], []]);
-        cell[side === "base" ? 0 : 1].push(v);
+        cell[side === "base" || side === "ref-a" ? 0 : 1].push(v);
       }
     }
   }
