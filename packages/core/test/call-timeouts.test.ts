@@ -2,8 +2,6 @@
 // due in the same millisecond. They fire in the order they were due and armed, never early,
 // interleaved with other timers due at the same time in the order those were made; an
 // answered or abandoned call leaves nothing pending.
-import { spawn as spawnChild } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import {
   CallTimeoutError,
   call,
@@ -20,6 +18,7 @@ import {
 } from "@trellis/core";
 import { assertReceive, withRuntime } from "@trellis/core/testing";
 import { expect, it } from "vitest";
+import { runFixture } from "./support/fixture.js";
 
 /** A process that never answers its calls. */
 function silent(): Pid {
@@ -150,30 +149,12 @@ it("on the real clock, call timeouts never fire early, and a burst of them all f
 });
 
 it("answered calls on the real clock do not keep Node alive until their timeouts", async () => {
-  const root = fileURLToPath(new URL("../../..", import.meta.url));
-  const fixture = fileURLToPath(new URL("./fixtures/answered-call.ts", import.meta.url));
-  const child = spawnChild(
-    process.execPath,
-    ["--conditions=@trellis/source", "--import", "tsx", fixture],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } },
-  );
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8").on("data", (c: string) => {
-    out += c;
-  });
-  child.stderr.setEncoding("utf8").on("data", (c: string) => {
-    err += c;
-  });
-  const started = Date.now();
-  // the timeouts were 60 s away; bounded at 30 s so a regression fails instead of hanging
-  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  clearTimeout(killer);
+  // the timeouts were 60 s away; the fixture is killed at 30 s so a regression fails instead of hanging
+  const { out, err, code, ms } = await runFixture("answered-call.ts");
   expect(err).toBe("");
   expect(out.trim()).toBe("done");
   expect(code).toBe(0);
-  expect(Date.now() - started).toBeLessThan(20_000);
+  expect(ms).toBeLessThan(20_000);
 });
 
 it("under a mix of answered calls, timeouts and other timers, only unanswered calls time out, none early", async () => {
