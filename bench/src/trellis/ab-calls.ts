@@ -6,10 +6,10 @@
 import * as HeadCore from "@trellis/core";
 import * as HeadGS from "@trellis/gen-server";
 
-const BASE = process.env["BASE"];
-if (BASE === undefined) throw new Error("set BASE to the root of the checkout to compare with");
-const BaseCore: unknown = await import(`${BASE}/packages/core/src/index.ts`);
-const BaseGS: unknown = await import(`${BASE}/packages/gen-server/src/index.ts`);
+import { cpu, loadBase } from "./ab-base.js";
+
+const BaseCore: unknown = await loadBase("core");
+const BaseGS: unknown = await loadBase("gen-server");
 
 type Core = typeof HeadCore;
 type GS = typeof HeadGS;
@@ -19,11 +19,6 @@ const PER_CLIENT = 2_000;
 const CASTS = 300_000;
 const ROUNDS = Number(process.env["ROUNDS"] ?? 9);
 const ONLY = process.env["ONLY"]?.split(",");
-
-function cpu(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 
 function counter(gs: GS): unknown {
   return gs.define({

@@ -12,9 +12,8 @@ import * as HeadCore from "@trellis/core";
 import * as HeadGS from "@trellis/gen-server";
 import * as HeadSup from "@trellis/supervisor";
 import * as HeadTask from "@trellis/task";
+import { cpu, loadBase } from "./ab-base.js";
 
-const BASE = process.env["BASE"];
-if (BASE === undefined) throw new Error("set BASE to the root of the checkout to compare with");
 type Core = typeof HeadCore;
 type GS = typeof HeadGS;
 type Sup = typeof HeadSup;
@@ -25,21 +24,15 @@ interface Impl {
   sup: Sup;
   task: Tk;
 }
-const load = async (p: string): Promise<unknown> => import(`${BASE}/packages/${p}/src/index.ts`);
 const base: Impl = {
-  core: (await load("core")) as Core,
-  gs: (await load("gen-server")) as GS,
-  sup: (await load("supervisor")) as Sup,
-  task: (await load("task")) as Tk,
+  core: await loadBase<Core>("core"),
+  gs: await loadBase<GS>("gen-server"),
+  sup: await loadBase<Sup>("supervisor"),
+  task: await loadBase<Tk>("task"),
 };
 const head: Impl = { core: HeadCore, gs: HeadGS, sup: HeadSup, task: HeadTask };
 const ROUNDS = Number(process.env["ROUNDS"] ?? 9);
 const WORKLOADS = (process.env["WORKLOADS"] ?? "spawn,task,sup").split(",");
-
-function cpu(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 
 const SPAWNS = 100_000;
 async function spawnExit({ core }: Impl): Promise<number> {

@@ -10,10 +10,10 @@
 import * as HeadCore from "@trellis/core";
 import * as HeadGS from "@trellis/gen-server";
 
-const BASE = process.env["BASE"];
-if (BASE === undefined) throw new Error("set BASE to the root of the checkout to compare with");
-const BaseCore: unknown = await import(`${BASE}/packages/core/src/index.ts`);
-const BaseGS: unknown = await import(`${BASE}/packages/gen-server/src/index.ts`);
+import { cpu, loadBase } from "./ab-base.js";
+
+const BaseCore: unknown = await loadBase("core");
+const BaseGS: unknown = await loadBase("gen-server");
 
 type Core = typeof HeadCore;
 type GS = typeof HeadGS;
@@ -21,11 +21,6 @@ const CALLS = 100_000;
 const RING = 1000;
 const LAPS = 1000;
 const ROUNDS = Number(process.env["ROUNDS"] ?? 15);
-
-function cpu(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 
 async function calls(core: Core, gs: GS): Promise<number> {
   const rt = core.createRuntime();
