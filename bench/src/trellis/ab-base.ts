@@ -15,3 +15,33 @@ export function cpu(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
+
+type Core = typeof import("@trellis/core");
+type GS = typeof import("@trellis/gen-server");
+
+/**
+ * In a fresh runtime of `core`, starts a counter GenServer of `gs` (`"inc"` by call or cast
+ * adds one), runs `body` with it inside a process and returns the CPU milliseconds `body` took.
+ */
+export async function timedWithCounter(
+  core: Core,
+  gs: GS,
+  body: (counter: unknown) => unknown,
+): Promise<number> {
+  const rt = core.createRuntime();
+  const Counter = gs.define({
+    init: (n: number) => gs.Result.ok(n),
+    handleCall: (_r: "inc", _f: unknown, n: number) => gs.Result.reply(n + 1, n + 1),
+    handleCast: (_r: "inc", n: number) => gs.Result.noreply(n + 1),
+  } as never);
+  const ms = await rt.run(async () => {
+    const c = await gs.start(Counter as never, 0 as never);
+    const t0 = cpu();
+    await body(c);
+    const d = cpu() - t0;
+    await gs.stop(c as never);
+    return d;
+  });
+  await rt.shutdown();
+  return ms;
+}

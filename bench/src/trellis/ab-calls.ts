@@ -6,7 +6,7 @@
 import * as HeadCore from "@trellis/core";
 import * as HeadGS from "@trellis/gen-server";
 
-import { cpu, loadBase } from "./ab-base.js";
+import { loadBase, timedWithCounter } from "./ab-base.js";
 
 const BaseCore: unknown = await loadBase("core");
 const BaseGS: unknown = await loadBase("gen-server");
@@ -20,61 +20,29 @@ const CASTS = 300_000;
 const ROUNDS = Number(process.env["ROUNDS"] ?? 9);
 const ONLY = process.env["ONLY"]?.split(",");
 
-function counter(gs: GS): unknown {
-  return gs.define({
-    init: (n: number) => gs.Result.ok(n),
-    handleCall: (_r: "inc", _f: unknown, n: number) => gs.Result.reply(n + 1, n + 1),
-    handleCast: (_r: "inc", n: number) => gs.Result.noreply(n + 1),
-  } as never);
-}
-
-async function calls(core: Core, gs: GS): Promise<number> {
-  const rt = core.createRuntime();
-  const ms = await rt.run(async () => {
-    const c = await gs.start(counter(gs) as never, 0 as never);
-    const t0 = cpu();
+function calls(core: Core, gs: GS): Promise<number> {
+  return timedWithCounter(core, gs, async (c) => {
     for (let i = 0; i < CALLS; i++) await gs.call(c as never, "inc" as never);
-    const d = cpu() - t0;
-    await gs.stop(c as never);
-    return d;
   });
-  await rt.shutdown();
-  return ms;
 }
 
-async function fanin(core: Core, gs: GS): Promise<number> {
-  const rt = core.createRuntime();
-  const ms = await rt.run(async () => {
-    const c = await gs.start(counter(gs) as never, 0 as never);
+function fanin(core: Core, gs: GS): Promise<number> {
+  return timedWithCounter(core, gs, async (c) => {
     const main = core.self();
-    const t0 = cpu();
     for (let k = 0; k < CLIENTS; k++)
       core.spawn(async () => {
         for (let i = 0; i < PER_CLIENT; i++) await gs.call(c as never, "inc" as never);
         core.send(main, "done");
       });
     for (let k = 0; k < CLIENTS; k++) await core.receive((m) => m === "done");
-    const d = cpu() - t0;
-    await gs.stop(c as never);
-    return d;
   });
-  await rt.shutdown();
-  return ms;
 }
 
-async function casts(core: Core, gs: GS): Promise<number> {
-  const rt = core.createRuntime();
-  const ms = await rt.run(async () => {
-    const c = await gs.start(counter(gs) as never, 0 as never);
-    const t0 = cpu();
+function casts(core: Core, gs: GS): Promise<number> {
+  return timedWithCounter(core, gs, async (c) => {
     for (let i = 0; i < CASTS; i++) gs.cast(c as never, "inc" as never);
     await gs.call(c as never, "inc" as never, Number.POSITIVE_INFINITY as never);
-    const d = cpu() - t0;
-    await gs.stop(c as never);
-    return d;
   });
-  await rt.shutdown();
-  return ms;
 }
 
 const workloads = { call: calls, fanin, cast: casts };

@@ -10,7 +10,7 @@
 import * as HeadCore from "@trellis/core";
 import * as HeadGS from "@trellis/gen-server";
 
-import { cpu, loadBase } from "./ab-base.js";
+import { cpu, loadBase, timedWithCounter } from "./ab-base.js";
 
 const BaseCore: unknown = await loadBase("core");
 const BaseGS: unknown = await loadBase("gen-server");
@@ -22,22 +22,10 @@ const RING = 1000;
 const LAPS = 1000;
 const ROUNDS = Number(process.env["ROUNDS"] ?? 15);
 
-async function calls(core: Core, gs: GS): Promise<number> {
-  const rt = core.createRuntime();
-  const Counter = gs.define({
-    init: (n: number) => gs.Result.ok(n),
-    handleCall: (_r: "inc", _f: unknown, n: number) => gs.Result.reply(n + 1, n + 1),
-  } as never);
-  const ms = await rt.run(async () => {
-    const c = await gs.start(Counter as never, 0 as never);
-    const t0 = cpu();
+function calls(core: Core, gs: GS): Promise<number> {
+  return timedWithCounter(core, gs, async (c) => {
     for (let i = 0; i < CALLS; i++) await gs.call(c as never, "inc" as never);
-    const d = cpu() - t0;
-    await gs.stop(c as never);
-    return d;
   });
-  await rt.shutdown();
-  return ms;
 }
 
 async function ring(core: Core): Promise<number> {
