@@ -197,7 +197,14 @@ function framesAreExchanged(): boolean {
   const probe = new AsyncLocalStorage<number>();
   const r = new AsyncResource("trellis.probe");
   r.runInAsyncScope(() => probe.enterWith(1));
-  return r.runInAsyncScope(() => probe.getStore()) === undefined && probe.getStore() === undefined;
+  const exchanged =
+    r.runInAsyncScope(() => probe.getStore()) === undefined && probe.getStore() === undefined;
+  // With async hooks (Node 20/22), an enabled store stays in the list that the promise init
+  // hook copies into every new promise: left enabled, the probe doubled that copy for the
+  // rest of the program (ADR 0004, "Session 5: Node 22"). Context frames hold no list: there
+  // the probe is left as it was.
+  if (!exchanged) probe.disable();
+  return exchanged;
 }
 
 /**
