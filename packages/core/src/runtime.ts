@@ -21,6 +21,7 @@ import { Queue } from "./internal/queue.js";
 import { Pid, procOf, Ref, setProc } from "./pid.js";
 import { LinkSet } from "./runtime/link-set.js";
 import { logWanted } from "./runtime/logging.js";
+import { watcherValues } from "./runtime/monitor-table.js";
 import { demonitor, demonitorCallback, monitor } from "./runtime/monitors.js";
 import { register, resolve, unregister } from "./runtime/names.js";
 import { connect, disconnect, route } from "./runtime/nodes.js";
@@ -379,7 +380,7 @@ export class Runtime implements ClockHost {
           pid: m.name ?? (m.target instanceof Pid ? m.target : m.target.name),
         });
     const monitoredBy: Pid[] = [];
-    for (const m of p.watchers?.values() ?? [])
+    for (const m of watcherValues(p.watchers))
       if (m.watcherPid !== undefined) monitoredBy.push(m.watcherPid);
     const links = p.links?.values() ?? [];
     return {

@@ -9,7 +9,7 @@ import { Queue } from "../internal/queue.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import type { LinkSet } from "./link-set.js";
-import type { MonitorTable } from "./monitor-table.js";
+import type { MonitorTable, Watchers } from "./monitor-table.js";
 import { receiveTimedOut, type Waiter } from "./receive.js";
 import type { TimerEntry } from "./timers.js";
 import type { RemoteName } from "./types.js";
@@ -101,8 +101,8 @@ export class Proc extends Queue<unknown> implements TimerSink {
   zero = false;
   /** Monitors this process holds (see MonitorTable: one inline entry, a Map beyond). */
   monitors: MonitorTable | undefined = undefined;
-  /** Monitors on this process. */
-  watchers: MonitorTable | undefined = undefined;
+  /** Monitors on this process: the one record inline, a table beyond (see `Watchers`). */
+  watchers: Watchers = undefined;
   reductions = 0;
   /** Receives resolved at once since the scheduler last woke this process (fairness). */
   hits = 0;

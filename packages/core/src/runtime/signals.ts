@@ -12,6 +12,7 @@ import { Pid, procOf, setProc } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import { onBehalfOf } from "../uncaught.js";
 import { LinkSet } from "./link-set.js";
+import { MonitorTable } from "./monitor-table.js";
 import { fireDown, unwatch } from "./monitors.js";
 import { isRemoteName, isViaName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
@@ -156,8 +157,8 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
   const ws = p.watchers;
   if (ws !== undefined) {
     p.watchers = undefined;
-    const one = ws.only();
-    if (one !== undefined) fireDown(rt, one, reason);
+    // one watcher (a task's owner) sits inline, without a table
+    if (!(ws instanceof MonitorTable)) fireDown(rt, ws, reason);
     else for (const m of ws.values()) fireDown(rt, m, reason);
   }
   // read again: the exit hooks and DOWN callbacks above may have set one
