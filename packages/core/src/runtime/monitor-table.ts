@@ -76,6 +76,12 @@ export class MonitorTable {
   }
 
   private find(ref: Ref): LinkedMonitor | undefined {
+    // The oldest and the newest first: an owner demonitors its tasks in the order it made
+    // them (`Task.await` of each), which then needs no index of 100k entries.
+    const first = this.first;
+    if (first === undefined || first.ref === ref) return first;
+    const last = this.last as LinkedMonitor;
+    if (last.ref === ref) return last;
     if (this.index !== undefined) return this.index.get(ref);
     if (this.n > INDEX_AT) {
       const index = new Map<Ref, LinkedMonitor>();

@@ -10,7 +10,7 @@ import { inboundProblem } from "../guards.js";
 import { DownMessage } from "../messages.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
-import { LinkSet } from "./link-set.js";
+import { addLink, deleteLink, linkValues } from "./link-set.js";
 import { deleteWatcher, removeWatcher, setWatcher, watcherValues } from "./monitor-table.js";
 import { downObject } from "./monitors.js";
 import type { Proc } from "./proc.js";
@@ -78,11 +78,9 @@ export function disconnect(rt: Runtime, node: string): void {
         }
       }
     }
-    if (p.links !== undefined) {
-      for (const other of p.links) {
-        if (other.node === node)
-          rt.sigs.push({ to: p.pid, from: other, reason: "noconnection", link: true });
-      }
+    for (const other of linkValues(p.links)) {
+      if (other.node === node)
+        rt.sigs.push({ to: p.pid, from: other, reason: "noconnection", link: true });
     }
   }
   drain(rt);
@@ -125,12 +123,14 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
           reason: "noproc",
           link: true,
         });
-      else (t.links ??= new LinkSet()).add(signal.from);
+      else addLink(t, signal.from);
       return;
     }
-    case "unlink":
-      rt.lookup(signal.to)?.links?.delete(signal.from);
+    case "unlink": {
+      const t = rt.lookup(signal.to);
+      if (t !== undefined) deleteLink(t, signal.from);
       return;
+    }
     case "exit":
       exitSignal(rt, signal.to, signal.from, signal.reason, signal.link);
       return;

@@ -8,7 +8,7 @@ import { AsyncLocalStorage, type AsyncResource } from "node:async_hooks";
 import { Queue } from "../internal/queue.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
-import type { LinkSet } from "./link-set.js";
+import type { Links } from "./link-set.js";
 import type { MonitorTable, Watchers } from "./monitor-table.js";
 import { receiveTimedOut, type Waiter } from "./receive.js";
 import type { TimerEntry } from "./timers.js";
@@ -69,8 +69,8 @@ export class Proc extends Queue<unknown> implements TimerSink {
   alive = true;
   /** The exit reason, once the process has exited (a field: every process gets one). */
   reason: unknown = undefined;
-  /** Its links (every supervised process has one: see LinkSet, one inline entry). */
-  links: LinkSet | undefined = undefined;
+  /** Its links: the one pid inline (every supervised process, every task), a set beyond (see `Links`). */
+  links: Links = undefined;
   /** The process that started it linked (behaviours). */
   parent: Pid | undefined = undefined;
   /** The behaviour it runs, if any. */

@@ -11,7 +11,7 @@ import { ExitMessage } from "../messages.js";
 import { Pid, procOf, setProc } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import { onBehalfOf } from "../uncaught.js";
-import { LinkSet } from "./link-set.js";
+import { addLink, deleteLink, LinkSet } from "./link-set.js";
 import { MonitorTable } from "./monitor-table.js";
 import { fireDown, unwatch } from "./monitors.js";
 import { isRemoteName, isViaName, remoteName } from "./names.js";
@@ -147,9 +147,8 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
   const links = p.links;
   if (links !== undefined) {
     p.links = undefined;
-    // one link (a supervised child's, a task's) without the snapshot array
-    const one = links.only();
-    if (one !== undefined) rt.sigs.push({ to: one, from: p.pid, reason, link: true });
+    // one link (a supervised child's, a task's) sits inline, without a set
+    if (!(links instanceof LinkSet)) rt.sigs.push({ to: links, from: p.pid, reason, link: true });
     else
       for (const other of links.values())
         rt.sigs.push({ to: other, from: p.pid, reason, link: true });
@@ -241,7 +240,7 @@ export function applyExitSignal(
     return;
   }
   if (!t.alive) return;
-  if (link && (t.links === undefined || !t.links.delete(from))) return; // unlinked meanwhile
+  if (link && !deleteLink(t, from)) return; // unlinked meanwhile
   if (!link && reason === "kill") {
     exitProc(rt, t, "killed");
   } else if (t.trap) {
@@ -262,12 +261,12 @@ export function link(rt: Runtime, p: Proc, target: Pid): void {
       exitSignal(rt, p.pid, target, "noproc", false);
       return;
     }
-    (p.links ??= new LinkSet()).add(target);
-    (t.links ??= new LinkSet()).add(p.pid);
+    addLink(p, target);
+    addLink(t, p.pid);
   } else if (target.node !== rt.node) {
-    (p.links ??= new LinkSet()).add(target);
+    addLink(p, target);
     if (!route(rt, { type: "link", from: p.pid, to: target })) {
-      p.links.delete(target);
+      deleteLink(p, target);
       exitSignal(rt, p.pid, target, "noconnection", false);
     }
   } else {
@@ -277,8 +276,8 @@ export function link(rt: Runtime, p: Proc, target: Pid): void {
 
 /** Removes the link between `p` and `target`, on both sides. */
 export function unlink(rt: Runtime, p: Proc, target: Pid): void {
-  if (p.links === undefined || !p.links.delete(target)) return;
+  if (!deleteLink(p, target)) return;
   const t = procOf(target) as Proc | undefined;
-  if (t !== undefined && t.rt === rt) t.links?.delete(p.pid);
+  if (t !== undefined && t.rt === rt) deleteLink(t, p.pid);
   else if (target.node !== rt.node) route(rt, { type: "unlink", from: p.pid, to: target });
 }
