@@ -38,8 +38,8 @@ import {
   eventFor,
   isOwnReply,
   NONE,
+  runAsync,
   runOnly,
-  runTask,
   SENT,
   Task,
   TaskReply,
@@ -226,12 +226,11 @@ function noconnection(reason: unknown, task: Task): unknown {
 export function async<R>(fn: () => R): Task<Awaited<R>> {
   if (typeof fn !== "function") checkFn("Task.async", fn);
   const owner = self();
-  // The body runs later (the new process is only queued), when `task` is set.
-  let task: Task<Awaited<R>> | undefined;
-  let origin: Origin | undefined;
-  const pid = spawnLink(() => runTask(task as Task, fn, origin as Origin));
-  task = new Task<Awaited<R>>(pid, monitor(pid), owner);
-  origin = setOrigin(pid, owner, owner);
+  // The body runs later (the new process is only queued): it finds the task and `fn` in
+  // the origin recorded here (runAsync).
+  const pid = spawnLink(runAsync);
+  const task = new Task<Awaited<R>>(pid, monitor(pid), owner);
+  setOrigin(pid, owner, owner, task, fn);
   return task;
 }
 

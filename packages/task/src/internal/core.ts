@@ -22,7 +22,7 @@ import {
   trapExit,
 } from "@trellis/core";
 import { AlreadyAwaitedError, describeValue, NotOwnerError, TaskOptionError } from "../errors.js";
-import { callersOf, dropOrigin, type Origin, taskAncestors } from "./meta.js";
+import { callersOf, dropOrigin, type Origin, ownOrigin, taskAncestors } from "./meta.js";
 
 /**
  * Where a task stands, shared by its owner and its process (one JavaScript heap): the
@@ -224,6 +224,21 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
   dropOrigin(origin);
   deliver(task, r);
   return undefined;
+}
+
+/**
+ * The body of every task of `Task.async`: one function for all of them (a closure per task
+ * was ~100 B of every queued task). Its `Task` and function wait in its origin, which keeps
+ * neither once the task has started: a returned task's origin can stay reachable through
+ * the `up` of the tasks it started.
+ */
+export function runAsync(self: Pid): unknown {
+  const o = ownOrigin(self);
+  const task = o.work as Task;
+  const fn = o.fn as () => unknown;
+  o.work = undefined;
+  o.fn = undefined;
+  return runTask(task, fn, o);
 }
 
 /** The body of a task that sends no reply (`start`, `startChild`). */

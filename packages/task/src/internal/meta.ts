@@ -1,14 +1,16 @@
 /**
  * The caller and parent of each task process, from which the task publishes `$callers` and
- * `$ancestors` in its process dictionary. The origins are kept in a table keyed by pid
- * number (a `WeakMap` keyed by pid costs more than the rest of a task's start), so that the
- * ancestors of a task can be followed through tasks that have returned. An entry is removed
- * when its task returns; those of tasks that crashed or were killed are swept out, a batch
- * at a time, as the table grows.
+ * `$ancestors` in its process dictionary. The origins are kept in a table keyed by pid (a
+ * strong `Map`: a `WeakMap` keyed by pid costs more than the rest of a task's start), so
+ * that the ancestors of a task can be followed through tasks that have returned. A task
+ * started by `Task.async` finds its work there too (`runAsync`): its body is one
+ * shared function, not a closure per task (ADR 0004, session 5). An entry is removed when
+ * its task returns; those of tasks that crashed or were killed are swept out, a batch at a
+ * time, as the table grows.
  *
  * @module
  */
-import { getProcessData, isAlive, Pid, parentOf } from "@trellis/core";
+import { currentRuntime, getProcessData, Pid, parentOf, type Runtime } from "@trellis/core";
 
 /** Where a task comes from. The `up` links keep the chain of callers alive. */
 export interface Origin {
@@ -29,38 +31,63 @@ export interface Origin {
    * (nothing else reads it).
    */
   readonly callers: readonly Pid[] | undefined;
+  /** The runtime of the task process (the sweep asks it whether the task still lives). */
+  readonly rt: Runtime;
+  /**
+   * What a task started by `Task.async` runs: its `Task` and function, taken (and cleared)
+   * by the task when it starts (`runAsync`). Undefined for the other kinds of task,
+   * whose body is a closure.
+   */
+  work: unknown;
+  fn: (() => unknown) | undefined;
 }
 
-const origins = new Map<number, Origin>();
+const origins = new Map<Pid, Origin>();
 let sweepAt = 1024;
 
 /** The origin of a live task process, if `pid` is one. */
 function originOf(pid: Pid): Origin | undefined {
-  const o = origins.get(pid.id);
-  return o !== undefined && o.pid === pid ? o : undefined;
+  return origins.get(pid);
 }
 
-/** Records where the task `pid` comes from; returns the record. */
-export function setOrigin(pid: Pid, caller: Pid | undefined, parent: Pid): Origin {
+/**
+ * Records where the task `pid` comes from, and for a task of `Task.async` its `work` (the
+ * `Task`) and `fn`; returns the record.
+ */
+export function setOrigin(
+  pid: Pid,
+  caller: Pid | undefined,
+  parent: Pid,
+  work?: unknown,
+  fn?: () => unknown,
+): Origin {
   const o: Origin = {
     pid,
     caller,
     parent,
     up: caller === undefined ? undefined : originOf(caller),
     callers: caller === undefined ? undefined : callersFrom(caller),
+    rt: currentRuntime(),
+    work,
+    fn,
   };
   if (origins.size >= sweepAt) sweep();
-  origins.set(pid.id, o);
+  origins.set(pid, o);
   return o;
+}
+
+/** The origin of the task `self`, which is starting (its entry is there until it returns). */
+export function ownOrigin(self: Pid): Origin {
+  return origins.get(self) as Origin;
 }
 
 /** The task has returned: forget it. */
 export function dropOrigin(o: Origin): void {
-  if (origins.get(o.pid.id) === o) origins.delete(o.pid.id);
+  origins.delete(o.pid);
 }
 
 function sweep(): void {
-  for (const [id, o] of origins) if (!isAlive(o.pid)) origins.delete(id);
+  for (const [pid, o] of origins) if (!o.rt.isAlive(pid)) origins.delete(pid);
   sweepAt = Math.max(1024, origins.size * 2);
 }
 
