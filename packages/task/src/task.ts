@@ -274,7 +274,7 @@ export async function start(fn: () => unknown): Promise<Pid> {
   checkFn("Task.start", fn);
   const caller = inProcess() ? self() : undefined;
   let origin: Origin | undefined;
-  const pid = spawn(() => runOnly(fn, origin));
+  const pid = spawn((me) => runOnly(fn, origin, me));
   if (caller !== undefined) origin = setOrigin(pid, caller, caller);
   return pid;
 }
@@ -300,7 +300,7 @@ export async function startLink(fn: () => unknown): Promise<Pid> {
   checkFn("Task.startLink", fn);
   const caller = self();
   let origin: Origin | undefined;
-  const pid = spawnLink(() => runOnly(fn, origin));
+  const pid = spawnLink((me) => runOnly(fn, origin, me));
   origin = setOrigin(pid, caller, caller);
   return pid;
 }

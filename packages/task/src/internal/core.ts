@@ -213,7 +213,7 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
   if (isThenable(r)) {
     return r.then(
       (v) => {
-        dropOrigin(origin);
+        dropOrigin(task.pid as Pid);
         deliver(task, v);
       },
       (e: unknown) => {
@@ -221,7 +221,7 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
       },
     );
   }
-  dropOrigin(origin);
+  dropOrigin(task.pid as Pid);
   deliver(task, r);
   return undefined;
 }
@@ -241,8 +241,8 @@ export function runAsync(self: Pid): unknown {
   return runTask(task, fn, o);
 }
 
-/** The body of a task that sends no reply (`start`, `startChild`). */
-export function runOnly(fn: () => unknown, origin: Origin | undefined): unknown {
+/** The body of a task that sends no reply (`start`, `startChild`); `me` is its pid. */
+export function runOnly(fn: () => unknown, origin: Origin | undefined, me: Pid): unknown {
   if (origin !== undefined) publishOrigin(origin);
   let r: unknown;
   try {
@@ -253,7 +253,7 @@ export function runOnly(fn: () => unknown, origin: Origin | undefined): unknown 
   if (isThenable(r)) {
     return r.then(
       (v) => {
-        if (origin !== undefined) dropOrigin(origin);
+        if (origin !== undefined) dropOrigin(me);
         return v;
       },
       (e: unknown) => {
@@ -262,7 +262,7 @@ export function runOnly(fn: () => unknown, origin: Origin | undefined): unknown 
     );
   }
   if (origin === undefined) return r;
-  dropOrigin(origin);
+  dropOrigin(me);
   return r;
 }
 

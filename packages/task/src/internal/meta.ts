@@ -12,10 +12,11 @@
  */
 import { currentRuntime, getProcessData, Pid, parentOf, type Runtime } from "@trellis/core";
 
-/** Where a task comes from. The `up` links keep the chain of callers alive. */
+/**
+ * Where a task comes from (the table's key is the task's pid). The `up` links keep the
+ * chain of callers alive.
+ */
 export interface Origin {
-  /** The task process. */
-  readonly pid: Pid;
   /** The process that asked for the task, if any. */
   readonly caller: Pid | undefined;
   /** The process that started it: the caller, or a Task.Supervisor. */
@@ -62,7 +63,6 @@ export function setOrigin(
   fn?: () => unknown,
 ): Origin {
   const o: Origin = {
-    pid,
     caller,
     parent,
     up: caller === undefined ? undefined : originOf(caller),
@@ -81,9 +81,9 @@ export function ownOrigin(self: Pid): Origin {
   return origins.get(self) as Origin;
 }
 
-/** The task has returned: forget it. */
-export function dropOrigin(o: Origin): void {
-  origins.delete(o.pid);
+/** The task `pid` has returned: forget it. */
+export function dropOrigin(pid: Pid): void {
+  origins.delete(pid);
 }
 
 function sweep(): void {
@@ -126,15 +126,17 @@ export function ancestorsOf(pid: Pid): Pid[] {
 
 /** The `$ancestors` of the task whose origin is `o` (no lookup of its own entry). */
 export function taskAncestors(o: Origin): Pid[] {
-  return ancestorsFrom(o.pid, o);
+  return ancestorsFrom(undefined, o);
 }
 
-function ancestorsFrom(pid: Pid, origin: Origin | undefined): Pid[] {
+/** The ancestors of `pid`, or (with its origin) of the task whose origin is given. */
+function ancestorsFrom(pid: Pid | undefined, origin: Origin | undefined): Pid[] {
   const out: Pid[] = [];
   let cur = pid;
   let o = origin;
   for (let i = 0; i < 10_000; i++) {
-    const parent = o !== undefined ? o.parent : parentOf(cur);
+    // `cur` is a pid whenever `o` is undefined: the first turn has one or the other
+    const parent = o !== undefined ? o.parent : parentOf(cur as Pid);
     if (parent === undefined) break;
     out.push(parent);
     // a plain task's parent is its caller, whose origin `up` keeps even once it has returned
