@@ -38,6 +38,7 @@ import {
   eventFor,
   isOwnReply,
   NONE,
+  queueAsync,
   runAsync,
   runOnly,
   SENT,
@@ -230,7 +231,7 @@ export function async<R>(fn: () => R): Task<Awaited<R>> {
   // the origin recorded here (runAsync).
   const pid = spawnLink(runAsync);
   const task = new Task<Awaited<R>>(pid, monitor(pid), owner);
-  setOrigin(pid, owner, owner, task, fn);
+  queueAsync(pid, task as Task, fn);
   return task;
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   BadArgumentError,
+  currentRuntime,
   DownMessage,
   demonitor,
   downFor,
@@ -15,6 +16,7 @@ import {
   type Pid,
   putProcessData,
   type Ref,
+  type Runtime,
   receive,
   self,
   send,
@@ -22,7 +24,18 @@ import {
   trapExit,
 } from "@trellis/core";
 import { AlreadyAwaitedError, describeValue, NotOwnerError, TaskOptionError } from "../errors.js";
-import { callersOf, dropOrigin, type Origin, ownOrigin, taskAncestors } from "./meta.js";
+import {
+  callersOf,
+  dropOrigin,
+  type Origin,
+  ownEntry,
+  plainOrigin,
+  queuePlain,
+  setOrigin,
+  setQueuedRuntime,
+  started,
+  taskAncestors,
+} from "./meta.js";
 
 /**
  * Where a task stands, shared by its owner and its process (one JavaScript heap): the
@@ -39,6 +52,13 @@ export const ABANDONED = 2;
 export const DONE = 3;
 
 const REPLY_BRAND = Symbol.for("trellis.task-reply");
+
+/** Set by `Task`'s static block: hands a queued task its function and runtime. */
+let queueWork: (t: Task, fn: () => unknown, rt: Runtime) => void;
+/** Set by `Task`'s static block: takes back (and clears) the function when the task starts. */
+let takeFn: (t: Task) => () => unknown;
+/** Set by `Task`'s static block: takes back (and clears) the runtime when the task starts. */
+let takeRt: (t: Task) => Runtime;
 
 /**
  * A running computation started by `Task.async` (or `Task.Supervisor.async`,
@@ -69,6 +89,10 @@ export class Task<T = unknown> {
   $status: number;
   /** @internal The result of a completed task. */
   readonly $value: T | undefined;
+  /** The function of a queued task whose origin is plain (meta.ts, `Queued`), until it starts. */
+  #fn: (() => unknown) | undefined = undefined;
+  /** The runtime of such a task, while it is queued (the origins table's sweep asks it). */
+  #rt: Runtime | undefined = undefined;
 
   /** @internal Tasks are made by `Task.async`, `Task.completed` and `Task.Supervisor.async`. */
   constructor(pid: Pid | undefined, ref: Ref, owner: Pid, value?: T) {
@@ -91,6 +115,34 @@ export class Task<T = unknown> {
   toString(): string {
     return `#Task${this.pid === undefined ? "<completed>" : String(this.pid)}`;
   }
+
+  static {
+    queueWork = (t, fn, rt) => {
+      t.#fn = fn;
+      t.#rt = rt;
+    };
+    takeFn = (t) => {
+      const fn = t.#fn as () => unknown;
+      t.#fn = undefined;
+      return fn;
+    };
+    takeRt = (t) => {
+      const rt = t.#rt as Runtime;
+      t.#rt = undefined;
+      return rt;
+    };
+    setQueuedRuntime((q) => (q as Task).#rt as Runtime);
+  }
+}
+
+/**
+ * Records the task `pid` of `Task.async`, queued to run `fn`: the `Task` itself stands for its
+ * origin when that is plain, else a record carries the task and `fn` (meta.ts).
+ */
+export function queueAsync(pid: Pid, task: Task, fn: () => unknown): void {
+  const owner = task.owner;
+  if (queuePlain(pid, task, owner)) queueWork(task, fn, currentRuntime());
+  else setOrigin(pid, owner, owner, task, fn);
 }
 
 /** Set by `TaskReply`'s static block: its private brand check. */
@@ -233,7 +285,14 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
  * the `up` of the tasks it started.
  */
 export function runAsync(self: Pid): unknown {
-  const o = ownOrigin(self);
+  const e = ownEntry(self);
+  if (e instanceof Task) {
+    const fn = takeFn(e);
+    const plain = plainOrigin(e.owner, takeRt(e));
+    started(self, plain);
+    return runTask(e, fn, plain);
+  }
+  const o = e as Origin;
   const task = o.work as Task;
   const fn = o.fn as () => unknown;
   o.work = undefined;

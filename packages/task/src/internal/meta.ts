@@ -43,12 +43,76 @@ export interface Origin {
   fn: (() => unknown) | undefined;
 }
 
-const origins = new Map<Pid, Origin>();
+/**
+ * A queued task of `Task.async` whose origin is plain (its caller is no task and has no
+ * `$callers`: the common case) stands in the table for its own origin until it starts: the
+ * origin is then `{ caller: owner, parent: owner }` and nothing more, and the `Task` carries
+ * its function and runtime itself (private fields, see core.ts). When it starts, `runAsync`
+ * puts a record in its place. A queued task holds no record of its own (~80 B).
+ */
+export interface Queued {
+  readonly owner: Pid;
+}
+
+/** The runtime of a queued task (set by core.ts, which holds it in a private field). */
+let queuedRuntime: (q: Queued) => Runtime;
+
+/** @see queuedRuntime */
+export function setQueuedRuntime(f: (q: Queued) => Runtime): void {
+  queuedRuntime = f;
+}
+
+/** An entry of the table: a record, or a queued task that stands for its own (plain) origin. */
+type Entry = Origin | Queued;
+
+const origins = new Map<Pid, Entry>();
 let sweepAt = 1024;
+
+function isRecord(e: Entry): e is Origin {
+  return "parent" in e;
+}
+
+/** A plain origin: asked for, and started, by `owner`. */
+export function plainOrigin(owner: Pid, rt: Runtime): Origin {
+  return {
+    caller: owner,
+    parent: owner,
+    up: undefined,
+    callers: undefined,
+    rt,
+    work: undefined,
+    fn: undefined,
+  };
+}
 
 /** The origin of a live task process, if `pid` is one. */
 function originOf(pid: Pid): Origin | undefined {
-  return origins.get(pid);
+  const e = origins.get(pid);
+  if (e === undefined || isRecord(e)) return e;
+  return plainOrigin(e.owner, queuedRuntime(e));
+}
+
+/**
+ * Records the queued task `pid` of `Task.async` as its own entry when its origin is plain
+ * (see {@link Queued}); false when it is not, and the caller must record it with
+ * {@link setOrigin}.
+ */
+export function queuePlain(pid: Pid, task: Queued, caller: Pid): boolean {
+  if (originOf(caller) !== undefined || getProcessData("$callers", caller) !== undefined)
+    return false;
+  if (origins.size >= sweepAt) sweep();
+  origins.set(pid, task);
+  return true;
+}
+
+/** The entry of the task `self`, which is starting (it is there until the task returns). */
+export function ownEntry(self: Pid): Entry {
+  return origins.get(self) as Entry;
+}
+
+/** The started task `pid` replaces its queued entry with its origin record `o`. */
+export function started(pid: Pid, o: Origin): void {
+  origins.set(pid, o);
 }
 
 /**
@@ -76,18 +140,16 @@ export function setOrigin(
   return o;
 }
 
-/** The origin of the task `self`, which is starting (its entry is there until it returns). */
-export function ownOrigin(self: Pid): Origin {
-  return origins.get(self) as Origin;
-}
-
 /** The task `pid` has returned: forget it. */
 export function dropOrigin(pid: Pid): void {
   origins.delete(pid);
 }
 
 function sweep(): void {
-  for (const [pid, o] of origins) if (!o.rt.isAlive(pid)) origins.delete(pid);
+  for (const [pid, e] of origins) {
+    const rt = isRecord(e) ? e.rt : queuedRuntime(e);
+    if (!rt.isAlive(pid)) origins.delete(pid);
+  }
   sweepAt = Math.max(1024, origins.size * 2);
 }
 
