@@ -32,8 +32,7 @@ import {
   plainOrigin,
   queuePlain,
   setOrigin,
-  setQueuedRuntime,
-  started,
+  setQueuedAccess,
   taskAncestors,
 } from "./meta.js";
 
@@ -57,8 +56,10 @@ const REPLY_BRAND = Symbol.for("trellis.task-reply");
 let queueWork: (t: Task, fn: () => unknown, rt: Runtime) => void;
 /** Set by `Task`'s static block: takes back (and clears) the function when the task starts. */
 let takeFn: (t: Task) => () => unknown;
-/** Set by `Task`'s static block: takes back (and clears) the runtime when the task starts. */
-let takeRt: (t: Task) => Runtime;
+/** Set by `Task`'s static block: the runtime of a task that is its own origin entry. */
+let rtOf: (t: Task) => Runtime;
+/** Set by `Task`'s static block: lets go of it (its entry is gone). */
+let releaseRt: (t: Task) => void;
 
 /**
  * A running computation started by `Task.async` (or `Task.Supervisor.async`,
@@ -91,7 +92,7 @@ export class Task<T = unknown> {
   readonly $value: T | undefined;
   /** The function of a queued task whose origin is plain (meta.ts, `Queued`), until it starts. */
   #fn: (() => unknown) | undefined = undefined;
-  /** The runtime of such a task, while it is queued (the origins table's sweep asks it). */
+  /** The runtime of such a task, while it is its own entry (the origins table's sweep asks it). */
   #rt: Runtime | undefined = undefined;
 
   /** @internal Tasks are made by `Task.async`, `Task.completed` and `Task.Supervisor.async`. */
@@ -126,12 +127,14 @@ export class Task<T = unknown> {
       t.#fn = undefined;
       return fn;
     };
-    takeRt = (t) => {
-      const rt = t.#rt as Runtime;
+    rtOf = (t) => t.#rt as Runtime;
+    releaseRt = (t) => {
       t.#rt = undefined;
-      return rt;
     };
-    setQueuedRuntime((q) => (q as Task).#rt as Runtime);
+    setQueuedAccess(
+      (q) => rtOf(q as Task),
+      (q) => releaseRt(q as Task),
+    );
   }
 }
 
@@ -266,6 +269,7 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
     return r.then(
       (v) => {
         dropOrigin(task.pid as Pid);
+        releaseRt(task);
         deliver(task, v);
       },
       (e: unknown) => {
@@ -274,23 +278,23 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
     );
   }
   dropOrigin(task.pid as Pid);
+  releaseRt(task);
   deliver(task, r);
   return undefined;
 }
 
 /**
  * The body of every task of `Task.async`: one function for all of them (a closure per task
- * was ~100 B of every queued task). Its `Task` and function wait in its origin, which keeps
- * neither once the task has started: a returned task's origin can stay reachable through
+ * was ~100 B of every queued task). Its function waits in its `Task` when that is its own
+ * origin entry (meta.ts, `Queued`), else in its origin record, which keeps neither the task
+ * nor the function once it has started: a returned task's origin can stay reachable through
  * the `up` of the tasks it started.
  */
 export function runAsync(self: Pid): unknown {
   const e = ownEntry(self);
   if (e instanceof Task) {
-    const fn = takeFn(e);
-    const plain = plainOrigin(e.owner, takeRt(e));
-    started(self, plain);
-    return runTask(e, fn, plain);
+    // it stays its own entry; the plain origin made here only serves the start
+    return runTask(e, takeFn(e), plainOrigin(e.owner, rtOf(e)));
   }
   const o = e as Origin;
   const task = o.work as Task;

@@ -44,22 +44,26 @@ export interface Origin {
 }
 
 /**
- * A queued task of `Task.async` whose origin is plain (its caller is no task and has no
- * `$callers`: the common case) stands in the table for its own origin until it starts: the
- * origin is then `{ caller: owner, parent: owner }` and nothing more, and the `Task` carries
- * its function and runtime itself (private fields, see core.ts). When it starts, `runAsync`
- * puts a record in its place. A queued task holds no record of its own (~80 B).
+ * A task of `Task.async` whose origin is plain (its caller is no task and has no `$callers`:
+ * the common case) stands in the table for its own origin: the origin is then
+ * `{ caller: owner, parent: owner }` and nothing more, and the `Task` carries its function
+ * (until it starts) and its runtime (until its entry goes) itself, in private fields (see
+ * core.ts). A lookup reads it as that plain origin. A queued task holds no record of its
+ * own (~80 B).
  */
 export interface Queued {
   readonly owner: Pid;
 }
 
-/** The runtime of a queued task (set by core.ts, which holds it in a private field). */
+/** The runtime of a task that is its own entry (set by core.ts: a private field). */
 let queuedRuntime: (q: Queued) => Runtime;
+/** Lets such a task go of its runtime: its entry is gone (set by core.ts). */
+let releaseQueued: (q: Queued) => void;
 
 /** @see queuedRuntime */
-export function setQueuedRuntime(f: (q: Queued) => Runtime): void {
-  queuedRuntime = f;
+export function setQueuedAccess(rt: (q: Queued) => Runtime, release: (q: Queued) => void): void {
+  queuedRuntime = rt;
+  releaseQueued = release;
 }
 
 /** An entry of the table: a record, or a queued task that stands for its own (plain) origin. */
@@ -98,8 +102,7 @@ function originOf(pid: Pid): Origin | undefined {
  * {@link setOrigin}.
  */
 export function queuePlain(pid: Pid, task: Queued, caller: Pid): boolean {
-  if (originOf(caller) !== undefined || getProcessData("$callers", caller) !== undefined)
-    return false;
+  if (origins.has(caller) || getProcessData("$callers", caller) !== undefined) return false;
   if (origins.size >= sweepAt) sweep();
   origins.set(pid, task);
   return true;
@@ -108,11 +111,6 @@ export function queuePlain(pid: Pid, task: Queued, caller: Pid): boolean {
 /** The entry of the task `self`, which is starting (it is there until the task returns). */
 export function ownEntry(self: Pid): Entry {
   return origins.get(self) as Entry;
-}
-
-/** The started task `pid` replaces its queued entry with its origin record `o`. */
-export function started(pid: Pid, o: Origin): void {
-  origins.set(pid, o);
 }
 
 /**
@@ -147,8 +145,10 @@ export function dropOrigin(pid: Pid): void {
 
 function sweep(): void {
   for (const [pid, e] of origins) {
-    const rt = isRecord(e) ? e.rt : queuedRuntime(e);
-    if (!rt.isAlive(pid)) origins.delete(pid);
+    const record = isRecord(e);
+    if ((record ? e.rt : queuedRuntime(e)).isAlive(pid)) continue;
+    origins.delete(pid);
+    if (!record) releaseQueued(e);
   }
   sweepAt = Math.max(1024, origins.size * 2);
 }
