@@ -19,8 +19,9 @@ import { checkRuntimeOptions, fallbackLog } from "./guards.js";
 import { TimerHeap } from "./internal/heap.js";
 import { Queue } from "./internal/queue.js";
 import { Pid, procOf, Ref, setProc } from "./pid.js";
-import { LinkSet } from "./runtime/link-set.js";
+import { addNewLink, linkValues } from "./runtime/link-set.js";
 import { logWanted } from "./runtime/logging.js";
+import { watcherValues } from "./runtime/monitor-table.js";
 import { demonitor, demonitorCallback, monitor } from "./runtime/monitors.js";
 import { register, resolve, unregister } from "./runtime/names.js";
 import { connect, disconnect, route } from "./runtime/nodes.js";
@@ -300,9 +301,9 @@ export class Runtime implements ClockHost {
     p.start = fn as (self: Pid) => unknown;
     this.procs.add(p);
     if (link && parent !== undefined) {
-      p.links = new LinkSet(parent.pid);
+      p.links = parent.pid;
       // a fresh pid: appended without a lookup
-      (parent.links ??= new LinkSet()).addNew(pid);
+      addNewLink(parent, pid);
     }
     enqueue(this, p);
     if (this.telemetry.enabled) this.emitSpawn(p, parent);
@@ -379,9 +380,9 @@ export class Runtime implements ClockHost {
           pid: m.name ?? (m.target instanceof Pid ? m.target : m.target.name),
         });
     const monitoredBy: Pid[] = [];
-    for (const m of p.watchers?.values() ?? [])
+    for (const m of watcherValues(p.watchers))
       if (m.watcherPid !== undefined) monitoredBy.push(m.watcherPid);
-    const links = p.links?.values() ?? [];
+    const links = linkValues(p.links);
     return {
       pid,
       status:

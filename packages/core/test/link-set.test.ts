@@ -17,7 +17,14 @@ import {
 } from "@trellis/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LinkSet } from "../src/runtime/link-set.js";
+import {
+  addLink,
+  addNewLink,
+  deleteLink,
+  LinkSet,
+  type Links,
+  linkValues,
+} from "../src/runtime/link-set.js";
 
 const rt0 = createRuntime();
 const pids: Pid[] = Array.from({ length: 6 }, () => rt0.spawn(() => {}));
@@ -153,6 +160,50 @@ describe("LinkSet", () => {
     const snap = one.values();
     one.delete(pids[0] as Pid);
     expect(snap).toEqual([pids[0]]);
+  });
+});
+
+type LOp = { add: number } | { fresh: number } | { del: number };
+
+describe("Links (one pid inline, a LinkSet beyond)", () => {
+  it("matches a Set in every add, addNew, delete and insertion order (model check)", () => {
+    const op = fc.oneof(
+      fc.record({ add: fc.nat(5) }),
+      fc.record({ fresh: fc.nat(5) }),
+      fc.record({ del: fc.nat(5) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops: LOp[]) => {
+        const p: { links: Links } = { links: undefined };
+        const m = new Set<Pid>();
+        for (const o of ops) {
+          if ("add" in o) {
+            addLink(p, pids[o.add] as Pid);
+            m.add(pids[o.add] as Pid);
+          } else if ("fresh" in o) {
+            const pid = pids[o.fresh] as Pid;
+            if (m.has(pid)) continue; // addNew takes pids not linked yet only
+            addNewLink(p, pid);
+            m.add(pid);
+          } else {
+            expect(deleteLink(p, pids[o.del] as Pid)).toBe(m.delete(pids[o.del] as Pid));
+          }
+          expect(linkValues(p.links)).toEqual([...m]);
+        }
+      }),
+    );
+  });
+
+  it("one link is the pid itself; a second makes a set, in linking order", () => {
+    const p: { links: Links } = { links: undefined };
+    addNewLink(p, pids[0] as Pid);
+    expect(p.links).toBe(pids[0]);
+    addLink(p, pids[0] as Pid);
+    expect(p.links).toBe(pids[0]);
+    addLink(p, pids[1] as Pid);
+    expect(p.links).toBeInstanceOf(LinkSet);
+    expect(linkValues(p.links)).toEqual([pids[0], pids[1]]);
+    expect(deleteLink(p, pids[2] as Pid)).toBe(false);
   });
 });
 

@@ -16,7 +16,16 @@ import {
 } from "@trellis/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MonitorTable } from "../src/runtime/monitor-table.js";
+import {
+  addWatcher,
+  deleteWatcher,
+  MonitorTable,
+  removeWatcher,
+  setWatcher,
+  WATCHED,
+  type Watchers,
+  watcherValues,
+} from "../src/runtime/monitor-table.js";
 import type { Monitor } from "../src/runtime/proc.js";
 
 const target = createRuntime().spawn(() => {});
@@ -75,7 +84,91 @@ describe("MonitorTable", () => {
   });
 });
 
+type WOp =
+  | { add: number; tag: number }
+  | { set: number; tag: number }
+  | { del: number }
+  | { rm: number };
+
+describe("Watchers (one record inline, a table beyond)", () => {
+  it("matches a Map in every add, set, delete, remove and insertion order (model check)", () => {
+    const op = fc.oneof(
+      fc.record({ add: fc.nat(5), tag: fc.nat(100) }),
+      fc.record({ set: fc.nat(5), tag: fc.nat(100) }),
+      fc.record({ del: fc.nat(5) }),
+      fc.record({ rm: fc.nat(5) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops: WOp[]) => {
+        const t: { watchers: Watchers } = { watchers: undefined };
+        const m = new Map<Ref, Monitor>();
+        for (const o of ops) {
+          if ("add" in o) {
+            const ref = refs[o.add] as Ref;
+            if (m.has(ref)) continue; // add takes fresh references only
+            const e = entry(ref, o.tag);
+            addWatcher(t, e);
+            m.set(ref, e);
+          } else if ("set" in o) {
+            const e = entry(refs[o.set] as Ref, o.tag);
+            setWatcher(t, e.ref, e);
+            m.set(e.ref, e);
+          } else if ("del" in o) {
+            const ref = refs[o.del] as Ref;
+            expect(deleteWatcher(t, ref)).toBe(m.delete(ref));
+          } else {
+            // removing by record: the record in the table, or a stranger with the same ref
+            const ref = refs[o.rm] as Ref;
+            const held = m.get(ref);
+            expect(removeWatcher(t, entry(ref, -1))).toBe(false);
+            expect(removeWatcher(t, held ?? entry(ref, -2))).toBe(held !== undefined);
+            m.delete(ref);
+          }
+          expect(watcherValues(t.watchers)).toEqual([...m.values()]);
+          // one watcher sits inline, with no table
+          if (m.size === 1 && !(t.watchers instanceof MonitorTable)) {
+            expect(t.watchers).toBe([...m.values()][0]);
+          }
+          if (m.size === 0 && !(t.watchers instanceof MonitorTable)) {
+            expect(t.watchers).toBeUndefined();
+          }
+        }
+      }),
+    );
+  });
+
+  it("a single watcher takes no table; the second makes one in watching order", () => {
+    const t: { watchers: Watchers } = { watchers: undefined };
+    const a = entry(refs[0] as Ref, 0);
+    const b = entry(refs[1] as Ref, 1);
+    addWatcher(t, a);
+    expect(t.watchers).toBe(a);
+    addWatcher(t, b);
+    expect(t.watchers).toBeInstanceOf(MonitorTable);
+    expect(watcherValues(t.watchers)).toEqual([a, b]);
+    expect(new MonitorTable(WATCHED).size).toBe(0);
+  });
+});
+
 describe("monitors over the inline slot", () => {
+  it("one watcher, then a second, then the first leaves: only the second gets the DOWN", async () => {
+    const rt = createRuntime();
+    await rt.run(async () => {
+      const pid: Pid = spawn(() => receive());
+      const first = monitor(pid);
+      expect(rt.processInfo(pid)?.monitoredBy).toEqual([self()]);
+      const second = monitor(pid);
+      expect(rt.processInfo(pid)?.monitoredBy).toEqual([self(), self()]);
+      expect(demonitor(first)).toBe(true);
+      expect(rt.processInfo(pid)?.monitoredBy).toEqual([self()]);
+      exit(pid, "bye");
+      const down = await receive((m) => isDown(m));
+      expect(isDown(down) && down.ref).toBe(second);
+      expect(await receive((m) => isDown(m), { timeout: 0 })).toBe(TIMEOUT);
+    });
+    await rt.shutdown();
+  });
+
   it("two monitors on one process: demonitoring the first keeps the second, which fires", async () => {
     const rt = createRuntime();
     await rt.run(async () => {

@@ -2,7 +2,10 @@
 // is its own mailbox (ADR 0004, second round). These check that an idle process makes no side
 // object, that every field reads back what was written, and that what processInfo shows of
 // those fields is unchanged.
+
+import type { Pid } from "@trellis/core";
 import {
+  exit,
   link,
   processInfo,
   putProcessData,
@@ -11,8 +14,10 @@ import {
   self,
   send,
   spawn,
+  startSpecial,
   TIMEOUT,
   trapExit,
+  unlink,
 } from "@trellis/core";
 import { withRuntime } from "@trellis/core/testing";
 import { expect, it } from "vitest";
@@ -118,4 +123,38 @@ it("a process is its own waiter while it receives, and only then", () =>
     send(worker, "stop");
     await receive(undefined, { timeout: 1 });
     expect(p.waiter).toBeUndefined();
+  }));
+
+it("a special process keeps its parent, behaviour and exit reporting in a side object; a plain one has none", () =>
+  withRuntime(async () => {
+    const me = self();
+    const plain = spawn(async () => {
+      await receive((m) => m === "go");
+    });
+    const linked = (await startSpecial(() => ({ type: "ok", process: { handleMessage() {} } }), {
+      behaviour: "Counter",
+      link: true,
+    })) as Pid;
+    const unlinked = (await startSpecial(() => ({
+      type: "ok",
+      process: { handleMessage() {} },
+    }))) as Pid;
+    const p = procOf(plain) as Proc;
+    expect(p.sp).toBeUndefined();
+    expect([p.parent, p.behaviour, p.reportsExits]).toEqual([undefined, undefined, false]);
+    const s = procOf(linked) as Proc;
+    expect([s.parent, s.behaviour, s.reportsExits]).toEqual([me, "Counter", true]);
+    expect(processInfo(linked)).toMatchObject({ parent: me, behaviour: "Counter" });
+    const u = procOf(unlinked) as Proc;
+    expect([u.parent, u.behaviour, u.reportsExits]).toEqual([undefined, undefined, true]);
+    expect(processInfo(unlinked)?.parent).toBeUndefined();
+    // clearing a field of a fresh process makes no side object
+    p.parent = undefined;
+    p.behaviour = undefined;
+    p.reportsExits = false;
+    expect(p.sp).toBeUndefined();
+    send(plain, "go");
+    unlink(linked);
+    exit(linked, "kill");
+    exit(unlinked, "kill");
   }));

@@ -419,7 +419,7 @@ export async function startChild(
     start: async () => {
       const parent = self();
       let origin: Origin | undefined;
-      const pid = spawnLink(() => runOnly(fn, origin));
+      const pid = spawnLink((me) => runOnly(fn, origin, me));
       origin = setOrigin(pid, caller, parent);
       return pid;
     },

@@ -38,8 +38,9 @@ import {
   eventFor,
   isOwnReply,
   NONE,
+  queueAsync,
+  runAsync,
   runOnly,
-  runTask,
   SENT,
   Task,
   TaskReply,
@@ -226,12 +227,11 @@ function noconnection(reason: unknown, task: Task): unknown {
 export function async<R>(fn: () => R): Task<Awaited<R>> {
   if (typeof fn !== "function") checkFn("Task.async", fn);
   const owner = self();
-  // The body runs later (the new process is only queued), when `task` is set.
-  let task: Task<Awaited<R>> | undefined;
-  let origin: Origin | undefined;
-  const pid = spawnLink(() => runTask(task as Task, fn, origin as Origin));
-  task = new Task<Awaited<R>>(pid, monitor(pid), owner);
-  origin = setOrigin(pid, owner, owner);
+  // The body runs later (the new process is only queued): it finds the task and `fn` in
+  // the origin recorded here (runAsync).
+  const pid = spawnLink(runAsync);
+  const task = new Task<Awaited<R>>(pid, monitor(pid), owner);
+  queueAsync(pid, task as Task, fn);
   return task;
 }
 
@@ -275,7 +275,7 @@ export async function start(fn: () => unknown): Promise<Pid> {
   checkFn("Task.start", fn);
   const caller = inProcess() ? self() : undefined;
   let origin: Origin | undefined;
-  const pid = spawn(() => runOnly(fn, origin));
+  const pid = spawn((me) => runOnly(fn, origin, me));
   if (caller !== undefined) origin = setOrigin(pid, caller, caller);
   return pid;
 }
@@ -301,7 +301,7 @@ export async function startLink(fn: () => unknown): Promise<Pid> {
   checkFn("Task.startLink", fn);
   const caller = self();
   let origin: Origin | undefined;
-  const pid = spawnLink(() => runOnly(fn, origin));
+  const pid = spawnLink((me) => runOnly(fn, origin, me));
   origin = setOrigin(pid, caller, caller);
   return pid;
 }

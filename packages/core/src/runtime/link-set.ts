@@ -163,3 +163,55 @@ export class LinkSet {
     yield* this.values();
   }
 }
+
+/**
+ * @internal What a process's `links` field holds: nothing, its one link (inline: a task's
+ * link to its owner, a supervised child's to its supervisor), or a {@link LinkSet} once a
+ * second link comes (ADR 0004, session 5: the one-entry set was 64 B of every task).
+ */
+export type Links = Pid | LinkSet | undefined;
+
+/** @internal The process side of {@link Links}. */
+export interface Linked {
+  links: Links;
+}
+
+/** @internal Links `p` to `pid` (nothing if it already is). */
+export function addLink(p: Linked, pid: Pid): void {
+  const l = p.links;
+  if (l === undefined) p.links = pid;
+  else if (l instanceof LinkSet) l.add(pid);
+  else if (l !== pid) {
+    const set = new LinkSet(l);
+    set.addNew(pid);
+    p.links = set;
+  }
+}
+
+/** @internal Links `p` to a pid it cannot be linked to yet (a process just spawned): no lookup. */
+export function addNewLink(p: Linked, pid: Pid): void {
+  const l = p.links;
+  if (l === undefined) p.links = pid;
+  else if (l instanceof LinkSet) l.addNew(pid);
+  else {
+    const set = new LinkSet(l);
+    set.addNew(pid);
+    p.links = set;
+  }
+}
+
+/** @internal Removes the link of `p` to `pid`; whether there was one. */
+export function deleteLink(p: Linked, pid: Pid): boolean {
+  const l = p.links;
+  if (l === undefined) return false;
+  if (l instanceof LinkSet) return l.delete(pid);
+  if (l !== pid) return false;
+  p.links = undefined;
+  return true;
+}
+
+/** @internal The links, in the order they were made (a snapshot). */
+export function linkValues(l: Links): Pid[] {
+  if (l === undefined) return [];
+  return l instanceof LinkSet ? l.values() : [l];
+}

@@ -76,6 +76,12 @@ export class MonitorTable {
   }
 
   private find(ref: Ref): LinkedMonitor | undefined {
+    // The oldest and the newest first: an owner demonitors its tasks in the order it made
+    // them (`Task.await` of each), which then needs no index of 100k entries.
+    const first = this.first;
+    if (first === undefined || first.ref === ref) return first;
+    const last = this.last as LinkedMonitor;
+    if (last.ref === ref) return last;
     if (this.index !== undefined) return this.index.get(ref);
     if (this.n > INDEX_AT) {
       const index = new Map<Ref, LinkedMonitor>();
@@ -170,4 +176,66 @@ export class MonitorTable {
   *[Symbol.iterator](): IterableIterator<[Ref, Monitor]> {
     for (const m of this.values()) yield [m.ref, m];
   }
+}
+
+/**
+ * @internal What a process's `watchers` field holds: nothing, the one monitor watching it
+ * (inline: most watched processes have one watcher, a task's owner, a caller waiting on a
+ * server), or a {@link MonitorTable} once a second watcher comes (ADR 0004, session 5: the
+ * one-entry table was 64 B of every task).
+ */
+export type Watchers = MonitorTable | Monitor | undefined;
+
+/** @internal The process side of {@link Watchers}. */
+export interface Watched {
+  watchers: Watchers;
+}
+
+/** @internal Adds a monitor watching `t` (a fresh reference: no lookup). */
+export function addWatcher(t: Watched, m: Monitor): void {
+  const w = t.watchers;
+  if (w === undefined) {
+    t.watchers = m;
+  } else if (w instanceof MonitorTable) {
+    w.add(m);
+  } else {
+    const table = new MonitorTable(WATCHED);
+    table.add(w);
+    table.add(m);
+    t.watchers = table;
+  }
+}
+
+/** @internal Sets the watcher entry of `ref`: an existing entry is replaced in its place. */
+export function setWatcher(t: Watched, ref: Ref, m: Monitor): void {
+  const w = t.watchers;
+  if (w === undefined || (!(w instanceof MonitorTable) && w.ref === ref)) t.watchers = m;
+  else if (w instanceof MonitorTable) w.set(ref, m);
+  else addWatcher(t, m);
+}
+
+/** @internal Removes the record `m` from `t`'s watchers; false if it is not there. */
+export function removeWatcher(t: Watched, m: Monitor): boolean {
+  const w = t.watchers;
+  if (w === m) {
+    t.watchers = undefined;
+    return true;
+  }
+  return w instanceof MonitorTable ? w.remove(m) : false;
+}
+
+/** @internal Removes the watcher entry of `ref`; whether there was one. */
+export function deleteWatcher(t: Watched, ref: Ref): boolean {
+  const w = t.watchers;
+  if (w === undefined) return false;
+  if (w instanceof MonitorTable) return w.delete(ref);
+  if (w.ref !== ref) return false;
+  t.watchers = undefined;
+  return true;
+}
+
+/** @internal The monitors watching a process, in the order they were made (a snapshot). */
+export function watcherValues(w: Watchers): Monitor[] {
+  if (w === undefined) return [];
+  return w instanceof MonitorTable ? w.values() : [w];
 }

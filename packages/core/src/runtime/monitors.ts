@@ -8,7 +8,14 @@ import { BadArgumentError, formatReason } from "../errors.js";
 import { DownMessage } from "../messages.js";
 import { Pid, procOf, type Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
-import { HELD, type LinkedMonitor, MonitorTable, WATCHED } from "./monitor-table.js";
+import {
+  addWatcher,
+  deleteWatcher,
+  HELD,
+  type LinkedMonitor,
+  MonitorTable,
+  removeWatcher,
+} from "./monitor-table.js";
 import { isRemoteName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
 import type { DownSink, Monitor, Proc } from "./proc.js";
@@ -58,7 +65,7 @@ export function monitor(
       downNow(rt, p, ref, name === undefined ? pid : { name, node: rt.node }, "noproc", callback);
       return ref;
     }
-    (t.watchers ??= new MonitorTable(WATCHED)).add(m);
+    addWatcher(t, m);
   } else if (pid.node !== rt.node && p !== undefined) {
     // Registered before routing: a transport may answer at once (a DOWN for a dead pid).
     (p.monitors ??= new MonitorTable(HELD)).add(m);
@@ -107,14 +114,14 @@ export function record(
  * caller (a pending call is its own record): no Monitor object of its own.
  */
 export function monitorLocal(t: Proc, p: Proc | undefined, m: Monitor): void {
-  (t.watchers ??= new MonitorTable(WATCHED)).add(m);
+  addWatcher(t, m);
   if (p !== undefined) (p.monitors ??= new MonitorTable(HELD)).add(m);
 }
 
 /** Removes the record `m` of a live local monitor from both sides (no DOWN). */
 export function unmonitorLocal(t: Proc, m: Monitor): void {
   m.watcher?.monitors?.remove(m);
-  t.watchers?.remove(m);
+  removeWatcher(t, m);
 }
 
 /**
@@ -181,7 +188,7 @@ export function demonitor(rt: Runtime, p: Proc | undefined, ref: Ref, flush: boo
 export function demonitorCallback(rt: Runtime, target: Pid | RemoteName, ref: Ref): void {
   if (!(target instanceof Pid)) return; // a remote monitor always has an owner process
   const t = procOf(target) as Proc | undefined;
-  if (t !== undefined && t.rt === rt) t.watchers?.delete(ref);
+  if (t !== undefined && t.rt === rt) deleteWatcher(t, ref);
 }
 
 /** Removes a monitor from its target's watchers, or tells the target's node. */
@@ -199,7 +206,7 @@ export function unwatch(rt: Runtime, m: Monitor): void {
     return;
   }
   const t = procOf(target) as Proc | undefined;
-  if (t !== undefined && t.rt === rt) t.watchers?.remove(m);
+  if (t !== undefined && t.rt === rt) removeWatcher(t, m);
   else if (target.node !== rt.node && m.watcherPid !== undefined) {
     route(rt, { type: "demonitor", from: m.watcherPid, to: target, ref: m.ref });
   }

@@ -10,8 +10,8 @@ import { inboundProblem } from "../guards.js";
 import { DownMessage } from "../messages.js";
 import type { Pid, Ref } from "../pid.js";
 import type { Runtime } from "../runtime.js";
-import { LinkSet } from "./link-set.js";
-import { MonitorTable, WATCHED } from "./monitor-table.js";
+import { addLink, deleteLink, linkValues } from "./link-set.js";
+import { deleteWatcher, removeWatcher, setWatcher, watcherValues } from "./monitor-table.js";
 import { downObject } from "./monitors.js";
 import type { Proc } from "./proc.js";
 import { deliver, drain, exitSignal, flushDeferred, sendPid } from "./signals.js";
@@ -67,10 +67,8 @@ export function disconnect(rt: Runtime, node: string): void {
   rt.peers.delete(node);
   rt.connecting.delete(node);
   for (const p of [...rt.procs.values()]) {
-    if (p.watchers !== undefined) {
-      for (const [ref, m] of p.watchers)
-        if (m.watcher === undefined && m.watcherPid?.node === node) p.watchers.delete(ref);
-    }
+    for (const m of watcherValues(p.watchers))
+      if (m.watcher === undefined && m.watcherPid?.node === node) removeWatcher(p, m);
     if (p.monitors !== undefined) {
       for (const m of [...p.monitors.values()]) {
         if (m.target.node === node) {
@@ -80,11 +78,9 @@ export function disconnect(rt: Runtime, node: string): void {
         }
       }
     }
-    if (p.links !== undefined) {
-      for (const other of p.links) {
-        if (other.node === node)
-          rt.sigs.push({ to: p.pid, from: other, reason: "noconnection", link: true });
-      }
+    for (const other of linkValues(p.links)) {
+      if (other.node === node)
+        rt.sigs.push({ to: p.pid, from: other, reason: "noconnection", link: true });
     }
   }
   drain(rt);
@@ -127,21 +123,25 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
           reason: "noproc",
           link: true,
         });
-      else (t.links ??= new LinkSet()).add(signal.from);
+      else addLink(t, signal.from);
       return;
     }
-    case "unlink":
-      rt.lookup(signal.to)?.links?.delete(signal.from);
+    case "unlink": {
+      const t = rt.lookup(signal.to);
+      if (t !== undefined) deleteLink(t, signal.from);
       return;
+    }
     case "exit":
       exitSignal(rt, signal.to, signal.from, signal.reason, signal.link);
       return;
     case "monitor":
       watchForPeer(rt, rt.lookup(signal.to), signal.to, signal.from, signal.ref, undefined);
       return;
-    case "demonitor":
-      rt.lookup(signal.to)?.watchers?.delete(signal.ref);
+    case "demonitor": {
+      const t = rt.lookup(signal.to);
+      if (t !== undefined) deleteWatcher(t, signal.ref);
       return;
+    }
     case "down": {
       const p = rt.lookup(signal.to);
       const m = p?.monitors?.get(signal.ref);
@@ -168,9 +168,11 @@ function receiveSignal(rt: Runtime, signal: Signal): void {
       watchForPeer(rt, rt.names.get(name), object, signal.from, signal.ref, name);
       return;
     }
-    case "demonitor-named":
-      rt.names.get(signal.to.name)?.watchers?.delete(signal.ref);
+    case "demonitor-named": {
+      const t = rt.names.get(signal.to.name);
+      if (t !== undefined) deleteWatcher(t, signal.ref);
       return;
+    }
   }
 }
 
@@ -191,7 +193,7 @@ function watchForPeer(
     route(rt, { type: "down", from: object, to: from, ref, reason: "noproc" });
     return;
   }
-  (t.watchers ??= new MonitorTable(WATCHED)).set(ref, {
+  setWatcher(t, ref, {
     ref,
     watcher: undefined,
     watcherPid: from,

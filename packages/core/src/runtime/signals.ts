@@ -11,7 +11,8 @@ import { ExitMessage } from "../messages.js";
 import { Pid, procOf, setProc } from "../pid.js";
 import type { Runtime } from "../runtime.js";
 import { onBehalfOf } from "../uncaught.js";
-import { LinkSet } from "./link-set.js";
+import { addLink, deleteLink, LinkSet } from "./link-set.js";
+import { MonitorTable } from "./monitor-table.js";
 import { fireDown, unwatch } from "./monitors.js";
 import { isRemoteName, isViaName, remoteName } from "./names.js";
 import { route } from "./nodes.js";
@@ -146,9 +147,8 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
   const links = p.links;
   if (links !== undefined) {
     p.links = undefined;
-    // one link (a supervised child's, a task's) without the snapshot array
-    const one = links.only();
-    if (one !== undefined) rt.sigs.push({ to: one, from: p.pid, reason, link: true });
+    // one link (a supervised child's, a task's) sits inline, without a set
+    if (!(links instanceof LinkSet)) rt.sigs.push({ to: links, from: p.pid, reason, link: true });
     else
       for (const other of links.values())
         rt.sigs.push({ to: other, from: p.pid, reason, link: true });
@@ -156,8 +156,8 @@ export function exitProc(rt: Runtime, p: Proc, reason: unknown): void {
   const ws = p.watchers;
   if (ws !== undefined) {
     p.watchers = undefined;
-    const one = ws.only();
-    if (one !== undefined) fireDown(rt, one, reason);
+    // one watcher (a task's owner) sits inline, without a table
+    if (!(ws instanceof MonitorTable)) fireDown(rt, ws, reason);
     else for (const m of ws.values()) fireDown(rt, m, reason);
   }
   // read again: the exit hooks and DOWN callbacks above may have set one
@@ -240,7 +240,7 @@ export function applyExitSignal(
     return;
   }
   if (!t.alive) return;
-  if (link && (t.links === undefined || !t.links.delete(from))) return; // unlinked meanwhile
+  if (link && !deleteLink(t, from)) return; // unlinked meanwhile
   if (!link && reason === "kill") {
     exitProc(rt, t, "killed");
   } else if (t.trap) {
@@ -261,12 +261,12 @@ export function link(rt: Runtime, p: Proc, target: Pid): void {
       exitSignal(rt, p.pid, target, "noproc", false);
       return;
     }
-    (p.links ??= new LinkSet()).add(target);
-    (t.links ??= new LinkSet()).add(p.pid);
+    addLink(p, target);
+    addLink(t, p.pid);
   } else if (target.node !== rt.node) {
-    (p.links ??= new LinkSet()).add(target);
+    addLink(p, target);
     if (!route(rt, { type: "link", from: p.pid, to: target })) {
-      p.links.delete(target);
+      deleteLink(p, target);
       exitSignal(rt, p.pid, target, "noconnection", false);
     }
   } else {
@@ -276,8 +276,8 @@ export function link(rt: Runtime, p: Proc, target: Pid): void {
 
 /** Removes the link between `p` and `target`, on both sides. */
 export function unlink(rt: Runtime, p: Proc, target: Pid): void {
-  if (p.links === undefined || !p.links.delete(target)) return;
+  if (!deleteLink(p, target)) return;
   const t = procOf(target) as Proc | undefined;
-  if (t !== undefined && t.rt === rt) t.links?.delete(p.pid);
+  if (t !== undefined && t.rt === rt) deleteLink(t, p.pid);
   else if (target.node !== rt.node) route(rt, { type: "unlink", from: p.pid, to: target });
 }

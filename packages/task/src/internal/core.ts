@@ -5,6 +5,7 @@
  */
 import {
   BadArgumentError,
+  currentRuntime,
   DownMessage,
   demonitor,
   downFor,
@@ -15,6 +16,7 @@ import {
   type Pid,
   putProcessData,
   type Ref,
+  type Runtime,
   receive,
   self,
   send,
@@ -22,7 +24,17 @@ import {
   trapExit,
 } from "@trellis/core";
 import { AlreadyAwaitedError, describeValue, NotOwnerError, TaskOptionError } from "../errors.js";
-import { callersOf, dropOrigin, type Origin, taskAncestors } from "./meta.js";
+import {
+  callersOf,
+  dropOrigin,
+  type Origin,
+  ownEntry,
+  plainOrigin,
+  queuePlain,
+  setOrigin,
+  setQueuedAccess,
+  taskAncestors,
+} from "./meta.js";
 
 /**
  * Where a task stands, shared by its owner and its process (one JavaScript heap): the
@@ -39,6 +51,15 @@ export const ABANDONED = 2;
 export const DONE = 3;
 
 const REPLY_BRAND = Symbol.for("trellis.task-reply");
+
+/** Set by `Task`'s static block: hands a queued task its function and runtime. */
+let queueWork: (t: Task, fn: () => unknown, rt: Runtime) => void;
+/** Set by `Task`'s static block: takes back (and clears) the function when the task starts. */
+let takeFn: (t: Task) => () => unknown;
+/** Set by `Task`'s static block: the runtime of a task that is its own origin entry. */
+let rtOf: (t: Task) => Runtime;
+/** Set by `Task`'s static block: lets go of it (its entry is gone). */
+let releaseRt: (t: Task) => void;
 
 /**
  * A running computation started by `Task.async` (or `Task.Supervisor.async`,
@@ -69,6 +90,10 @@ export class Task<T = unknown> {
   $status: number;
   /** @internal The result of a completed task. */
   readonly $value: T | undefined;
+  /** The function of a queued task whose origin is plain (meta.ts, `Queued`), until it starts. */
+  #fn: (() => unknown) | undefined = undefined;
+  /** The runtime of such a task, while it is its own entry (the origins table's sweep asks it). */
+  #rt: Runtime | undefined = undefined;
 
   /** @internal Tasks are made by `Task.async`, `Task.completed` and `Task.Supervisor.async`. */
   constructor(pid: Pid | undefined, ref: Ref, owner: Pid, value?: T) {
@@ -91,6 +116,36 @@ export class Task<T = unknown> {
   toString(): string {
     return `#Task${this.pid === undefined ? "<completed>" : String(this.pid)}`;
   }
+
+  static {
+    queueWork = (t, fn, rt) => {
+      t.#fn = fn;
+      t.#rt = rt;
+    };
+    takeFn = (t) => {
+      const fn = t.#fn as () => unknown;
+      t.#fn = undefined;
+      return fn;
+    };
+    rtOf = (t) => t.#rt as Runtime;
+    releaseRt = (t) => {
+      t.#rt = undefined;
+    };
+    setQueuedAccess(
+      (q) => rtOf(q as Task),
+      (q) => releaseRt(q as Task),
+    );
+  }
+}
+
+/**
+ * Records the task `pid` of `Task.async`, queued to run `fn`: the `Task` itself stands for its
+ * origin when that is plain, else a record carries the task and `fn` (meta.ts).
+ */
+export function queueAsync(pid: Pid, task: Task, fn: () => unknown): void {
+  const owner = task.owner;
+  if (queuePlain(pid, task, owner)) queueWork(task, fn, currentRuntime());
+  else setOrigin(pid, owner, owner, task, fn);
 }
 
 /** Set by `TaskReply`'s static block: its private brand check. */
@@ -213,7 +268,8 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
   if (isThenable(r)) {
     return r.then(
       (v) => {
-        dropOrigin(origin);
+        dropOrigin(task.pid as Pid);
+        releaseRt(task);
         deliver(task, v);
       },
       (e: unknown) => {
@@ -221,13 +277,35 @@ export function runTask(task: Task, fn: () => unknown, origin: Origin): unknown 
       },
     );
   }
-  dropOrigin(origin);
+  dropOrigin(task.pid as Pid);
+  releaseRt(task);
   deliver(task, r);
   return undefined;
 }
 
-/** The body of a task that sends no reply (`start`, `startChild`). */
-export function runOnly(fn: () => unknown, origin: Origin | undefined): unknown {
+/**
+ * The body of every task of `Task.async`: one function for all of them (a closure per task
+ * was ~100 B of every queued task). Its function waits in its `Task` when that is its own
+ * origin entry (meta.ts, `Queued`), else in its origin record, which keeps neither the task
+ * nor the function once it has started: a returned task's origin can stay reachable through
+ * the `up` of the tasks it started.
+ */
+export function runAsync(self: Pid): unknown {
+  const e = ownEntry(self);
+  if (e instanceof Task) {
+    // it stays its own entry; the plain origin made here only serves the start
+    return runTask(e, takeFn(e), plainOrigin(e.owner, rtOf(e)));
+  }
+  const o = e as Origin;
+  const task = o.work as Task;
+  const fn = o.fn as () => unknown;
+  o.work = undefined;
+  o.fn = undefined;
+  return runTask(task, fn, o);
+}
+
+/** The body of a task that sends no reply (`start`, `startChild`); `me` is its pid. */
+export function runOnly(fn: () => unknown, origin: Origin | undefined, me: Pid): unknown {
   if (origin !== undefined) publishOrigin(origin);
   let r: unknown;
   try {
@@ -238,7 +316,7 @@ export function runOnly(fn: () => unknown, origin: Origin | undefined): unknown 
   if (isThenable(r)) {
     return r.then(
       (v) => {
-        if (origin !== undefined) dropOrigin(origin);
+        if (origin !== undefined) dropOrigin(me);
         return v;
       },
       (e: unknown) => {
@@ -247,7 +325,7 @@ export function runOnly(fn: () => unknown, origin: Origin | undefined): unknown 
     );
   }
   if (origin === undefined) return r;
-  dropOrigin(origin);
+  dropOrigin(me);
   return r;
 }
 
