@@ -9,6 +9,9 @@
 // its handshake is over). Besides round trips per second it prints the CPU time (user +
 // system) of both processes per round trip. PINGPONG_IN_PROCESS=1 runs both ends in this one
 // process, as `src/trellis/dist-cpu.ts` runs its two nodes, for a CPU floor comparable to it.
+// PINGPONG_BUSY_WAIT=<ms> makes both ends keep their event loop polling for that long after
+// each write (a chain of `setImmediate`s, as a Trellis node's `busyWait` does, without its
+// back-off): the floor of a round trip that wakes no sleeping process.
 import { fork } from "node:child_process";
 import net from "node:net";
 import { cpuUsage } from "node:process";
@@ -21,6 +24,22 @@ if (MODE !== "stream" && MODE !== "onread") throw new Error(`PINGPONG=${MODE}?`)
 const onread = MODE === "onread";
 const FRAME = 32;
 const IN_PROCESS = process.env.PINGPONG_IN_PROCESS === "1";
+const BUSY_WAIT = Number(process.env.PINGPONG_BUSY_WAIT ?? 0);
+let pollUntil = 0;
+let polling = false;
+const poll = () => {
+  if (performance.now() < pollUntil) setImmediate(poll);
+  else polling = false;
+};
+/** After a write: keep the event loop polling for BUSY_WAIT ms. */
+function busyWait() {
+  if (BUSY_WAIT === 0) return;
+  pollUntil = performance.now() + BUSY_WAIT;
+  if (!polling) {
+    polling = true;
+    setImmediate(poll);
+  }
+}
 
 /** Counts bytes read into frames of FRAME bytes (a read may hold several, or a part). */
 function frames(onFrame) {
@@ -54,6 +73,7 @@ function listen(onPort) {
     let socket = accepted;
     const echo = (n) => {
       socket.write(n === FRAME ? frame : Buffer.alloc(n));
+      busyWait();
     };
     const frame = Buffer.alloc(FRAME);
     if (onread) socket = withOnread(accepted, (n) => echo(n));
@@ -108,7 +128,10 @@ if (process.argv[2] === "server") {
       let left = n;
       onFrame = () => {
         if (--left === 0) resolve();
-        else socket.write(frame);
+        else {
+          socket.write(frame);
+          busyWait();
+        }
       };
       socket.write(frame);
     });
@@ -124,7 +147,7 @@ if (process.argv[2] === "server") {
   const perSecond = await rate(N, () => trips(N));
   const c = cpuUsage(c0);
   const s = (await childCpu()) - s0;
-  const name = `dist_pingpong_plain_${MODE}${IN_PROCESS ? "_in_process" : ""}`;
+  const name = `dist_pingpong_plain_${MODE}${IN_PROCESS ? "_in_process" : ""}${BUSY_WAIT > 0 ? "_busy_wait" : ""}`;
   report(name, perSecond, "round-trips/s");
   report(`${name}_cpu`, (c.user + c.system + s) / N, "us/round-trip");
   socket.destroy();

@@ -4,6 +4,8 @@
 // one-way send. On a shared machine this moves far less than the calls/s of dist.ts, whose
 // round trips also wait for the scheduler to wake the other process.
 // DIST_CPU=call (or send) runs only that part, for a profile of it (`--cpu-prof`).
+// Both nodes run with `busyWait: 0`: polling after traffic is CPU spent waiting, not work,
+// and in one process the two nodes would keep one event loop polling for each other.
 import { cpuUsage } from "node:process";
 import { createRuntime, type Pid, receive, register, self, send } from "@trellis/core";
 import { atom, startNode, startPortMapper } from "@trellis/distribution";
@@ -18,7 +20,7 @@ const cookie = `bench-${process.pid}`;
 const COUNT = atom("count");
 
 const srt = createRuntime({ node: "tsrv@127.0.0.1", creation: 1 });
-const server = await startNode(srt, { cookie, epmd: { port: mapper.port } });
+const server = await startNode(srt, { cookie, epmd: { port: mapper.port }, busyWait: 0 });
 const Echo = GenServer.define({
   init: () => GenServer.Result.ok(0),
   handleCall: (_req: unknown, _from, n: number) => GenServer.Result.reply(n + 1, n + 1),
@@ -35,7 +37,7 @@ srt.spawn(async () => {
 });
 
 const rt = createRuntime({ node: "tcli@127.0.0.1", creation: 2 });
-const client = await startNode(rt, { cookie, epmd: { port: mapper.port } });
+const client = await startNode(rt, { cookie, epmd: { port: mapper.port }, busyWait: 0 });
 const echo = { name: "bench_echo", node: srt.node };
 const sink = { name: "bench_sink", node: srt.node };
 const inc = atom("inc");

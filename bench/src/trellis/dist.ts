@@ -2,6 +2,8 @@
 // one-way sends over the Erlang distribution on loopback, each client and server in its own
 // OS process: Trellis → Trellis, Trellis → BEAM, BEAM → Trellis, BEAM → BEAM. The BEAM
 // rows need `erl` and `erlc` on the PATH (skipped with a note otherwise).
+// DIST_BUSY_WAIT=<ms> sets the Trellis nodes' `busyWait` (default: the package's; 0 turns
+// polling off), and is passed on to the Trellis server process.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,7 +59,12 @@ async function trellisClient(server: string): Promise<{ calls: number; sends: nu
     node: `tcli${children.length}@127.0.0.1`,
     creation: 1 + (Date.now() % 2 ** 30),
   });
-  const node = await startNode(rt, { cookie, epmd: { port: mapper.port } });
+  const busy = process.env.DIST_BUSY_WAIT;
+  const node = await startNode(rt, {
+    cookie,
+    epmd: { port: mapper.port },
+    ...(busy === undefined ? {} : { busyWait: Number(busy) }),
+  });
   const echo = { name: "bench_echo", node: server };
   const sink = { name: "bench_sink", node: server };
   const inc = atom("inc");

@@ -12,6 +12,7 @@ import { type EncodeOptions, Encoder } from "./etf/encode.js";
 import { Writer } from "./etf/writer.js";
 import { ALIAS_HEAD, GEN_CALL_HEAD, GenCall, GenReply, REPLY_HEAD } from "./gen-call.js";
 import { A } from "./mapping.js";
+import type { BusyWait } from "./net/busy-wait.js";
 import type { Inlet } from "./net/raw.js";
 import { Atom } from "./terms.js";
 
@@ -22,6 +23,8 @@ export interface WireOptions {
   /** Largest packet accepted, in bytes. */
   readonly maxPacket: number;
   readonly encode: EncodeOptions;
+  /** The node's busy wait, poked on every read and every turn's write. */
+  readonly busyWait: BusyWait;
   /**
    * A packet arrived (not a tick): `buf[start, end)`, starting with its type byte 112. The
    * bytes are only valid during the call.
@@ -122,6 +125,7 @@ export class Wire {
   private data(chunk: Uint8Array, count: number): void {
     if (this.closed) return;
     this.readSinceTick = true;
+    this.opts.busyWait.poke(true);
     let buf = chunk;
     let end = count;
     if (this.held > 0) {
@@ -300,6 +304,7 @@ export class Wire {
     // leaves the buffer free for the next turn, one still pending keeps it
     this.socket.write(Buffer.from(w.buf.buffer, w.buf.byteOffset, n));
     if (this.socket.writableLength > 0) w.replace();
+    this.opts.busyWait.poke(false);
   };
 
   close(reason: string): void {

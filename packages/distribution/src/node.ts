@@ -41,6 +41,7 @@ import {
   type Status,
 } from "./handshake.js";
 import { A, NodeCodec } from "./mapping.js";
+import { BusyWait } from "./net/busy-wait.js";
 import { adoptAccepted, connectRaw, type Inlet } from "./net/raw.js";
 import { SocketReader } from "./net/reader.js";
 import { connectTls, type DistributionTlsOptions, tlsSides } from "./net/tls.js";
@@ -83,6 +84,15 @@ export interface NodeOptions {
    * (EPMD stays plain TCP). Peers must use TLS distribution too. Default: plain TCP.
    */
   readonly tls?: DistributionTlsOptions;
+  /**
+   * Milliseconds the event loop keeps polling after a connection read or wrote, before it
+   * may go to sleep, as the BEAM's schedulers busy wait (`+sbwt`): a reply that comes back
+   * within it is taken by a running thread instead of waking a sleeping process, which
+   * roughly doubles the rate of back-to-back remote calls between otherwise idle
+   * processes. It costs CPU only during the window after traffic, and delays nothing. `0`
+   * turns it off (as `+sbwt none`). Default `0.2`.
+   */
+  readonly busyWait?: number;
 }
 
 /**
@@ -182,6 +192,9 @@ interface Live {
   readonly link: PeerLink;
 }
 
+/** Milliseconds of {@link NodeOptions.busyWait} by default. */
+const DEFAULT_BUSY_WAIT = 0.2;
+
 const NODE_NAME = /^[^@\s]{1,255}@[^@\s]{1,255}$/;
 
 function errorTerm(err: unknown): ErlTerm {
@@ -270,6 +283,13 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
   }
   const setupTime = options.setupTime ?? 7000;
   const maxPacket = options.maxPacket ?? 64 * 1024 * 1024;
+  const busyMs = options.busyWait ?? DEFAULT_BUSY_WAIT;
+  if (typeof busyMs !== "number" || !Number.isFinite(busyMs) || busyMs < 0 || busyMs > 1000) {
+    throw new BadArgumentError(
+      "startNode: busyWait must be a number of milliseconds from 0 to 1000",
+    );
+  }
+  const busyWait = new BusyWait(busyMs);
   const host = options.host ?? "127.0.0.1";
   const epmd = options.epmd ?? {};
   const tls = options.tls === undefined ? undefined : tlsSides(options.tls);
@@ -353,6 +373,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
         tickTime,
         maxPacket,
         encode: codec.encodeOptions,
+        busyWait,
         onPacket: (buf, start, end) => {
           try {
             link?.packetAt(buf, start, end);
@@ -727,6 +748,7 @@ export async function startNode(rt: Runtime, options: NodeOptions = {}): Promise
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
+      busyWait.stop();
       port.onMissingNode(undefined);
       registration?.close();
       for (const node of [...conns.keys()]) port.detach(node);

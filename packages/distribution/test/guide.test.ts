@@ -164,3 +164,18 @@ it("the guide's TLS node serves an Elixir node started with -proto_dist inet_tls
   expect(await ex.line(20_000)).toBe("pong");
   expect(await ex.line()).toBe("1");
 }, 40_000);
+
+it("the guide's node without busy waiting starts, answers a ping and stops", async () => {
+  // #region busy-wait
+  const rt = createRuntime({ node: "quiet@127.0.0.1" });
+  const node = await startNode(rt, { cookie: "secret", busyWait: 0 });
+  // #endregion busy-wait
+  cleanups.push(() => rt.shutdown());
+  cleanups.push(() => node.stop());
+  const peerRt = createRuntime({ node: "peer@127.0.0.1" });
+  const peer = await startNode(peerRt, { cookie: "secret" });
+  cleanups.push(() => peerRt.shutdown());
+  cleanups.push(() => peer.stop());
+  expect(await peer.ping("quiet@127.0.0.1")).toBe("pong");
+  expect(await node.ping("peer@127.0.0.1")).toBe("pong");
+});

@@ -49,6 +49,16 @@ describe("cookie", () => {
       startNode(createRuntime({ node: "x@127.0.0.1" }), { cookie: "", epmd: false }),
     ).rejects.toThrow(/cookie/);
   });
+
+  it("startNode takes busyWait as milliseconds from 0 to 1000, and nothing else", async () => {
+    const rt = createRuntime({ node: "bw@127.0.0.1" });
+    for (const busyWait of [-1, Number.NaN, Number.POSITIVE_INFINITY, 1001, "1" as never]) {
+      await expect(startNode(rt, { cookie: "c", epmd: false, busyWait })).rejects.toThrow(
+        /busyWait must be a number of milliseconds from 0 to 1000/,
+      );
+    }
+    await rt.shutdown();
+  });
 });
 
 describe("handshake", () => {

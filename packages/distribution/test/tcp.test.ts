@@ -94,6 +94,22 @@ describe("Trellis ↔ Trellis over TCP", () => {
     expect(a.rt.pendingCalls()).toBe(0);
   });
 
+  it("a node with busyWait 0 (no polling) and one polling for 5 ms call each other", async () => {
+    const a = await cluster.start("a", { busyWait: 0 });
+    const b = await cluster.start("b", { busyWait: 5 });
+    await b.rt.run(() => GenServer.start(Counter, 1, { name: "counter" }));
+    await a.rt.run(() => GenServer.start(Counter, 100, { name: "counter" }));
+    const fromA = await a.rt.run(async () => {
+      for (let i = 0; i < 20; i++) GenServer.cast({ name: "counter", node: "b@127.0.0.1" }, 1);
+      return GenServer.call({ name: "counter", node: "b@127.0.0.1" }, "get", 5000);
+    });
+    const fromB = await b.rt.run(() =>
+      GenServer.call({ name: "counter", node: "a@127.0.0.1" }, "get", 5000),
+    );
+    expect(fromA).toBe(21);
+    expect(fromB).toBe(100);
+  });
+
   it("{ name, node } is a destination for core's send, monitor, call and cast", async () => {
     const a = await cluster.start("a");
     const b = await cluster.start("b");

@@ -18,7 +18,18 @@ import {
   internRef,
   list,
 } from "../src/index.js";
+import type { BusyWait } from "../src/net/busy-wait.js";
 import { Inlet } from "../src/net/raw.js";
+
+/** Counts the wire's pokes of its node's busy wait. */
+class CountingBusyWait {
+  pokes = 0;
+  reads = 0;
+  poke(read: boolean): void {
+    this.pokes++;
+    if (read) this.reads++;
+  }
+}
 
 /** The parts of a socket the wire uses; `written` keeps every write. */
 class FakeSocket extends EventEmitter {
@@ -52,19 +63,22 @@ function open(maxPacket = 1 << 20): {
   wire: Wire;
   packets: number[][];
   closed: string[];
+  busy: CountingBusyWait;
 } {
   const socket = new FakeSocket();
+  const busy = new CountingBusyWait();
   const packets: number[][] = [];
   const closed: string[] = [];
   const wire = new Wire(socket as unknown as Socket, new Uint8Array(0), {
     tickTime: 60_000,
     maxPacket,
     encode: {},
+    busyWait: busy as unknown as BusyWait,
     onPacket: (buf, start, end) => packets.push(Array.from(buf.subarray(start, end))),
     onClose: (reason) => closed.push(reason),
   });
   wires.push(wire);
-  return { socket, wire, packets, closed };
+  return { socket, wire, packets, closed, busy };
 }
 
 /** A framed packet: 4-byte length, then 112 and `body`. */
@@ -118,6 +132,7 @@ describe("Wire (reading)", () => {
               tickTime: 60_000,
               maxPacket: 1 << 20,
               encode: {},
+              busyWait: new CountingBusyWait() as unknown as BusyWait,
               onPacket: (buf, start, end) => packets.push(Array.from(buf.subarray(start, end))),
               onClose: () => {},
             },
@@ -209,6 +224,23 @@ describe("Wire (writing)", () => {
     expect(Array.from(socket.written[1] as Uint8Array)).toEqual([
       0, 0, 0, 9, 112, 131, 104, 2, 97, 19, 119, 1, 100,
     ]);
+  });
+
+  it("pokes its node's busy wait on every read and on every turn's write, not per packet", async () => {
+    const { socket, wire, busy } = open();
+    wire.send([19, atom("a")], false);
+    wire.send([19, atom("b")], false);
+    expect(busy.pokes).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(socket.written.length).toBe(1);
+    expect(busy.pokes).toBe(1);
+    expect(busy.reads).toBe(0);
+    // one read holding two packets, then a read holding half of one
+    socket.emit("data", Buffer.from([...frame([1]), ...frame([2])]));
+    expect(busy.pokes).toBe(2);
+    socket.emit("data", Buffer.from(frame([3, 4]).slice(0, 3)));
+    expect(busy.pokes).toBe(3);
+    expect(busy.reads).toBe(2);
   });
 
   it("writes from its buffer without a copy, and leaves a buffer still being written alone", async () => {
