@@ -18,7 +18,7 @@ import {
 import { AccessError, type AccessNeeded, NoTableError } from "./errors.js";
 import { BTree } from "./internal/btree.js";
 import { HashStore } from "./internal/hash-store.js";
-import { isInt32 } from "./internal/int-table.js";
+import { type IntTable, isInt32 } from "./internal/int-table.js";
 import { checkTerm, quickTerm, show } from "./internal/keys.js";
 import { END, MISSING, type Obj, type Store } from "./internal/store.js";
 import { TransferMessage } from "./messages.js";
@@ -171,6 +171,12 @@ export interface TableState {
   heirData: unknown;
   readonly rt: Runtime;
   store: Store;
+  /**
+   * The integer table of a live set, bag or duplicate_bag that every process may read (public
+   * or protected), else `undefined`: `lookup` of an integer key needs only this (kept by
+   * `create`, `setOptions` and `destroy`).
+   */
+  readInts: IntTable | undefined;
   alive: boolean;
   unhook: () => void;
   readonly table: Table<Tuple, Term, TableKind>;
@@ -465,6 +471,12 @@ function getOne(store: Store, key: unknown): Obj | undefined {
   return isInt32(key) ? hash.ints.get(key) : hash.get(key);
 }
 
+/** See `TableState.readInts`. */
+function readIntsOf(s: TableState): IntTable | undefined {
+  if (!s.alive || s.access === "private" || s.store.ordered) return undefined;
+  return (s.store as HashStore).ints;
+}
+
 function isBag(s: TableState): boolean {
   return s.type === "bag" || s.type === "duplicate_bag";
 }
@@ -475,6 +487,7 @@ function isBag(s: TableState): boolean {
 function destroy(s: TableState): void {
   if (!s.alive) return;
   s.alive = false;
+  s.readInts = undefined;
   everyTable.get(s.rt)?.delete(s);
   s.unhook();
   s.store = s.type === "ordered_set" ? new BTree() : new HashStore("set");
@@ -613,10 +626,12 @@ export function create(name: string, options: TableOptions = {}): Table<Tuple, T
     heirData: options.heirData,
     rt,
     store: type === "ordered_set" ? new BTree() : new HashStore(type),
+    readInts: undefined,
     alive: true,
     unhook: () => {},
   });
   const s = stateOf(table);
+  s.readInts = readIntsOf(s);
   watch(s, owner);
   if (named) reg.set(name, s);
   let tables = everyTable.get(rt);
@@ -924,7 +939,10 @@ export function setOptions(table: TableRef, options: SetOptions): true {
     s.heir = heir === "none" || !s.rt.isAlive(heir) ? undefined : heir;
     s.heirData = s.heir === undefined ? undefined : options.heirData;
   }
-  if (access !== undefined) s.access = access;
+  if (access !== undefined) {
+    s.access = access;
+    s.readInts = readIntsOf(s);
+  }
   return true;
 }
 
@@ -1515,6 +1533,9 @@ export function lookup<
   Key extends Term = Row[0],
   Kind extends TableKind = TableKind,
 >(table: TableRef<Row, Key, Kind>, key: NoInfer<Key>): Row[] {
+  // The common case in the fewest loads: an integer key of a hash table anyone may read.
+  const ints = tryState(table)?.readInts;
+  if (ints !== undefined && isInt32(key)) return ints.lookup(key) as unknown as Row[];
   const s = readable(table, "lookup");
   checkKey(key, "lookup");
   const store = s.store;
