@@ -103,6 +103,18 @@ const WORKLOADS = [
     trellis: "src/trellis/ets.ts",
     plain: "plain/ets.mjs",
     beam: "beam/ets.exs",
+    // The plain-JS limit holding rows (plain/ets-rows.mjs), against the BEAM's same workload.
+    counterparts: Object.fromEntries(
+      [
+        "ets_set_insert",
+        "ets_set_lookup",
+        "ets_set_tuple_insert",
+        "ets_set_tuple_lookup",
+        "ets_oset_insert",
+        "ets_oset_lookup",
+        "ets_oset_range100",
+      ].map((m) => [`${m}_rows`, m]),
+    ),
   },
   {
     name: "registry",

@@ -1,7 +1,11 @@
 // ETS-like tables: 1M inserts of shuffled integer keys, then 1M lookups in another order,
 // for a set (Map), a set with 2-tuple keys (TupleMap), and an ordered set (BTree), plus
-// 1,000 range scans of 100 rows on the ordered set. Warm-up: the same at 1/10 size.
+// 1,000 range scans of 100 rows on the ordered set. Warm-up: the same at 1/10 size. These
+// store integers (no rows). Then, in the same process after them, the same workloads holding
+// the `[key, value]` rows that ETS stores (`ets-rows.mjs`, metrics `ets_*_rows`).
+
 import { rate, report, shuffledRange, size } from "./common.mjs";
+import { rowsSuite } from "./ets-rows.mjs";
 import { BTree, TupleMap } from "./tables.mjs";
 
 const N = size(1_000_000);
@@ -67,3 +71,5 @@ async function suite(n, print) {
 
 await suite(Math.max(ROWS + 1, N / 10), false); // warm-up
 await suite(N, true);
+await rowsSuite(Math.max(ROWS + 1, N / 10), false); // warm-up
+await rowsSuite(N, true);

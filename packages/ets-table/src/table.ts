@@ -18,6 +18,7 @@ import {
 import { AccessError, type AccessNeeded, NoTableError } from "./errors.js";
 import { BTree } from "./internal/btree.js";
 import { HashStore } from "./internal/hash-store.js";
+import { type IntTable, isInt32 } from "./internal/int-table.js";
 import { checkTerm, quickTerm, show } from "./internal/keys.js";
 import { END, MISSING, type Obj, type Store } from "./internal/store.js";
 import { TransferMessage } from "./messages.js";
@@ -170,6 +171,12 @@ export interface TableState {
   heirData: unknown;
   readonly rt: Runtime;
   store: Store;
+  /**
+   * The integer table of a live set, bag or duplicate_bag that every process may read (public
+   * or protected), else `undefined`: `lookup` of an integer key needs only this (kept by
+   * `create`, `setOptions` and `destroy`).
+   */
+  readInts: IntTable | undefined;
   alive: boolean;
   unhook: () => void;
   readonly table: Table<Tuple, Term, TableKind>;
@@ -342,13 +349,24 @@ function caller(): Pid | undefined {
   }
 }
 
-/** @internal The live state behind a table or a name; throws if there is none. */
+/**
+ * @internal The live state behind a table or a name; throws if there is none.
+ *
+ * The hot paths (`resolve`, `readable`, `writable`, `checkKey`) are a few bytes of bytecode
+ * each, with the rest in functions of their own: V8 inlines every operation's checks and the
+ * store's method into the caller's loop only while the sum of the inlined bytecode stays
+ * under its budget, and a lookup whose store call is left out of line costs about twice as
+ * much over a large table (ADR 0004, "Session 5: ETS and Registry").
+ */
 export function resolve(t: unknown, op: string): TableState {
   const st = tryState(t);
-  if (st !== undefined) {
-    if (!st.alive) throw new NoTableError(`Ets.${op}`, st.name, false);
-    return st;
-  }
+  if (st?.alive) return st;
+  return resolveOther(t, op, st);
+}
+
+/** `resolve` for a name, a dead table or something else. */
+function resolveOther(t: unknown, op: string, st: TableState | undefined): TableState {
+  if (st !== undefined) throw new NoTableError(`Ets.${op}`, st.name, false);
   if (typeof t === "string") {
     const s = registries.get(currentRuntime())?.get(t);
     if (s === undefined) throw new NoTableError(`Ets.${op}`, t, true);
@@ -371,21 +389,21 @@ function denied(
 /** @internal A table the caller may read. */
 export function readable(t: unknown, op: string): TableState {
   const s = resolve(t, op);
-  if (s.access === "private") {
-    const pid = caller();
-    if (pid !== s.owner) throw denied(s, op, "read", pid);
-  }
+  if (s.access === "private") ownerOnly(s, op, "read");
   return s;
 }
 
 /** @internal A table the caller may write. */
 export function writable(t: unknown, op: string): TableState {
   const s = resolve(t, op);
-  if (s.access !== "public") {
-    const pid = caller();
-    if (pid !== s.owner) throw denied(s, op, "write", pid);
-  }
+  if (s.access !== "public") ownerOnly(s, op, "write");
   return s;
+}
+
+/** Throws unless the caller is the table's owner. */
+function ownerOnly(s: TableState, op: string, needed: AccessNeeded): void {
+  const pid = caller();
+  if (pid !== s.owner) throw denied(s, op, needed, pid);
 }
 
 function owned(t: unknown, op: string): TableState {
@@ -420,14 +438,43 @@ export function checkRow(s: TableState, row: unknown, op: string, what = "the ro
 /** @internal Checks a key. */
 export function checkKey(key: unknown, op: string): void {
   const ty = typeof key;
-  if (ty === "number" || ty === "string") return;
+  if (ty !== "number" && ty !== "string") checkOtherKey(key, op);
+}
+
+/** `checkKey` for a key that is not a number or a string. */
+function checkOtherKey(key: unknown, op: string): void {
   if (!quickTerm(key, 0)) checkTerm(key, `Ets.${op}: the key`);
 }
 
 /** Replaces the object under an existing key of a set or ordered_set, keeping the key. */
 function storeReplace(store: Store, key: unknown, obj: Obj): void {
-  if (store instanceof BTree) store.replace(key, obj);
-  else store.insert(key, obj);
+  if (store.ordered) {
+    const tree = store as BTree;
+    tree.replace(key, obj);
+  } else {
+    const hash = store as HashStore;
+    if (isInt32(key)) hash.ints.insert(key, obj);
+    else hash.insert(key, obj);
+  }
+}
+
+/**
+ * The object under `key` of a set or ordered_set: one monomorphic call site per store class
+ * (see `lookup`).
+ */
+function getOne(store: Store, key: unknown): Obj | undefined {
+  if (store.ordered) {
+    const tree = store as BTree;
+    return tree.get(key);
+  }
+  const hash = store as HashStore;
+  return isInt32(key) ? hash.ints.get(key) : hash.get(key);
+}
+
+/** See `TableState.readInts`. */
+function readIntsOf(s: TableState): IntTable | undefined {
+  if (!s.alive || s.access === "private" || s.store.ordered) return undefined;
+  return (s.store as HashStore).ints;
 }
 
 function isBag(s: TableState): boolean {
@@ -440,6 +487,7 @@ function isBag(s: TableState): boolean {
 function destroy(s: TableState): void {
   if (!s.alive) return;
   s.alive = false;
+  s.readInts = undefined;
   everyTable.get(s.rt)?.delete(s);
   s.unhook();
   s.store = s.type === "ordered_set" ? new BTree() : new HashStore("set");
@@ -578,10 +626,12 @@ export function create(name: string, options: TableOptions = {}): Table<Tuple, T
     heirData: options.heirData,
     rt,
     store: type === "ordered_set" ? new BTree() : new HashStore(type),
+    readInts: undefined,
     alive: true,
     unhook: () => {},
   });
   const s = stateOf(table);
+  s.readInts = readIntsOf(s);
   watch(s, owner);
   if (named) reg.set(name, s);
   let tables = everyTable.get(rt);
@@ -889,7 +939,10 @@ export function setOptions(table: TableRef, options: SetOptions): true {
     s.heir = heir === "none" || !s.rt.isAlive(heir) ? undefined : heir;
     s.heirData = s.heir === undefined ? undefined : options.heirData;
   }
-  if (access !== undefined) s.access = access;
+  if (access !== undefined) {
+    s.access = access;
+    s.readInts = readIntsOf(s);
+  }
   return true;
 }
 
@@ -925,7 +978,17 @@ export function insert<Row extends Tuple = Tuple, Key extends Term = Row[0]>(
   row: NoInfer<Row>,
 ): true {
   const s = writable(table, "insert");
-  s.store.insert(checkRow(s, row, "insert"), row);
+  const key = checkRow(s, row, "insert");
+  // As in `lookup`: one monomorphic call site per store class and kind of key.
+  const store = s.store;
+  if (store.ordered) {
+    const tree = store as BTree;
+    tree.insert(key, row);
+  } else {
+    const hash = store as HashStore;
+    if (isInt32(key)) hash.ints.insert(key, row);
+    else hash.insert(key, row);
+  }
   return true;
 }
 
@@ -1186,7 +1249,7 @@ export function updateCounter(
   if (typeof op === "number") {
     // The common case, a plain increment of an existing number counter, without the
     // general machinery (anything unusual falls through to it and its errors).
-    const row = s.store.get(key);
+    const row = getOne(s.store, key);
     const pos = s.keyPos + 1;
     if (row !== undefined && pos < row.length && Number.isInteger(op)) {
       const cur = row[pos];
@@ -1470,9 +1533,23 @@ export function lookup<
   Key extends Term = Row[0],
   Kind extends TableKind = TableKind,
 >(table: TableRef<Row, Key, Kind>, key: NoInfer<Key>): Row[] {
+  // The common case in the fewest loads: an integer key of a hash table anyone may read.
+  const ints = tryState(table)?.readInts;
+  if (ints !== undefined && isInt32(key)) return ints.lookup(key) as unknown as Row[];
   const s = readable(table, "lookup");
   checkKey(key, "lookup");
-  return s.store.lookup(key) as unknown as Row[];
+  const store = s.store;
+  if (store.ordered) {
+    // Its own variable: V8 shares one feedback slot between loads of the same property from
+    // the same variable, and a `lookup` load seeing both store classes is not inlined.
+    const tree = store as BTree;
+    return tree.lookup(key) as unknown as Row[];
+  }
+  const hash = store as HashStore;
+  // An integer key goes straight to the integer table: a short chain of small calls that V8
+  // inlines into the caller (see `resolve`).
+  if (isInt32(key)) return hash.ints.lookup(key) as unknown as Row[];
+  return hash.lookup(key) as unknown as Row[];
 }
 
 /**
@@ -1570,7 +1647,7 @@ export function lookupElement(table: TableRef, key: Term, pos: number, dflt?: un
   }
   if (!isBag(s)) {
     // One object at most: read it in place, no list.
-    const o = s.store.get(key);
+    const o = getOne(s.store, key);
     if (o === undefined) return missingElement(s, key, hasDefault, dflt);
     if (pos >= o.length) throw noElement(o, pos);
     return o[pos];
@@ -1799,7 +1876,12 @@ export function next<
 >(table: TableRef<Row, Key, Kind>, key: NoInfer<Key>): Key | typeof END_OF_TABLE {
   const s = readable(table, "next");
   checkKey(key, "next");
-  return traversed(s, s.store.next(key), key, "next");
+  const store = s.store;
+  if (store.ordered) {
+    const tree = store as BTree;
+    return traversed(s, tree.next(key), key, "next");
+  }
+  return traversed(s, store.next(key), key, "next");
 }
 
 /**

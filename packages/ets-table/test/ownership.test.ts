@@ -306,6 +306,27 @@ describe("setOptions (item 21)", () => {
       expect(Ets.info(t, "heir")).toBe(self());
     }));
 
+  it("reads of integer keys follow access changes and deletion", () =>
+    withRuntime(async () => {
+      for (const type of ["set", "bag", "duplicate_bag"] as const) {
+        const t = Ets.create<[number, string]>("ints", { type, access: "public" });
+        Ets.insert(t, [1, "a"]);
+        const read = () => Ets.lookup(t, 1);
+        expect(await inOther(read)).toEqual({ ok: true, value: [[1, "a"]] });
+        Ets.setOptions(t, { access: "private" });
+        const denied = await deniedTo(read);
+        expect(denied.message).toMatch(/Ets\.lookup/);
+        expect(read()).toEqual([[1, "a"]]);
+        Ets.setOptions(t, { access: "protected" });
+        expect(await inOther(read)).toEqual({ ok: true, value: [[1, "a"]] });
+        Ets.deleteTable(t);
+        expect(read).toThrow(Ets.NoTableError);
+        const after = await inOther(read);
+        expect(after.ok).toBe(false);
+        expect((after as { error: unknown }).error).toBeInstanceOf(Ets.NoTableError);
+      }
+    }));
+
   it("a heir that is already dead counts as none", () =>
     withRuntime(async () => {
       const t = Ets.create("t");

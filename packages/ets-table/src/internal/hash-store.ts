@@ -41,8 +41,8 @@ export class HashStore implements Store {
   private directSize = 0;
   /** Array and plain-object keys. */
   private readonly open: OpenHash;
-  /** 32-bit integer keys. */
-  private readonly ints: IntTable;
+  /** 32-bit integer keys (read directly by the table's hot paths). */
+  readonly ints: IntTable;
   /** Bumped by every change of a bag's lists (cursors re-check their snapshot then). */
   version = 0;
   /** The iterator behind the last key `first`/`next` returned, and that key. */
