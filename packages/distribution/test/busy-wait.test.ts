@@ -5,19 +5,25 @@ import { describe, expect, it } from "vitest";
 import { BusyWait } from "../src/net/busy-wait.js";
 
 /** A clock the test moves, and a scheduler that queues callbacks until `turn()` runs one. */
-function harness(ms: number) {
+function harness(ms: number, cpuShare = 1) {
   let now = 0;
+  let cpu = 0;
   const queue: (() => void)[] = [];
   const busy = new BusyWait(
     ms,
     () => now,
     (fn) => void queue.push(fn),
+    // the process's CPU time, which `advance` moves by `cpuShare` of the clock
+    () => cpu,
   );
   const h = {
     busy,
     queue,
+    cpuShare,
+    /** Moves the clock; the process gets `cpuShare` of the time as CPU time. */
     advance(by: number) {
       now += by;
+      cpu += by * h.cpuShare;
     },
     /** Runs the next scheduled poll; false when none is scheduled. */
     turn(): boolean {
@@ -32,7 +38,7 @@ function harness(ms: number) {
       while (h.turn()) {
         turns++;
         expect(queue.length).toBeLessThanOrEqual(1);
-        now += step;
+        h.advance(step);
       }
       return turns;
     },
@@ -90,6 +96,29 @@ describe("BusyWait", () => {
     expect(h.busy.backingOff).toBe(0);
     h.busy.poke(false);
     h.drain(0.1);
+    expect(h.busy.backingOff).toBe(1);
+  });
+
+  it("a window that keeps being answered ends and backs off once the process gets too little CPU", () => {
+    const h = harness(0.2);
+    h.busy.poke(false);
+    // 2,000 polls 1 µs apart, a read answering every 10th: uncontended, it polls on
+    for (let i = 1; i <= 2000; i++) {
+      expect(h.turn()).toBe(true);
+      h.advance(0.001);
+      if (i % 10 === 0) h.busy.poke(true);
+    }
+    expect(h.busy.polling).toBe(true);
+    // now the process gets 60% of the time as CPU: within the next 512 polls it stops
+    h.cpuShare = 0.6;
+    let polls = 0;
+    while (h.turn()) {
+      polls++;
+      h.advance(0.001);
+      if (polls % 10 === 0) h.busy.poke(true);
+      expect(polls).toBeLessThanOrEqual(1024);
+    }
+    expect(h.busy.polling).toBe(false);
     expect(h.busy.backingOff).toBe(1);
   });
 

@@ -11,7 +11,10 @@
  * back within the window: on a machine whose cores are all busy, a polling process holds a
  * core its peer needs, and round trips get many times slower. So the wait is adaptive: a
  * window that ends without a read backs off (the next 1, 2, 4, … up to 1,024 pokes start no
- * window), and a read that arrives while polling resets the back-off.
+ * window), and a read that arrives while polling resets the back-off. A window also ends,
+ * and backs off, when every {@link CHECK_EVERY} polls the process got less than
+ * {@link MIN_CPU_SHARE} of the elapsed time as CPU time: then other processes want the cores
+ * (a stream that keeps a receiver's window open would otherwise poll on regardless).
  *
  * @internal
  * @module
@@ -19,6 +22,19 @@
 
 /** Pokes skipped at most after windows that went unanswered. */
 const MAX_BACKOFF = 1024;
+/** Polls between two looks at the process's CPU time. */
+const CHECK_EVERY = 512;
+/**
+ * The least share of the elapsed time the process must get as CPU time while it polls: an
+ * uncontended polling process gets nearly all of it.
+ */
+const MIN_CPU_SHARE = 0.8;
+
+/** The process's CPU time (user and system, all threads), in milliseconds. */
+function processCpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
 
 /** @internal */
 export class BusyWait {
@@ -30,16 +46,22 @@ export class BusyWait {
   /** Pokes to skip after the last unanswered window, and how many remain. */
   private backoff = 0;
   private skip = 0;
+  /** Polls since the last look at the CPU time, and the clock and CPU time then. */
+  private polls = 0;
+  private wallAt = 0;
+  private cpuAt = 0;
 
   /**
    * @param ms - how long to keep polling after the last {@link BusyWait.poke}; `0` never polls
    * @param now - the clock, in milliseconds
    * @param schedule - runs a callback on the next turn of the event loop, after polling
+   * @param cpu - the process's CPU time, in milliseconds
    */
   constructor(
     readonly ms: number,
     private readonly now: () => number = () => performance.now(),
     private readonly schedule: (fn: () => void) => void = setImmediate,
+    private readonly cpu: () => number = processCpuMs,
   ) {}
 
   /**
@@ -60,9 +82,13 @@ export class BusyWait {
       this.skip--;
       return;
     }
-    this.until = this.now() + this.ms;
+    const t = this.now();
+    this.until = t + this.ms;
     this.answered = false;
     this.running = true;
+    this.polls = 0;
+    this.wallAt = t;
+    this.cpuAt = this.cpu();
     this.schedule(this.turn);
   }
 
@@ -82,9 +108,13 @@ export class BusyWait {
   }
 
   private readonly turn = (): void => {
-    if (!this.stopped && this.now() < this.until) {
-      this.schedule(this.turn);
-      return;
+    const t = this.now();
+    if (!this.stopped && t < this.until) {
+      if (++this.polls < CHECK_EVERY || !this.contended(t)) {
+        this.schedule(this.turn);
+        return;
+      }
+      this.answered = false;
     }
     this.running = false;
     if (!this.answered) {
@@ -92,4 +122,14 @@ export class BusyWait {
       this.skip = this.backoff;
     }
   };
+
+  /** Whether the process got too little CPU time since the last look (and looks again). */
+  private contended(t: number): boolean {
+    const c = this.cpu();
+    const share = (c - this.cpuAt) / (t - this.wallAt);
+    this.polls = 0;
+    this.wallAt = t;
+    this.cpuAt = c;
+    return share < MIN_CPU_SHARE;
+  }
 }
