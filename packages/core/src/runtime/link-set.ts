@@ -179,13 +179,8 @@ export interface Linked {
 /** @internal Links `p` to `pid` (nothing if it already is). */
 export function addLink(p: Linked, pid: Pid): void {
   const l = p.links;
-  if (l === undefined) p.links = pid;
-  else if (l instanceof LinkSet) l.add(pid);
-  else if (l !== pid) {
-    const set = new LinkSet(l);
-    set.addNew(pid);
-    p.links = set;
-  }
+  if (l instanceof LinkSet) l.add(pid);
+  else if (l !== pid) addNewLink(p, pid);
 }
 
 /** @internal Links `p` to a pid it cannot be linked to yet (a process just spawned): no lookup. */

@@ -209,8 +209,8 @@ export function addWatcher(t: Watched, m: Monitor): void {
 /** @internal Sets the watcher entry of `ref`: an existing entry is replaced in its place. */
 export function setWatcher(t: Watched, ref: Ref, m: Monitor): void {
   const w = t.watchers;
-  if (w === undefined || (!(w instanceof MonitorTable) && w.ref === ref)) t.watchers = m;
-  else if (w instanceof MonitorTable) w.set(ref, m);
+  if (w instanceof MonitorTable) w.set(ref, m);
+  else if (w === undefined || w.ref === ref) t.watchers = m;
   else addWatcher(t, m);
 }
 
